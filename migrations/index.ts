@@ -1,0 +1,11 @@
+import type { Knex } from 'knex';
+import * as schema from './001-schema.js';
+
+export interface Migration {
+  name: string;
+  up(knex: Knex): Promise<void>;
+  down(knex: Knex): Promise<void>;
+}
+
+/** Ordered list of migrations; both database backends run exactly these. */
+export const migrations: Migration[] = [schema];

@@ -1,0 +1,37 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express, { type Express } from 'express';
+import type { AppDeps } from './app-deps.js';
+import { CatalogService } from './catalog/catalog-service.js';
+import { catalogRoutes } from './catalog/routes.js';
+import { districtRoutes } from './districts/routes.js';
+import { featureRoutes } from './features/routes.js';
+import { healthRoutes } from './health/routes.js';
+import { attachCaller } from './http/caller.js';
+import { errorHandler, notFoundHandler } from './http/error-middleware.js';
+import { requestLog } from './http/request-log.js';
+
+const CLIENT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'client');
+
+/** The Express app without listen(): tests build their own against their own database. */
+export function buildApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.set('trust proxy', deps.config.trustProxy);
+  app.use(requestLog(deps.log));
+  app.use(attachCaller());
+
+  const catalog = new CatalogService(deps.db.knex);
+  const api = express.Router();
+  api.use(healthRoutes(deps));
+  api.use(catalogRoutes(deps));
+  api.use(featureRoutes(deps, catalog));
+  api.use(districtRoutes(deps));
+  app.use('/api', api);
+
+  app.use(express.static(CLIENT_DIR, { index: 'index.html', maxAge: '5m' }));
+  app.use(notFoundHandler());
+  app.use(errorHandler(deps.log));
+  return app;
+}

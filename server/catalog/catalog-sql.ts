@@ -1,0 +1,126 @@
+import type { Knex } from 'knex';
+import { whereLayerVisible, type Caller } from '../auth/access.js';
+import type { FieldDef, GeometryType, LayerRecord } from './layer-types.js';
+
+interface LayerRow {
+  id: number; slug: string; title: string; description: string;
+  agency_code: string; agency_name: string; agency_short_name: string;
+  theme_code: string; theme_name: string; geometry_type: GeometryType; classification: LayerRecord['classification'];
+  fields: FieldDef[]; style: Record<string, unknown>; min_zoom: number; max_zoom: number;
+  producer: string | null; custodian: string | null; contact_email: string | null; source: string | null;
+  scale_denominator: number | null; update_frequency: string | null; last_update: string | null;
+  license: string | null; keywords: string[]; lineage: string | null; reference_system: string | null;
+  is_sample: boolean; xmin: number | null; ymin: number | null; xmax: number | null; ymax: number | null;
+  feature_count: number; data_version: number; data_updated_at: string; total?: number;
+}
+
+const LAYER_COLUMNS = [
+  'l.id', 'l.slug', 'l.title', 'l.description', 'l.agency_code', 'a.name as agency_name',
+  'a.short_name as agency_short_name', 'l.theme_code', 't.name as theme_name', 'l.geometry_type',
+  'l.classification', 'l.fields', 'l.style', 'l.min_zoom', 'l.max_zoom', 'l.producer', 'l.custodian',
+  'l.contact_email', 'l.source', 'l.scale_denominator', 'l.update_frequency', 'l.license', 'l.keywords',
+  'l.lineage', 'l.reference_system', 'l.is_sample', 'l.feature_count', 'l.data_version',
+];
+
+function layerQuery(knex: Knex, caller: Caller): Knex.QueryBuilder {
+  const qb = knex('layers as l')
+    .join('agencies as a', 'a.code', 'l.agency_code')
+    .join('themes as t', 't.code', 'l.theme_code')
+    .select(LAYER_COLUMNS)
+    .select(knex.raw('l.last_update::text as last_update'))
+    .select(knex.raw(`to_char(l.data_updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as data_updated_at`))
+    .select(knex.raw('ST_XMin(l.extent) as xmin, ST_YMin(l.extent) as ymin, ST_XMax(l.extent) as xmax, ST_YMax(l.extent) as ymax'));
+  return whereLayerVisible(qb, caller);
+}
+
+/** snake_case rows to camelCase records: the one place that conversion happens for layers. */
+function toLayerRecord(r: LayerRow): LayerRecord {
+  return {
+    id: r.id, slug: r.slug, title: r.title, description: r.description,
+    agencyCode: r.agency_code, agencyName: r.agency_name, agencyShortName: r.agency_short_name,
+    themeCode: r.theme_code, themeName: r.theme_name, geometryType: r.geometry_type,
+    classification: r.classification, fields: r.fields, style: r.style, minZoom: r.min_zoom, maxZoom: r.max_zoom,
+    producer: r.producer, custodian: r.custodian, contactEmail: r.contact_email, source: r.source,
+    scaleDenominator: r.scale_denominator, updateFrequency: r.update_frequency, lastUpdate: r.last_update,
+    license: r.license, keywords: r.keywords, lineage: r.lineage, referenceSystem: r.reference_system,
+    isSample: r.is_sample,
+    bbox: r.xmin === null || r.ymin === null || r.xmax === null || r.ymax === null ? null : [r.xmin, r.ymin, r.xmax, r.ymax],
+    featureCount: r.feature_count, dataVersion: r.data_version, dataUpdatedAt: r.data_updated_at,
+  };
+}
+
+export async function findLayerBySlug(knex: Knex, caller: Caller, slug: string): Promise<LayerRecord | null> {
+  const row = (await layerQuery(knex, caller).where('l.slug', slug).first()) as LayerRow | undefined;
+  return row ? toLayerRecord(row) : null;
+}
+
+export interface LayerFilters {
+  /** tsquery text built by toPrefixQuery; bound, never pasted. */
+  tsquery: string | null;
+  agency: string | null;
+  theme: string | null;
+  district: string | null;
+  geometryType: GeometryType | null;
+  limit: number;
+  offset: number;
+}
+
+export async function searchLayers(knex: Knex, caller: Caller, f: LayerFilters): Promise<{ total: number; items: LayerRecord[] }> {
+  const qb = layerQuery(knex, caller).select(knex.raw('count(*) over ()::int as total'));
+  if (f.agency) qb.where('l.agency_code', f.agency);
+  if (f.theme) qb.where('l.theme_code', f.theme);
+  if (f.geometryType) qb.where('l.geometry_type', f.geometryType);
+  if (f.district) {
+    qb.whereExists(knex('layer_districts as ld').select(knex.raw('1'))
+      .whereRaw('ld.layer_id = l.id').andWhere('ld.district_code', f.district));
+  }
+  if (f.tsquery) {
+    qb.whereRaw(`l.search_vector @@ to_tsquery('simple', ?)`, [f.tsquery])
+      .orderByRaw(`ts_rank_cd('{0.1, 0.2, 0.5, 1.0}'::float4[], l.search_vector, to_tsquery('simple', ?)) desc`, [f.tsquery]);
+  }
+  qb.orderBy('l.title').orderBy('l.slug').limit(f.limit).offset(f.offset);
+  const rows = (await qb) as LayerRow[];
+  const total = rows[0]?.total ?? (f.offset > 0 ? await countLayers(knex, caller, f) : 0);
+  return { total, items: rows.map(toLayerRecord) };
+}
+
+/** Only needed when the page is past the end: the window count then has no row to ride on. */
+async function countLayers(knex: Knex, caller: Caller, f: LayerFilters): Promise<number> {
+  const { total } = await searchLayers(knex, caller, { ...f, offset: 0, limit: 1 });
+  return total;
+}
+
+export interface AgencyRow { code: string; name: string; shortName: string; kind: string; districtCode: string | null; layerCount: number }
+
+export async function listAgencies(knex: Knex, caller: Caller): Promise<AgencyRow[]> {
+  const visible = whereLayerVisible(knex('layers as l').select('l.agency_code').select(knex.raw('count(*)::int as n')), caller)
+    .groupBy('l.agency_code').as('c');
+  const rows = (await knex('agencies as a').leftJoin(visible, 'c.agency_code', 'a.code')
+    .select('a.code', 'a.name', 'a.short_name', 'a.kind', 'a.district_code', knex.raw('coalesce(c.n, 0) as layer_count'))
+    .orderBy('a.code')) as { code: string; name: string; short_name: string; kind: string; district_code: string | null; layer_count: number }[];
+  return rows.map((r) => ({ code: r.code, name: r.name, shortName: r.short_name, kind: r.kind, districtCode: r.district_code, layerCount: r.layer_count }));
+}
+
+export interface ThemeRow { code: string; name: string; kugiCode: string; kugiCategory: string; description: string; layerCount: number }
+
+export async function listThemes(knex: Knex, caller: Caller): Promise<ThemeRow[]> {
+  const visible = whereLayerVisible(knex('layers as l').select('l.theme_code').select(knex.raw('count(*)::int as n')), caller)
+    .groupBy('l.theme_code').as('c');
+  const rows = (await knex('themes as t').leftJoin(visible, 'c.theme_code', 't.code')
+    .select('t.code', 't.name', 't.kugi_code', 't.kugi_category', 't.description', knex.raw('coalesce(c.n, 0) as layer_count'))
+    .orderBy('t.code')) as { code: string; name: string; kugi_code: string; kugi_category: string; description: string; layer_count: number }[];
+  return rows.map((r) => ({ code: r.code, name: r.name, kugiCode: r.kugi_code, kugiCategory: r.kugi_category, description: r.description, layerCount: r.layer_count }));
+}
+
+export async function agencyExists(knex: Knex, code: string): Promise<boolean> {
+  return (await knex('agencies').where({ code }).first('code')) !== undefined;
+}
+
+export async function themeExists(knex: Knex, code: string): Promise<boolean> {
+  return (await knex('themes').where({ code }).first('code')) !== undefined;
+}
+
+export async function countVisibleLayers(knex: Knex, caller: Caller): Promise<number> {
+  const row = (await whereLayerVisible(knex('layers as l').select(knex.raw('count(*)::int as n')), caller).first()) as { n: number };
+  return row.n;
+}

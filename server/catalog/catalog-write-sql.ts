@@ -1,0 +1,46 @@
+import type { Knex } from 'knex';
+import type { LayerInput } from './layer-types.js';
+import { normalizeSearchText } from './search-text.js';
+
+export interface AgencyInput { code: string; name: string; shortName: string; kind: string; districtCode: string | null; source: string }
+export interface ThemeInput { code: string; name: string; kugiCode: string; kugiCategory: string; description: string }
+
+export async function insertAgencies(knex: Knex, agencies: AgencyInput[]): Promise<void> {
+  await knex('agencies').insert(agencies.map((a) => ({
+    code: a.code, name: a.name, short_name: a.shortName, kind: a.kind, district_code: a.districtCode, source: a.source,
+  })));
+}
+
+export async function insertThemes(knex: Knex, themes: ThemeInput[]): Promise<void> {
+  await knex('themes').insert(themes.map((t) => ({
+    code: t.code, name: t.name, kugi_code: t.kugiCode, kugi_category: t.kugiCategory, description: t.description,
+  })));
+}
+
+/**
+ * Inserts layers and returns their ids by slug. The search documents are built here, the one
+ * write path into the registry: A = title + keywords, B = agency + theme, C = description.
+ */
+export async function insertLayers(knex: Knex, layers: LayerInput[]): Promise<Map<string, number>> {
+  const agencies = new Map((await knex<{ code: string; name: string; short_name: string }>('agencies').select('code', 'name', 'short_name'))
+    .map((a) => [a.code, `${a.name} ${a.short_name}`]));
+  const themes = new Map((await knex<{ code: string; name: string }>('themes').select('code', 'name')).map((t) => [t.code, t.name]));
+  const ids = new Map<string, number>();
+  for (let i = 0; i < layers.length; i += 250) {
+    const rows = layers.slice(i, i + 250).map((l) => ({
+      slug: l.slug, title: l.title, description: l.description, agency_code: l.agencyCode, theme_code: l.themeCode,
+      geometry_type: l.geometryType, classification: l.classification, fields: JSON.stringify(l.fields),
+      style: JSON.stringify(l.style), min_zoom: l.minZoom, max_zoom: l.maxZoom, producer: l.producer,
+      custodian: l.custodian, contact_email: l.contactEmail, source: l.source, scale_denominator: l.scaleDenominator,
+      update_frequency: l.updateFrequency, last_update: l.lastUpdate, license: l.license,
+      keywords: knex.raw('array(select jsonb_array_elements_text(?::jsonb))', [JSON.stringify(l.keywords)]), lineage: l.lineage, reference_system: l.referenceSystem,
+      is_sample: l.isSample,
+      search_a: normalizeSearchText(`${l.title} ${l.keywords.join(' ')}`),
+      search_b: normalizeSearchText(`${agencies.get(l.agencyCode) ?? ''} ${themes.get(l.themeCode) ?? ''}`),
+      search_c: normalizeSearchText(l.description),
+    }));
+    const inserted: { id: number; slug: string }[] = await knex('layers').insert(rows).returning(['id', 'slug']);
+    for (const r of inserted) ids.set(r.slug, r.id);
+  }
+  return ids;
+}

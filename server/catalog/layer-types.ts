@@ -1,0 +1,50 @@
+export type GeometryType = 'Point' | 'LineString' | 'Polygon';
+export type Classification = 'publik' | 'terbatas';
+
+export interface FieldDef {
+  name: string;
+  type: 'string' | 'integer' | 'number' | 'boolean' | 'date';
+}
+
+/** What a producer (or the fixture generator) supplies for a layer; stats and versions are the database's. */
+export interface LayerInput {
+  slug: string;
+  title: string;
+  description: string;
+  agencyCode: string;
+  themeCode: string;
+  geometryType: GeometryType;
+  classification: Classification;
+  fields: FieldDef[];
+  style: Record<string, unknown>;
+  minZoom: number;
+  maxZoom: number;
+  producer: string | null;
+  /** Walidata: the data custodian under Satu Data Indonesia. */
+  custodian: string | null;
+  contactEmail: string | null;
+  source: string | null;
+  /** Map scale denominator, e.g. 5000 for 1:5.000. */
+  scaleDenominator: number | null;
+  updateFrequency: string | null;
+  /** ISO date, YYYY-MM-DD. */
+  lastUpdate: string | null;
+  license: string | null;
+  keywords: string[];
+  lineage: string | null;
+  referenceSystem: string | null;
+  isSample: boolean;
+}
+
+/** A layer as the registry holds it: the input plus identity, stats and version. */
+export interface LayerRecord extends LayerInput {
+  id: number;
+  agencyName: string;
+  agencyShortName: string;
+  themeName: string;
+  /** [minLon, minLat, maxLon, maxLat] in EPSG:4326, null while the layer is empty. */
+  bbox: [number, number, number, number] | null;
+  featureCount: number;
+  dataVersion: number;
+  dataUpdatedAt: string;
+}

@@ -1,0 +1,71 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/** The only reader of process.env. Parsed once at start; a bad value stops the process with a readable list. */
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  PUBLIC_URL: z.url().optional(),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://').optional(),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(50).default(10),
+  DATA_DIR: z.string().default('./data'),
+  SEED_SCALE: z.enum(['demo', 'full']).default('demo'),
+  AUTO_SEED: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  FEATURES_MAX_LIMIT: z.coerce.number().int().min(1).max(100_000).default(10_000),
+  FEATURES_DEFAULT_LIMIT: z.coerce.number().int().min(1).default(100),
+  CATALOG_MAX_LIMIT: z.coerce.number().int().min(1).max(5_000).default(500),
+  TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  /** Absolute base URL used in links; derived from the request when unset. */
+  publicUrl: string | undefined;
+  databaseUrl: string | undefined;
+  databasePoolMax: number;
+  dataDir: string;
+  seedScale: 'demo' | 'full';
+  autoSeed: boolean;
+  featuresMaxLimit: number;
+  featuresDefaultLimit: number;
+  catalogMaxLimit: number;
+  /** Honour X-Forwarded-* (behind a reverse proxy) when building absolute links. */
+  trustProxy: boolean;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = parsed.data;
+  if (e.FEATURES_DEFAULT_LIMIT > e.FEATURES_MAX_LIMIT) {
+    throw new ConfigError(['FEATURES_DEFAULT_LIMIT: must not exceed FEATURES_MAX_LIMIT']);
+  }
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl: e.PUBLIC_URL?.replace(/\/$/, ''),
+    databaseUrl: e.DATABASE_URL,
+    databasePoolMax: e.DATABASE_POOL_MAX,
+    dataDir: path.resolve(e.DATA_DIR),
+    seedScale: e.SEED_SCALE,
+    autoSeed: e.AUTO_SEED,
+    featuresMaxLimit: e.FEATURES_MAX_LIMIT,
+    featuresDefaultLimit: e.FEATURES_DEFAULT_LIMIT,
+    catalogMaxLimit: e.CATALOG_MAX_LIMIT,
+    trustProxy: e.TRUST_PROXY,
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,46 @@
+import knexFactory, { type Knex } from 'knex';
+import { detectCapabilities, type Capabilities } from './capabilities.js';
+import { openEmbedded } from './embedded.js';
+import { migrateLatest } from './migrate.js';
+
+export type Backend = 'postgresql' | 'embedded';
+
+export interface Database {
+  knex: Knex;
+  backend: Backend;
+  capabilities: Capabilities;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** postgres:// URL of a real PostgreSQL with PostGIS; unset means the embedded PGlite. */
+  databaseUrl?: string | undefined;
+  poolMax: number;
+  /** Folder of the embedded database; ignored with databaseUrl. */
+  dataDir: string;
+  /** Apply pending migrations before detecting capabilities (default true; PostGIS arrives with them). */
+  migrate?: boolean;
+}
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  const { knex, backend } = options.databaseUrl
+    ? { knex: openPostgres(options.databaseUrl, options.poolMax), backend: 'postgresql' as const }
+    : { knex: await openEmbedded(options.dataDir), backend: 'embedded' as const };
+  try {
+    if (options.migrate !== false) await migrateLatest(knex);
+    const capabilities = await detectCapabilities(knex);
+    return { knex, backend, capabilities, close: () => knex.destroy() };
+  } catch (err) {
+    await knex.destroy();
+    throw err;
+  }
+}
+
+function openPostgres(url: string, poolMax: number): Knex {
+  return knexFactory({
+    client: 'pg',
+    connection: { connectionString: url, application_name: 'satupeta' },
+    pool: { min: 0, max: poolMax },
+    acquireConnectionTimeout: 10_000,
+  });
+}

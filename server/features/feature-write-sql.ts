@@ -1,0 +1,53 @@
+import type { Knex } from 'knex';
+
+export interface FeatureInput {
+  fid: number;
+  properties: Record<string, unknown>;
+  /** RFC 7946 geometry, lon/lat EPSG:4326. */
+  geometry: { type: string; coordinates: unknown };
+}
+
+const BATCH = 2000;
+
+/**
+ * Inserts features of one layer. Each batch travels as one bound JSON document and is
+ * unpacked by the database; the EPSG:3857 copy is a generated column, and the layer's data
+ * version moves on by trigger. Call refreshLayerStats afterwards.
+ */
+export async function insertFeatures(knex: Knex, layerId: number, features: FeatureInput[]): Promise<void> {
+  for (let i = 0; i < features.length; i += BATCH) {
+    const batch = features.slice(i, i + BATCH).map((f) => ({ fid: f.fid, properties: f.properties, geometry: f.geometry }));
+    await knex.raw(
+      `insert into features (layer_id, fid, properties, geom)
+       select ?, t.fid, t.properties, ST_SetSRID(ST_GeomFromGeoJSON(t.geometry), 4326)
+         from jsonb_to_recordset(?::jsonb) as t(fid integer, properties jsonb, geometry jsonb)`,
+      [layerId, JSON.stringify(batch)],
+    );
+  }
+}
+
+/** Recomputes feature count, extent and per-district counts of the given layers. */
+export async function refreshLayerStats(knex: Knex, layerIds: number[]): Promise<void> {
+  if (layerIds.length === 0) return;
+  const ids = JSON.stringify(layerIds);
+  await knex.raw(
+    `update layers l
+        set feature_count = coalesce(s.n, 0), extent = s.ext
+       from (select i.id, c.n, c.ext
+               from (select (jsonb_array_elements_text(?::jsonb))::int as id) i
+               left join lateral (select count(*)::int as n, ST_SetSRID(ST_Extent(f.geom)::geometry, 4326) as ext
+                                    from features f where f.layer_id = i.id) c on true) s
+      where l.id = s.id`,
+    [ids],
+  );
+  await knex.raw(`delete from layer_districts where layer_id in (select (jsonb_array_elements_text(?::jsonb))::int)`, [ids]);
+  await knex.raw(
+    `insert into layer_districts (layer_id, district_code, feature_count)
+     select f.layer_id, d.code, count(*)::int
+       from features f
+       join districts d on ST_Intersects(d.geom, f.geom)
+      where f.layer_id in (select (jsonb_array_elements_text(?::jsonb))::int)
+      group by f.layer_id, d.code`,
+    [ids],
+  );
+}

@@ -1,0 +1,30 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { AppDeps } from '../app-deps.js';
+import { countVisibleLayers } from '../catalog/catalog-sql.js';
+import { parseQuery } from '../http/query.js';
+
+export function healthRoutes(deps: AppDeps): Router {
+  const router = Router();
+  const { backend, capabilities } = deps.db;
+
+  router.get('/health', async (req, res) => {
+    parseQuery(req, z.object({}));
+    const layers = await countVisibleLayers(deps.db.knex, req.caller);
+    res.json({
+      status: 'ok',
+      database: { backend, postgres: capabilities.postgresVersion, postgis: capabilities.postgisVersion },
+      capabilities: { mvt: capabilities.mvt },
+      catalog: { layers },
+    });
+  });
+
+  router.get('/', (req, res) => {
+    parseQuery(req, z.object({}));
+    const endpoints = ['/api/health', '/api/layers', '/api/layers/{id}', '/api/layers/{id}/features', '/api/layers/{id}/features/{fid}',
+      '/api/agencies', '/api/themes', '/api/districts', '/api/districts/{code}', '/api/districts/{code}/layers', '/api/districts/lookup'];
+    res.json({ name: 'satupeta', description: 'Satu Data Satu Peta Kota Tangerang', endpoints });
+  });
+
+  return router;
+}

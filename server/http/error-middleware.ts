@@ -1,0 +1,37 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { Logger } from 'pino';
+import { AppError } from './app-error.js';
+
+export interface ErrorBody {
+  error: { code: string; message: string; details: Record<string, unknown> };
+}
+
+export function notFoundHandler(): RequestHandler {
+  return (req, _res, next) => {
+    next(new AppError(404, 'not_found', `No endpoint at ${req.method} ${req.path}. See /api for the list.`, { path: req.path }));
+  };
+}
+
+/** One JSON shape for every error; never SQL text or a stack trace. Unknown errors are logged and become 500. */
+export function errorHandler(log: Logger): ErrorRequestHandler {
+  return (err: unknown, req, res, next) => {
+    if (res.headersSent) {
+      next(err);
+      return;
+    }
+    const appError = toAppError(err);
+    if (appError.status >= 500) log.error({ err, method: req.method, url: req.originalUrl }, 'request failed');
+    const body: ErrorBody = { error: { code: appError.code, message: appError.message, details: appError.details } };
+    res.status(appError.status).json(body);
+  };
+}
+
+function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  const e = err as { type?: string; status?: number; expose?: boolean };
+  // Errors from Express's own body and URL handling carry a status and are safe to describe.
+  if (e.type === 'entity.too.large') return new AppError(413, 'payload_too_large', 'The request body is larger than the server accepts.');
+  if (e.type === 'entity.parse.failed') return new AppError(400, 'invalid_json', 'The request body is not valid JSON.');
+  if (e instanceof URIError || (e.status === 400 && e.expose)) return new AppError(400, 'bad_request', 'The request URL or body could not be read.');
+  return new AppError(500, 'internal_error', 'Something went wrong on our side; it has been logged. Try again later.');
+}

@@ -1,0 +1,42 @@
+import type { Server } from 'node:http';
+import { pino } from 'pino';
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { openDatabase } from './db/database.js';
+import { prepareDatabase } from './db/prepare.js';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const log = pino({ level: config.logLevel });
+  log.info(config.databaseUrl ? 'database: PostgreSQL (DATABASE_URL)' : `database: embedded PostGIS in ${config.dataDir}`);
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, poolMax: config.databasePoolMax, dataDir: config.dataDir });
+  log.info({ backend: db.backend, ...db.capabilities }, 'database ready');
+  await prepareDatabase(db, { autoSeed: config.autoSeed, scale: config.seedScale }, log);
+
+  const app = buildApp({ db, config, log });
+  const server: Server = app.listen(config.port, config.host, () => {
+    log.info(`satupeta listening on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`);
+  });
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down: finishing open requests');
+    server.close(() => {
+      db.close().then(() => process.exit(0), (err: unknown) => {
+        log.error({ err }, 'closing the database failed');
+        process.exit(1);
+      });
+    });
+    setTimeout(() => process.exit(1), 10_000).unref();
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError) console.error(err.message);
+  else console.error(err);
+  process.exit(1);
+});

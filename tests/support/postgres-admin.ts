@@ -1,0 +1,33 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+
+/** TEST_DATABASE_URL names a PostgreSQL server (any database on it); unset means the embedded backend. */
+export function serverUrl(): string | null {
+  const url = process.env.TEST_DATABASE_URL;
+  return url ? url : null;
+}
+
+/** Creates a uniquely named database on the server and returns its URL. */
+export async function createTestDatabase(server: string, purpose: string): Promise<string> {
+  const name = `satupeta_test_${purpose}_${randomBytes(4).toString('hex')}`;
+  await admin(server, `create database ${name}`);
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+export async function dropTestDatabase(server: string, databaseUrl: string): Promise<void> {
+  const name = new URL(databaseUrl).pathname.slice(1);
+  if (!/^satupeta_test_[a-z]+_[0-9a-f]{8}$/.test(name)) throw new Error(`refusing to drop ${name}`);
+  await admin(server, `drop database if exists ${name} with (force)`);
+}
+
+async function admin(server: string, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: server });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,24 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { inject } from 'vitest';
+import { openDatabase, type Database } from '../../server/db/database.js';
+
+/**
+ * The run's seeded database for one test file: the shared PostgreSQL database, or a private copy
+ * of the embedded template (PGlite allows one process per data folder).
+ */
+export async function openTestDatabase(): Promise<Database> {
+  const databaseUrl = inject('databaseUrl');
+  if (databaseUrl) return openDatabase({ databaseUrl, poolMax: 4, dataDir: '' });
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'satupeta-copy-'));
+  await fs.cp(inject('templateDir'), dir, { recursive: true });
+  const db = await openDatabase({ dataDir: dir, poolMax: 1 });
+  return {
+    ...db,
+    close: async () => {
+      await db.close();
+      await fs.rm(dir, { recursive: true, force: true });
+    },
+  };
+}

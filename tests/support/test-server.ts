@@ -1,0 +1,38 @@
+import type { AddressInfo } from 'node:net';
+import { pino } from 'pino';
+import { buildApp } from '../../server/app.js';
+import { loadConfig } from '../../server/config.js';
+import type { Database } from '../../server/db/database.js';
+import { openTestDatabase } from './test-db.js';
+
+export interface TestServer {
+  db: Database;
+  url: string;
+  get(path: string, init?: RequestInit): Promise<Response>;
+  json<T = Record<string, unknown>>(path: string): Promise<{ status: number; body: T; headers: Headers }>;
+  close(): Promise<void>;
+}
+
+/** The real app on a real port against the run's real database. */
+export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+  const db = await openTestDatabase();
+  const config = loadConfig({ LOG_LEVEL: 'silent', ...env });
+  const app = buildApp({ db, config, log: pino({ level: 'silent' }) });
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise<void>((resolve) => server.once('listening', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const get = (p: string, init?: RequestInit) => fetch(url + p, init);
+  return {
+    db,
+    url,
+    get,
+    async json<T>(p: string) {
+      const res = await get(p);
+      return { status: res.status, body: (await res.json()) as T, headers: res.headers };
+    },
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await db.close();
+    },
+  };
+}
