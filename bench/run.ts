@@ -1,0 +1,112 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { isSeeded, seedDatabase } from '../fixtures/seed.js';
+import { openDatabase, type Database } from '../server/db/database.js';
+import { fmt, percentile, runConcurrent, startServer, type ServerProcess } from './support.js';
+
+/**
+ * npm run bench: GeoJSON throughput of /api/layers/{id}/features against the same query run
+ * directly in SQL (JSON built by the database), catalog search latency, and server RSS, all
+ * measured in this one run. BENCH_DATABASE_URL set: real PostgreSQL at `full` scale (seeded on
+ * first use); unset: the embedded PGlite default at `demo` scale.
+ */
+const databaseUrl = process.env.BENCH_DATABASE_URL ?? '';
+const backend = databaseUrl ? 'postgresql' : 'embedded';
+const PAGE = 10_000;
+const WORKERS = 4;
+const ROUNDS = 3;
+
+const SEARCHES = ['sekolah', 'posyandu', 'banjir', 'jalan', 'pasar', 'sekolah dasar cipondoh', 'pju', 'taman', 'puskesmas karawaci',
+  'drainase', 'menara telekomunikasi', 'halte brt', 'kantor', 'rtlh', 'zonasi', 'pipa air', 'sek', 'ban', 'batas kelurahan', 'umkm ciledug'];
+
+const FEATURE_SQL = `
+  select json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(json_build_object(
+           'type', 'Feature', 'id', f.fid, 'geometry', ST_AsGeoJSON(ST_ForcePolygonCCW(f.geom), 7)::json,
+           'properties', f.properties) order by f.fid), '[]'::json))::text as body
+    from (select fid, geom, properties from features where layer_id = ? and fid > ? order by fid limit ?) f`;
+
+async function main(): Promise<void> {
+  const dataDir = databaseUrl ? '' : await fs.mkdtemp(path.join(os.tmpdir(), 'satupeta-bench-'));
+  let db = await openDatabase({ databaseUrl, dataDir, poolMax: WORKERS });
+  if (!(await isSeeded(db.knex))) {
+    const scale = databaseUrl ? 'full' : 'demo';
+    console.log(`seeding ${scale} scale into the ${backend} database (first run only)…`);
+    console.log(await seedDatabase(db.knex, scale, (m) => console.log(`  ${m}`)));
+  }
+  const big = await biggestLayer(db);
+  const totalFeatures = await countFeatures(db);
+  const plan = await bboxPlan(db, big.id);
+  if (!databaseUrl) await db.close();
+
+  console.log(`backend ${backend}, ${fmt(totalFeatures, 0)} features; large layer ${big.slug} (${fmt(big.count, 0)} features)`);
+  const afters = Array.from({ length: Math.ceil(big.count / PAGE) }, (_, i) => i * PAGE);
+  const jobs = Array.from({ length: ROUNDS }, () => afters).flat();
+
+  const server: ServerProcess = await startServer(databaseUrl ? { DATABASE_URL: databaseUrl, DATABASE_POOL_MAX: String(WORKERS) } : { DATA_DIR: dataDir }, 3950);
+  let rssPeak = server.rssMb();
+  await fetch(`${server.url}/api/layers/${big.slug}/features?limit=${PAGE}`).then((r) => r.text());
+  let httpFeatures = 0;
+  const httpSeconds = await runConcurrent(jobs, WORKERS, async (after) => {
+    const body = await (await fetch(`${server.url}/api/layers/${big.slug}/features?limit=${PAGE}&after=${after}`)).text();
+    httpFeatures += (JSON.parse(body) as { numberReturned: number }).numberReturned;
+    rssPeak = Math.max(rssPeak, server.rssMb());
+  });
+
+  const latencies: number[] = [];
+  for (let round = 0; round < 20; round++) {
+    for (const q of SEARCHES) {
+      const t0 = performance.now();
+      const res = await fetch(`${server.url}/api/layers?q=${encodeURIComponent(q)}&limit=20`);
+      await res.text();
+      latencies.push(performance.now() - t0);
+    }
+  }
+  latencies.sort((a, b) => a - b);
+  const rssAfter = server.rssMb();
+  await server.stop();
+
+  if (!databaseUrl) db = await openDatabase({ dataDir, poolMax: 1 });
+  let sqlFeatures = 0;
+  const sqlSeconds = await runConcurrent(jobs, WORKERS, async (after) => {
+    const { rows } = await db.knex.raw<{ rows: { body: string }[] }>(FEATURE_SQL, [big.id, after, PAGE]);
+    sqlFeatures += (JSON.parse(rows[0]?.body ?? '{"features":[]}') as { features: unknown[] }).features.length;
+  });
+  await db.close();
+  if (!databaseUrl) await fs.rm(dataDir, { recursive: true, force: true });
+
+  const httpRate = httpFeatures / httpSeconds;
+  const sqlRate = sqlFeatures / sqlSeconds;
+  console.log(`\n## ${backend} (${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} cores, node ${process.version})\n`);
+  console.log('| measure | value |\n|---|---|');
+  console.log(`| GeoJSON via /api/layers/{id}/features (limit ${PAGE}, ${WORKERS} concurrent) | ${fmt(httpRate, 0)} features/s |`);
+  console.log(`| same query, JSON built in SQL, run directly (${WORKERS} concurrent) | ${fmt(sqlRate, 0)} features/s |`);
+  console.log(`| **ratio endpoint / direct SQL** (target ≥ 0.8) | **${fmt(httpRate / sqlRate)}** |`);
+  console.log(`| catalog search over ${fmt(big.catalog, 0)} layers, median | ${fmt(percentile(latencies, 50))} ms |`);
+  console.log(`| catalog search, p95 (target < 10 ms on PostgreSQL) | ${fmt(percentile(latencies, 95))} ms |`);
+  console.log(`| server RSS after the run / peak during GeoJSON | ${fmt(rssAfter, 0)} MB / ${fmt(rssPeak, 0)} MB |`);
+  console.log(`\nbbox query plan for one layer (index on layer_id + geom):\n\n\`\`\`\n${plan}\n\`\`\``);
+}
+
+async function biggestLayer(db: Database): Promise<{ id: number; slug: string; count: number; catalog: number }> {
+  const { rows } = await db.knex.raw<{ rows: { id: number; slug: string; feature_count: number; catalog: number }[] }>(
+    `select id, slug, feature_count, (select count(*)::int from layers) as catalog
+       from layers where classification = 'publik' order by feature_count desc, slug limit 1`);
+  const row = rows[0];
+  if (!row) throw new Error('the catalog is empty');
+  return { id: row.id, slug: row.slug, count: row.feature_count, catalog: row.catalog };
+}
+
+async function countFeatures(db: Database): Promise<number> {
+  const { rows } = await db.knex.raw<{ rows: { n: number }[] }>('select sum(feature_count)::bigint::float8 as n from layers');
+  return rows[0]?.n ?? 0;
+}
+
+async function bboxPlan(db: Database, layerId: number): Promise<string> {
+  const { rows } = await db.knex.raw<{ rows: { 'QUERY PLAN': string }[] }>(
+    `explain (analyze, buffers, costs off) select fid from features
+      where layer_id = ? and geom && ST_MakeEnvelope(106.62, -6.20, 106.64, -6.18, 4326)`, [layerId]);
+  return rows.map((r) => r['QUERY PLAN']).join('\n');
+}
+
+await main();
