@@ -105,7 +105,7 @@ async function countFeatures(db: Database): Promise<number> {
 async function bboxPlan(db: Database, layerId: number): Promise<string> {
   const { rows } = await db.knex.raw<{ rows: { 'QUERY PLAN': string }[] }>(
     `explain (analyze, buffers, costs off) select fid from features
-      where layer_id = ? and geom && ST_MakeEnvelope(106.62, -6.20, 106.64, -6.18, 4326)`, [layerId]);
+      where layer_id = ? and geom && (select ST_Expand(ST_Centroid(extent), 0.003) from layers where id = ?)`, [layerId, layerId]);
   return rows.map((r) => r['QUERY PLAN']).join('\n');
 }
 

@@ -10,6 +10,8 @@ import { healthRoutes } from './health/routes.js';
 import { attachCaller } from './http/caller.js';
 import { errorHandler, notFoundHandler } from './http/error-middleware.js';
 import { requestLog } from './http/request-log.js';
+import { TileCache } from './tiles/tile-cache.js';
+import { tileRoutes } from './tiles/routes.js';
 
 const CLIENT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'client');
 
@@ -23,8 +25,10 @@ export function buildApp(deps: AppDeps): Express {
   app.use(attachCaller());
 
   const catalog = new CatalogService(deps.db.knex);
+  const tileCache = deps.tileCache ?? new TileCache(deps.config.tileCacheBytes);
+  app.use(tileRoutes(deps, catalog, tileCache));
   const api = express.Router();
-  api.use(healthRoutes(deps));
+  api.use(healthRoutes(deps, tileCache));
   api.use(catalogRoutes(deps));
   api.use(featureRoutes(deps, catalog));
   api.use(districtRoutes(deps));

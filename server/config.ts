@@ -14,6 +14,9 @@ const schema = z.object({
   FEATURES_MAX_LIMIT: z.coerce.number().int().min(1).max(100_000).default(10_000),
   FEATURES_DEFAULT_LIMIT: z.coerce.number().int().min(1).default(100),
   CATALOG_MAX_LIMIT: z.coerce.number().int().min(1).max(5_000).default(500),
+  TILE_CACHE_MB: z.coerce.number().int().min(0).max(16_384).default(64),
+  TILES_MAX_LAYERS: z.coerce.number().int().min(1).max(100).default(20),
+  TILES_MAX_FEATURES: z.coerce.number().int().min(100).max(1_000_000).default(10_000),
   TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -31,6 +34,12 @@ export interface Config {
   featuresMaxLimit: number;
   featuresDefaultLimit: number;
   catalogMaxLimit: number;
+  /** Byte budget of the in-process tile cache. */
+  tileCacheBytes: number;
+  /** Most layers one composite tile may ask for. */
+  tilesMaxLayers: number;
+  /** Most features per layer per tile (see server/tiles/tile-sql.ts for the rule). */
+  tilesMaxFeatures: number;
   /** Honour X-Forwarded-* (behind a reverse proxy) when building absolute links. */
   trustProxy: boolean;
   logLevel: string;
@@ -65,6 +74,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     featuresMaxLimit: e.FEATURES_MAX_LIMIT,
     featuresDefaultLimit: e.FEATURES_DEFAULT_LIMIT,
     catalogMaxLimit: e.CATALOG_MAX_LIMIT,
+    tileCacheBytes: e.TILE_CACHE_MB * 1024 * 1024,
+    tilesMaxLayers: e.TILES_MAX_LAYERS,
+    tilesMaxFeatures: e.TILES_MAX_FEATURES,
     trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
   };

@@ -3,7 +3,7 @@ import type { Caller } from '../auth/access.js';
 import { badRequest, layerNotFound } from '../http/app-error.js';
 import { districtExists } from '../districts/districts-sql.js';
 import {
-  agencyExists, findLayerBySlug, listAgencies, listThemes, searchLayers, themeExists,
+  agencyExists, findLayerBySlug, findLayersBySlugs, listAgencies, listThemes, searchLayers, themeExists,
   type AgencyRow, type ThemeRow,
 } from './catalog-sql.js';
 import type { GeometryType, LayerRecord } from './layer-types.js';
@@ -27,6 +27,16 @@ export class CatalogService {
     const layer = await findLayerBySlug(this.knex, caller, slug);
     if (!layer) throw layerNotFound(slug);
     return layer;
+  }
+
+  /** Visible layers in the order asked; the first missing or hidden one is layer_not_found. */
+  async getLayers(caller: Caller, slugs: string[]): Promise<LayerRecord[]> {
+    const found = new Map((await findLayersBySlugs(this.knex, caller, slugs)).map((l) => [l.slug, l]));
+    return slugs.map((slug) => {
+      const layer = found.get(slug);
+      if (!layer) throw layerNotFound(slug);
+      return layer;
+    });
   }
 
   async search(caller: Caller, s: LayerSearch): Promise<{ total: number; items: LayerRecord[] }> {

@@ -54,6 +54,12 @@ export async function findLayerBySlug(knex: Knex, caller: Caller, slug: string):
   return row ? toLayerRecord(row) : null;
 }
 
+/** Visible layers among the slugs, in no particular order; missing and hidden ones are simply absent. */
+export async function findLayersBySlugs(knex: Knex, caller: Caller, slugs: string[]): Promise<LayerRecord[]> {
+  const rows = (await layerQuery(knex, caller).whereIn('l.slug', slugs)) as LayerRow[];
+  return rows.map(toLayerRecord);
+}
+
 export interface LayerFilters {
   /** tsquery text built by toPrefixQuery; bound, never pasted. */
   tsquery: string | null;

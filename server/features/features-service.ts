@@ -5,7 +5,7 @@ import type { LayerRecord } from '../catalog/layer-types.js';
 import { districtExists } from '../districts/districts-sql.js';
 import { badRequest, notFound } from '../http/app-error.js';
 import { parseBbox } from '../http/coordinates.js';
-import { selectFeature, selectFeaturePage, type FeatureText } from './features-sql.js';
+import { selectFeature, selectFeaturePage } from './features-sql.js';
 
 export interface FeatureRequest {
   bbox?: string | undefined;
@@ -16,7 +16,15 @@ export interface FeatureRequest {
   after: number;
 }
 
-export interface FeaturePage { layer: LayerRecord; features: FeatureText[]; hasMore: boolean; limit: number }
+export interface FeaturePage {
+  layer: LayerRecord;
+  /** Feature JSON texts joined by commas. */
+  features: string;
+  returned: number;
+  /** fid of the last feature returned; the cursor of the next page when there is one. */
+  next: number | null;
+  limit: number;
+}
 
 export class FeaturesService {
   constructor(
@@ -37,14 +45,13 @@ export class FeaturesService {
     }
     if (r.clip && !r.district) throw badRequest('invalid_parameter', 'clip=true needs a district to clip to.', { parameter: 'clip' });
     const properties = r.properties === undefined ? null : this.checkProperties(layer, r.properties);
-    // One row more than asked tells whether a next page exists without counting.
-    const rows = await selectFeaturePage(this.knex, {
-      layerId: layer.id, bbox, district: r.district ?? null, clip: r.clip, properties, afterFid: r.after, limit: limit + 1,
+    const page = await selectFeaturePage(this.knex, {
+      layerId: layer.id, bbox, district: r.district ?? null, clip: r.clip, properties, afterFid: r.after, limit,
     });
-    return { layer, features: rows.slice(0, limit), hasMore: rows.length > limit, limit };
+    return { layer, features: page.features, returned: Math.min(page.found, limit), next: page.found > limit ? page.lastFid : null, limit };
   }
 
-  async one(caller: Caller, slug: string, fid: number): Promise<{ layer: LayerRecord; feature: FeatureText }> {
+  async one(caller: Caller, slug: string, fid: number): Promise<{ layer: LayerRecord; feature: string }> {
     const layer = await this.catalog.getLayer(caller, slug);
     const feature = await selectFeature(this.knex, layer.id, fid);
     if (!feature) throw notFound('feature_not_found', `Layer "${slug}" has no feature with id ${fid}.`, { parameter: 'fid', value: fid });

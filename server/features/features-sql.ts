@@ -16,39 +16,57 @@ export interface FeaturePageQuery {
   limit: number;
 }
 
-/** A feature as GeoJSON text pieces, spliced into the response without re-parsing. */
-export interface FeatureText { fid: number; geometry: string; properties: string }
-
-function featureSelect(knex: Knex, properties: string[] | null, geomExpr: string): Knex.Raw {
-  // geomExpr is one of two constants below, never request text.
-  const props = properties
-    ? `(select coalesce(jsonb_object_agg(e.key, e.value), '{}'::jsonb) from jsonb_each(f.properties) e
-         where e.key in (select jsonb_array_elements_text(?::jsonb)))::text`
-    : 'f.properties::text';
-  // RFC 7946: counter-clockwise exterior rings, at most 7 decimals (about 1 cm).
-  return knex.raw(`f.fid, ST_AsGeoJSON(ST_ForcePolygonCCW(${geomExpr}), 7) as geometry, ${props} as properties`,
-    properties ? [JSON.stringify(properties)] : []);
+/** A page as the database wrote it: GeoJSON Feature texts joined by commas, ready to splice. */
+export interface FeaturePageText {
+  /** Rows found, up to limit + 1: one more than asked tells whether a next page exists. */
+  found: number;
+  lastFid: number | null;
+  features: string;
 }
 
 const PLAIN_GEOM = 'f.geom';
 const CLIPPED_GEOM = 'ST_Intersection(f.geom, d.geom)';
 
-export async function selectFeaturePage(knex: Knex, q: FeaturePageQuery): Promise<FeatureText[]> {
-  const qb = knex('features as f')
-    .select(featureSelect(knex, q.properties, q.district && q.clip ? CLIPPED_GEOM : PLAIN_GEOM))
+/**
+ * One Feature as JSON text, built by the database. geomExpr is one of the two constants above,
+ * never request text. RFC 7946: counter-clockwise exterior rings, at most 7 decimals (about 1 cm).
+ */
+function featureText(knex: Knex, properties: string[] | null, geomExpr: string): Knex.Raw {
+  const props = properties
+    ? `(select coalesce(jsonb_object_agg(e.key, e.value), '{}'::jsonb) from jsonb_each(f.properties) e
+         where e.key in (select jsonb_array_elements_text(?::jsonb)))::text`
+    : 'f.properties::text';
+  return knex.raw(
+    `'{"type":"Feature","id":' || f.fid || ',"geometry":' || ST_AsGeoJSON(ST_ForcePolygonCCW(${geomExpr}), 7)
+       || ',"properties":' || ${props} || '}' as feature`,
+    properties ? [JSON.stringify(properties)] : [],
+  );
+}
+
+/** Asks for limit + 1 rows and aggregates the first `limit` into one text in the database. */
+export async function selectFeaturePage(knex: Knex, q: FeaturePageQuery): Promise<FeaturePageText> {
+  const rows = knex('features as f')
+    .select('f.fid', featureText(knex, q.properties, q.district && q.clip ? CLIPPED_GEOM : PLAIN_GEOM))
+    .select(knex.raw('row_number() over (order by f.fid) as rn'))
     .where('f.layer_id', q.layerId)
     .andWhere('f.fid', '>', q.afterFid)
     .orderBy('f.fid')
-    .limit(q.limit);
-  if (q.bbox) qb.whereRaw('f.geom && ST_MakeEnvelope(?, ?, ?, ?, 4326)', q.bbox);
+    .limit(q.limit + 1);
+  if (q.bbox) rows.whereRaw('f.geom && ST_MakeEnvelope(?, ?, ?, ?, 4326)', q.bbox);
   if (q.district) {
-    qb.join('districts as d', (j) => j.on(knex.raw('ST_Intersects(f.geom, d.geom)'))).andWhere('d.code', q.district);
+    rows.join('districts as d', (j) => j.on(knex.raw('ST_Intersects(f.geom, d.geom)'))).andWhere('d.code', q.district);
   }
-  return (await qb) as FeatureText[];
+  const pages: { found: number; last_fid: number | null; features: string }[] = await knex.from(rows.as('p')).select(
+    knex.raw('count(*)::int as found'),
+    knex.raw('max(p.fid) filter (where p.rn <= ?) as last_fid', [q.limit]),
+    knex.raw(`coalesce(string_agg(p.feature, ',' order by p.fid) filter (where p.rn <= ?), '') as features`, [q.limit]),
+  );
+  const page = pages[0] ?? { found: 0, last_fid: null, features: '' };
+  return { found: page.found, lastFid: page.last_fid, features: page.features };
 }
 
-export async function selectFeature(knex: Knex, layerId: number, fid: number): Promise<FeatureText | null> {
-  const row = (await knex('features as f').select(featureSelect(knex, null, PLAIN_GEOM))
-    .where({ 'f.layer_id': layerId, 'f.fid': fid }).first()) as FeatureText | undefined;
-  return row ?? null;
+export async function selectFeature(knex: Knex, layerId: number, fid: number): Promise<string | null> {
+  const row = (await knex('features as f').first(featureText(knex, null, PLAIN_GEOM))
+    .where({ 'f.layer_id': layerId, 'f.fid': fid })) as { feature: string } | undefined;
+  return row?.feature ?? null;
 }

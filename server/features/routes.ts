@@ -6,7 +6,6 @@ import { badRequest } from '../http/app-error.js';
 import { withQuery } from '../http/links.js';
 import { intParam, parseQuery } from '../http/query.js';
 import { FeaturesService } from './features-service.js';
-import type { FeatureText } from './features-sql.js';
 
 const GEOJSON = 'application/geo+json';
 
@@ -29,12 +28,11 @@ export function featureRoutes(deps: AppDeps, catalog: CatalogService): Router {
     const q = parseQuery(req, schema);
     const page = await service.page(req.caller, req.params.id, q);
     const links = [{ href: withQuery(req, deps.config.publicUrl, {}), rel: 'self', type: GEOJSON }];
-    const last = page.features[page.features.length - 1];
-    if (page.hasMore && last) links.push({ href: withQuery(req, deps.config.publicUrl, { after: last.fid, limit: page.limit }), rel: 'next', type: GEOJSON });
-    // Built as text: geometry and properties arrive as JSON text from PostGIS and are not re-parsed.
+    if (page.next !== null) links.push({ href: withQuery(req, deps.config.publicUrl, { after: page.next, limit: page.limit }), rel: 'next', type: GEOJSON });
+    // Spliced as text: the features arrive as JSON text from PostGIS and are not re-parsed.
     res.type(GEOJSON).send(
-      `{"type":"FeatureCollection","numberReturned":${page.features.length},"dataVersion":${page.layer.dataVersion},` +
-      `"links":${JSON.stringify(links)},"features":[${page.features.map(featureText).join(',')}]}`,
+      `{"type":"FeatureCollection","numberReturned":${page.returned},"dataVersion":${page.layer.dataVersion},` +
+      `"links":${JSON.stringify(links)},"features":[${page.features}]}`,
     );
   });
 
@@ -45,12 +43,8 @@ export function featureRoutes(deps: AppDeps, catalog: CatalogService): Router {
       throw badRequest('invalid_parameter', 'Feature id must be a positive whole number.', { parameter: 'fid', value: req.params.fid });
     }
     const { feature } = await service.one(req.caller, req.params.id, fid.data);
-    res.type(GEOJSON).send(featureText(feature));
+    res.type(GEOJSON).send(feature);
   });
 
   return router;
-}
-
-function featureText(f: FeatureText): string {
-  return `{"type":"Feature","id":${f.fid},"geometry":${f.geometry},"properties":${f.properties}}`;
 }

@@ -3,8 +3,9 @@ import { z } from 'zod';
 import type { AppDeps } from '../app-deps.js';
 import { countVisibleLayers } from '../catalog/catalog-sql.js';
 import { parseQuery } from '../http/query.js';
+import type { TileCache } from '../tiles/tile-cache.js';
 
-export function healthRoutes(deps: AppDeps): Router {
+export function healthRoutes(deps: AppDeps, tileCache: TileCache): Router {
   const router = Router();
   const { backend, capabilities } = deps.db;
 
@@ -16,13 +17,15 @@ export function healthRoutes(deps: AppDeps): Router {
       database: { backend, postgres: capabilities.postgresVersion, postgis: capabilities.postgisVersion },
       capabilities: { mvt: capabilities.mvt },
       catalog: { layers },
+      tileCache: tileCache.stats(),
     });
   });
 
   router.get('/', (req, res) => {
     parseQuery(req, z.object({}));
     const endpoints = ['/api/health', '/api/layers', '/api/layers/{id}', '/api/layers/{id}/features', '/api/layers/{id}/features/{fid}',
-      '/api/agencies', '/api/themes', '/api/districts', '/api/districts/{code}', '/api/districts/{code}/layers', '/api/districts/lookup'];
+      '/api/agencies', '/api/themes', '/api/districts', '/api/districts/{code}', '/api/districts/{code}/layers', '/api/districts/lookup',
+      '/tiles/{layers}.json', '/tiles/{layers}/{z}/{x}/{y}.mvt'];
     res.json({ name: 'satupeta', description: 'Satu Data Satu Peta Kota Tangerang', endpoints });
   });
 

@@ -1,0 +1,112 @@
+import type { GeometryType } from '../catalog/layer-types.js';
+
+/**
+ * The tile query, in this one module. Each layer's fragment is built once per layer shape and
+ * reused; z/x/y, the layer id, its name and every threshold travel as bound values. Geometry is
+ * the stored EPSG:3857 copy, so no request reprojects.
+ *
+ * Generalisation per zoom (values come from tileParams):
+ * - lines and polygons are simplified with a tolerance of one tile unit (1/4096 of the tile);
+ * - features smaller than one screen pixel (1/512 of the tile) are dropped: polygons by area,
+ *   lines by length;
+ * - at most `cap` features per layer per tile, the largest first (polygons by area, lines by
+ *   length); points keep load order (fid). Zooming in shows the rest.
+ */
+export const BUFFER = 64;
+
+export interface TileLayerSpec {
+  id: number;
+  name: string;
+  geometryType: GeometryType;
+  /** Layer draws nothing below this zoom. */
+  minZoom: number;
+}
+
+export interface TileParams {
+  z: number;
+  x: number;
+  y: number;
+  cap: number;
+}
+
+const WORLD = 40075016.68557849;
+
+/** Tile unit and pixel size in EPSG:3857 metres at zoom z. */
+export function tileParams(z: number): { unit: number; pixel: number } {
+  const width = WORLD / 2 ** z;
+  return { unit: width / 4096, pixel: width / 512 };
+}
+
+// t: the tile envelope e, the envelope grown by the buffer eb, the tile unit and the pixel size.
+const ENVELOPE_CTE = `with t as (
+  select s.e, ST_Expand(s.e, (ST_XMax(s.e) - ST_XMin(s.e)) * ${BUFFER} / 4096.0) as eb, ?::float8 as unit, ?::float8 as px
+    from (select ST_TileEnvelope(?, ?, ?) as e) s)`;
+
+function geometryExpr(type: GeometryType): string {
+  return type === 'Point' ? 'f.geom_3857' : 'ST_Simplify(f.geom_3857, t.unit, true)';
+}
+
+function candidateClause(type: GeometryType): string {
+  const size = type === 'Polygon' ? 'ST_Area(f.geom_3857)' : type === 'LineString' ? 'ST_Length(f.geom_3857)' : null;
+  const threshold = type === 'Polygon' ? 't.px * t.px' : 't.px';
+  return `from features f, t
+     where f.layer_id = ? and f.geom_3857 && t.eb${size ? ` and ${size} >= ${threshold}` : ''}
+     order by ${size ? `${size} desc, ` : ''}f.fid
+     limit ?`;
+}
+
+const mvtFragments = new Map<GeometryType, string>();
+const jsFragments = new Map<GeometryType, string>();
+
+/** ST_AsMVT of one layer; binds: name, layer id, cap. */
+function mvtFragment(type: GeometryType): string {
+  let sql = mvtFragments.get(type);
+  if (!sql) {
+    sql = `(select coalesce(ST_AsMVT(q, ?, 4096, 'geom', 'fid'), ''::bytea) from (
+       select f.fid, ST_AsMVTGeom(${geometryExpr(type)}, t.e, 4096, ${BUFFER}, true) as geom, f.properties
+       ${candidateClause(type)}) q where q.geom is not null)`;
+    mvtFragments.set(type, sql);
+  }
+  return sql;
+}
+
+/**
+ * The same candidates clipped to the buffered tile and moved into tile units (y down) for the
+ * JS encoder; exteriors are forced clockwise on the map so they come out positive in tile
+ * coordinates. Binds: layer index, layer id, cap.
+ */
+function jsFragment(type: GeometryType): string {
+  let sql = jsFragments.get(type);
+  if (!sql) {
+    const clipped = type === 'Point' ? geometryExpr(type) : `ST_ClipByBox2D(ST_ForcePolygonCW(${geometryExpr(type)}), t.eb)`;
+    sql = `(select ?::int as layer, f.fid, f.properties::text as properties,
+       ST_AsGeoJSON(ST_TransScale(${clipped}, -ST_XMin(t.e), -ST_YMax(t.e),
+         4096.0 / (ST_XMax(t.e) - ST_XMin(t.e)), -4096.0 / (ST_YMax(t.e) - ST_YMin(t.e))), 0) as geometry
+       ${candidateClause(type)})`;
+    jsFragments.set(type, sql);
+  }
+  return sql;
+}
+
+export interface BuiltQuery { sql: string; bindings: (string | number)[] }
+
+function envelopeBindings(p: TileParams): number[] {
+  const { unit, pixel } = tileParams(p.z);
+  return [unit, pixel, p.z, p.x, p.y];
+}
+
+/** One statement for the whole composite tile: per-layer MVTs concatenated in the given order. */
+export function mvtQuery(layers: TileLayerSpec[], p: TileParams): BuiltQuery | null {
+  const active = layers.filter((l) => p.z >= l.minZoom);
+  if (active.length === 0) return null;
+  const sql = `${ENVELOPE_CTE} select ${active.map((l) => mvtFragment(l.geometryType)).join(' || ')} as tile`;
+  return { sql, bindings: [...envelopeBindings(p), ...active.flatMap((l) => [l.name, l.id, p.cap])] };
+}
+
+/** One statement returning every layer's features as tile-unit GeoJSON rows, for the JS encoder. */
+export function featureRowsQuery(layers: TileLayerSpec[], p: TileParams): BuiltQuery | null {
+  const active = layers.map((l, index) => ({ l, index })).filter(({ l }) => p.z >= l.minZoom);
+  if (active.length === 0) return null;
+  const sql = `${ENVELOPE_CTE} ${active.map(({ l }) => jsFragment(l.geometryType)).join(' union all ')}`;
+  return { sql, bindings: [...envelopeBindings(p), ...active.flatMap(({ l, index }) => [index, l.id, p.cap])] };
+}

@@ -1,0 +1,98 @@
+import { createHash } from 'node:crypto';
+import { promisify } from 'node:util';
+import { gzip as gzipCb } from 'node:zlib';
+import type { Knex } from 'knex';
+import type { Caller } from '../auth/access.js';
+import type { CatalogService } from '../catalog/catalog-service.js';
+import type { LayerRecord } from '../catalog/layer-types.js';
+import { encodeTile, type TileLayer } from './mvt-encoder.js';
+import type { TileCache } from './tile-cache.js';
+import { parseLayerList, type TileCoord } from './tile-coords.js';
+import { featureRowsQuery, mvtQuery, type TileLayerSpec } from './tile-sql.js';
+
+const gzip = promisify(gzipCb);
+
+export interface TileOptions { useMvt: boolean; maxLayers: number; maxFeatures: number }
+
+export interface TileAnswer {
+  /** Empty body means an empty tile (204). */
+  body: Uint8Array;
+  gzipped: boolean;
+  etag: string;
+  /** The URL named the layers' current data versions: the answer never changes. */
+  immutable: boolean;
+}
+
+/** The version token of a list of layers, as tile URLs carry it in `?v=`. */
+export function versionToken(layers: LayerRecord[]): string {
+  return layers.map((l) => l.dataVersion).join('-');
+}
+
+export class TilesService {
+  constructor(
+    private readonly knex: Knex,
+    private readonly catalog: CatalogService,
+    private readonly cache: TileCache,
+    private readonly options: TileOptions,
+  ) {}
+
+  /** Visible layers of a composite list, in order; hidden and missing alike are layer_not_found. */
+  layers(caller: Caller, list: string): Promise<LayerRecord[]> {
+    return this.catalog.getLayers(caller, parseLayerList(list, this.options.maxLayers));
+  }
+
+  /**
+   * Tiles are keyed by layer ids, their current data versions and z/x/y, so a cached tile can
+   * never be stale. A request naming an older version gets the current tile, not marked immutable.
+   */
+  async tile(caller: Caller, list: string, coord: TileCoord, askedVersion: string | undefined, acceptGzip: boolean,
+    ifNoneMatch: string | undefined): Promise<TileAnswer | 'not-modified'> {
+    const layers = await this.layers(caller, list);
+    const current = versionToken(layers);
+    const key = `${layers.map((l) => l.id).join(',')}|${current}|${coord.z}/${coord.x}/${coord.y}`;
+    const etag = `"${createHash('sha1').update(key).digest('base64url').slice(0, 20)}"`;
+    const immutable = askedVersion === current;
+    if (ifNoneMatch && ifNoneMatch.split(',').map((s) => s.trim().replace(/^W\//, '')).includes(etag)) return 'not-modified';
+
+    let entry = this.cache.get(key);
+    if (!entry) {
+      const { raw, consistent } = await this.render(layers, coord);
+      entry = { raw };
+      // Data changed between reading versions and rendering: answer, but do not cache under the old key.
+      if (consistent) this.cache.set(key, entry);
+    }
+    if (!acceptGzip || entry.raw.byteLength === 0) return { body: entry.raw, gzipped: false, etag, immutable };
+    if (!entry.gzip) {
+      entry.gzip = await gzip(entry.raw);
+      this.cache.set(key, entry);
+    }
+    return { body: entry.gzip, gzipped: true, etag, immutable };
+  }
+
+  /** One SQL statement for the whole composite tile, ST_AsMVT where the database has it, the JS encoder otherwise. */
+  async render(layers: LayerRecord[], coord: TileCoord, useMvt = this.options.useMvt): Promise<{ raw: Uint8Array; consistent: boolean }> {
+    const specs: TileLayerSpec[] = layers.map((l) => ({ id: l.id, name: l.slug, geometryType: l.geometryType, minZoom: l.minZoom }));
+    const params = { ...coord, cap: this.options.maxFeatures };
+    const versions = layers.reduce((sum, l) => sum + l.dataVersion, 0);
+    if (useMvt) {
+      const q = mvtQuery(specs, params);
+      if (!q) return { raw: new Uint8Array(0), consistent: true };
+      const { rows } = await this.knex.raw<{ rows: { tile: Uint8Array; versions: number }[] }>(
+        `${q.sql}, ${VERSION_SUM} as versions`, [...q.bindings, JSON.stringify(layers.map((l) => l.id))]);
+      const row = rows[0];
+      return { raw: new Uint8Array(row?.tile ?? new Uint8Array(0)), consistent: row?.versions === versions };
+    }
+    const q = featureRowsQuery(specs, params);
+    if (!q) return { raw: new Uint8Array(0), consistent: true };
+    const { rows } = await this.knex.raw<{ rows: { layer: number; fid: number; properties: string; geometry: string; versions: number }[] }>(
+      `select r.*, v.versions from (${q.sql}) r, (select ${VERSION_SUM} as versions) v`, [...q.bindings, JSON.stringify(layers.map((l) => l.id))]);
+    const out: TileLayer[] = layers.map((l) => ({ name: l.slug, features: [] }));
+    for (const r of rows) {
+      out[r.layer]?.features.push({ id: r.fid, properties: JSON.parse(r.properties) as Record<string, unknown>, geometry: JSON.parse(r.geometry) as TileLayer['features'][number]['geometry'] });
+    }
+    return { raw: encodeTile(out), consistent: rows.length === 0 || rows[0]?.versions === versions };
+  }
+}
+
+// Read in the same statement (one snapshot) as the features, to detect a change during rendering.
+const VERSION_SUM = `(select coalesce(sum(data_version), 0)::float8 from layers where id in (select (jsonb_array_elements_text(?::jsonb))::int))`;
