@@ -6,6 +6,8 @@ import { CatalogService } from './catalog/catalog-service.js';
 import { catalogRoutes } from './catalog/routes.js';
 import { districtRoutes } from './districts/routes.js';
 import { featureRoutes } from './features/routes.js';
+import { GlyphsService } from './glyphs/glyphs-service.js';
+import { glyphRoutes } from './glyphs/routes.js';
 import { healthRoutes } from './health/routes.js';
 import { attachCaller } from './http/caller.js';
 import { errorHandler, notFoundHandler } from './http/error-middleware.js';
@@ -27,6 +29,7 @@ export function buildApp(deps: AppDeps): Express {
   const catalog = new CatalogService(deps.db.knex);
   const tileCache = deps.tileCache ?? new TileCache(deps.config.tileCacheBytes);
   app.use(tileRoutes(deps, catalog, tileCache));
+  app.use(glyphRoutes(new GlyphsService()));
   const api = express.Router();
   api.use(healthRoutes(deps, tileCache));
   api.use(catalogRoutes(deps));

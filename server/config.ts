@@ -17,6 +17,7 @@ const schema = z.object({
   TILE_CACHE_MB: z.coerce.number().int().min(0).max(16_384).default(64),
   TILES_MAX_LAYERS: z.coerce.number().int().min(1).max(100).default(20),
   TILES_MAX_FEATURES: z.coerce.number().int().min(100).max(1_000_000).default(10_000),
+  TILES_REGISTRY_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -40,6 +41,8 @@ export interface Config {
   tilesMaxLayers: number;
   /** Most features per layer per tile (see server/tiles/tile-sql.ts for the rule). */
   tilesMaxFeatures: number;
+  /** How long unversioned tile requests may reuse a registry lookup. */
+  tilesRegistryTtlMs: number;
   /** Honour X-Forwarded-* (behind a reverse proxy) when building absolute links. */
   trustProxy: boolean;
   logLevel: string;
@@ -77,6 +80,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     tileCacheBytes: e.TILE_CACHE_MB * 1024 * 1024,
     tilesMaxLayers: e.TILES_MAX_LAYERS,
     tilesMaxFeatures: e.TILES_MAX_FEATURES,
+    tilesRegistryTtlMs: e.TILES_REGISTRY_TTL_MS,
     trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
   };

@@ -120,7 +120,8 @@ describe('vector tiles', () => {
     try {
       const after = await s.json<{ tiles: string[] }>(`/tiles/${slug}.json`);
       expect(after.body.tiles[0]).not.toBe(before.body.tiles[0]);
-      const fresh = decodeTile((await tile(path(slug, t))).bytes).get(slug)?.[0];
+      const v = new URL(after.body.tiles[0] ?? '').searchParams.get('v');
+      const fresh = decodeTile((await tile(path(slug, t, `?v=${v}`))).bytes).get(slug)?.[0];
       expect(fresh?.properties.nama).toBe('Kota Tangerang (diubah)');
     } finally {
       await s.db.knex('features').where({ layer_id: layerId, fid: 1 }).update({ properties: s.db.knex.raw(`properties || '{"nama":"Kota Tangerang"}'::jsonb`) });

@@ -18,7 +18,7 @@ let db: Database;
 let service: TilesService;
 beforeAll(async () => {
   db = await openTestDatabase();
-  service = new TilesService(db.knex, new CatalogService(db.knex), new TileCache(0), { useMvt: db.capabilities.mvt, maxLayers: 20, maxFeatures: 10_000 });
+  service = new TilesService(db.knex, new CatalogService(db.knex), new TileCache(0), { useMvt: db.capabilities.mvt, maxLayers: 20, maxFeatures: 10_000, registryTtlMs: 0 });
 });
 afterAll(() => db.close());
 

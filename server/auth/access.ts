@@ -16,6 +16,11 @@ export function visibleClassifications(caller: Caller): Classification[] {
   }
 }
 
+/** What a caller's view of the catalog depends on; callers with the same key see the same layers. */
+export function visibilityKey(caller: Caller): string {
+  return visibleClassifications(caller).join('+');
+}
+
 /**
  * Restricts a query over `layers` (under the given alias) to what the caller may see. Hidden
  * layers then behave exactly like missing ones: absent from lists, counts and lookups.

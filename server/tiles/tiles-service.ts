@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gzip as gzipCb } from 'node:zlib';
 import type { Knex } from 'knex';
-import type { Caller } from '../auth/access.js';
+import { visibilityKey, type Caller } from '../auth/access.js';
 import type { CatalogService } from '../catalog/catalog-service.js';
 import type { LayerRecord } from '../catalog/layer-types.js';
 import { encodeTile, type TileLayer } from './mvt-encoder.js';
@@ -12,7 +12,13 @@ import { featureRowsQuery, mvtQuery, type TileLayerSpec } from './tile-sql.js';
 
 const gzip = promisify(gzipCb);
 
-export interface TileOptions { useMvt: boolean; maxLayers: number; maxFeatures: number }
+export interface TileOptions {
+  useMvt: boolean;
+  maxLayers: number;
+  maxFeatures: number;
+  /** How long the tile path may reuse a registry lookup (ms); a URL naming another version always looks again. */
+  registryTtlMs: number;
+}
 
 export interface TileAnswer {
   /** Empty body means an empty tile (204). */
@@ -36,9 +42,27 @@ export class TilesService {
     private readonly options: TileOptions,
   ) {}
 
+  private readonly registry = new Map<string, { at: number; layers: LayerRecord[] }>();
+
   /** Visible layers of a composite list, in order; hidden and missing alike are layer_not_found. */
   layers(caller: Caller, list: string): Promise<LayerRecord[]> {
     return this.catalog.getLayers(caller, parseLayerList(list, this.options.maxLayers));
+  }
+
+  /**
+   * The hot path's registry lookup, reused for a moment: a versioned URL that names anything but
+   * the remembered versions looks again, so a viewer that read a new TileJSON never waits.
+   */
+  private async layersForTile(caller: Caller, list: string, askedVersion: string | undefined): Promise<LayerRecord[]> {
+    const key = `${visibilityKey(caller)}|${list}`;
+    const hit = this.registry.get(key);
+    if (hit && performance.now() - hit.at < this.options.registryTtlMs && (askedVersion === undefined || askedVersion === versionToken(hit.layers))) {
+      return hit.layers;
+    }
+    const layers = await this.layers(caller, list);
+    if (this.registry.size >= 10_000) this.registry.clear();
+    this.registry.set(key, { at: performance.now(), layers });
+    return layers;
   }
 
   /**
@@ -47,11 +71,11 @@ export class TilesService {
    */
   async tile(caller: Caller, list: string, coord: TileCoord, askedVersion: string | undefined, acceptGzip: boolean,
     ifNoneMatch: string | undefined): Promise<TileAnswer | 'not-modified'> {
-    const layers = await this.layers(caller, list);
+    const layers = await this.layersForTile(caller, list, askedVersion);
     const current = versionToken(layers);
     const key = `${layers.map((l) => l.id).join(',')}|${current}|${coord.z}/${coord.x}/${coord.y}`;
     const etag = `"${createHash('sha1').update(key).digest('base64url').slice(0, 20)}"`;
-    const immutable = askedVersion === current;
+    let immutable = askedVersion === current;
     if (ifNoneMatch && ifNoneMatch.split(',').map((s) => s.trim().replace(/^W\//, '')).includes(etag)) return 'not-modified';
 
     let entry = this.cache.get(key);
@@ -60,6 +84,7 @@ export class TilesService {
       entry = { raw };
       // Data changed between reading versions and rendering: answer, but do not cache under the old key.
       if (consistent) this.cache.set(key, entry);
+      else immutable = false;
     }
     if (!acceptGzip || entry.raw.byteLength === 0) return { body: entry.raw, gzipped: false, etag, immutable };
     if (!entry.gzip) {
