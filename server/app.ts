@@ -1,5 +1,4 @@
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import compression from 'compression';
 import express, { type Express } from 'express';
 import type { AppDeps } from './app-deps.js';
 import { CatalogService } from './catalog/catalog-service.js';
@@ -15,8 +14,6 @@ import { requestLog } from './http/request-log.js';
 import { TileCache } from './tiles/tile-cache.js';
 import { tileRoutes } from './tiles/routes.js';
 
-const CLIENT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'client');
-
 /** The Express app without listen(): tests build their own against their own database. */
 export function buildApp(deps: AppDeps): Express {
   const app = express();
@@ -29,6 +26,8 @@ export function buildApp(deps: AppDeps): Express {
   const catalog = new CatalogService(deps.db.knex);
   const tileCache = deps.tileCache ?? new TileCache(deps.config.tileCacheBytes);
   app.use(tileRoutes(deps, catalog, tileCache));
+  // After the tile routes: tiles carry their own cached gzip.
+  app.use(compression());
   app.use(glyphRoutes(new GlyphsService()));
   const api = express.Router();
   api.use(healthRoutes(deps, tileCache));
@@ -37,7 +36,9 @@ export function buildApp(deps: AppDeps): Express {
   api.use(districtRoutes(deps));
   app.use('/api', api);
 
-  app.use(express.static(CLIENT_DIR, { index: 'index.html', maxAge: '5m' }));
+  // The viewer at /, the embeddable map at /embed. Vite fingerprints assets, so they may be cached long.
+  app.use('/assets', express.static(`${deps.config.clientDir}/assets`, { immutable: true, maxAge: '365d', fallthrough: false }));
+  app.use(express.static(deps.config.clientDir, { index: 'index.html', extensions: ['html'], maxAge: '5m' }));
   app.use(notFoundHandler());
   app.use(errorHandler(deps.log));
   return app;

@@ -9,6 +9,7 @@ const schema = z.object({
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://').optional(),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(50).default(10),
   DATA_DIR: z.string().default('./data'),
+  CLIENT_DIR: z.string().default('./client/dist'),
   SEED_SCALE: z.enum(['demo', 'full']).default('demo'),
   AUTO_SEED: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   FEATURES_MAX_LIMIT: z.coerce.number().int().min(1).max(100_000).default(10_000),
@@ -30,6 +31,8 @@ export interface Config {
   databaseUrl: string | undefined;
   databasePoolMax: number;
   dataDir: string;
+  /** The built viewer (vite build output). */
+  clientDir: string;
   seedScale: 'demo' | 'full';
   autoSeed: boolean;
   featuresMaxLimit: number;
@@ -72,6 +75,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databaseUrl: e.DATABASE_URL,
     databasePoolMax: e.DATABASE_POOL_MAX,
     dataDir: path.resolve(e.DATA_DIR),
+    clientDir: path.resolve(e.CLIENT_DIR),
     seedScale: e.SEED_SCALE,
     autoSeed: e.AUTO_SEED,
     featuresMaxLimit: e.FEATURES_MAX_LIMIT,

@@ -3,7 +3,7 @@ import type { Caller } from '../auth/access.js';
 import { badRequest, layerNotFound } from '../http/app-error.js';
 import { districtExists } from '../districts/districts-sql.js';
 import {
-  agencyExists, findLayerBySlug, findLayersBySlugs, listAgencies, listThemes, searchLayers, themeExists,
+  agencyExists, findLayerBySlug, findLayersBySlugs, layerIndex, type LayerIndexRow, listAgencies, listThemes, searchLayers, themeExists,
   type AgencyRow, type ThemeRow,
 } from './catalog-sql.js';
 import type { GeometryType, LayerRecord } from './layer-types.js';
@@ -59,6 +59,10 @@ export class CatalogService {
       limit: s.limit,
       offset: s.offset,
     });
+  }
+
+  index(caller: Caller): Promise<LayerIndexRow[]> {
+    return layerIndex(this.knex, caller);
   }
 
   agencies(caller: Caller): Promise<AgencyRow[]> {

@@ -36,6 +36,13 @@ export function catalogRoutes(deps: AppDeps): Router {
     res.json({ total, items: items.map((l) => layerSummary(l, base)), links });
   });
 
+  /** The whole visible catalog in compact rows, for the viewer's instant search. */
+  router.get('/layer-index', async (req, res) => {
+    parseQuery(req, z.object({}));
+    const items = await service.index(req.caller);
+    res.set('Cache-Control', 'public, max-age=60').json({ total: items.length, items, links: [{ href: withQuery(req, deps.config.publicUrl, {}), rel: 'self', type: 'application/json' }] });
+  });
+
   router.get('/layers/:id', async (req, res) => {
     parseQuery(req, z.object({}));
     const layer = await service.getLayer(req.caller, req.params.id);

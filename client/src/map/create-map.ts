@@ -1,0 +1,30 @@
+import { AttributionControl, Map as MlMap, NavigationControl, ScaleControl, setWorkerUrl } from 'maplibre-gl';
+import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
+import type { ViewState } from '../state/view-state.js';
+import { baseStyle, overlayLayers } from './base-style.js';
+
+// Vite emits MapLibre's worker as its own asset (reported separately from the main bundle).
+setWorkerUrl(workerUrl);
+
+/** A MapLibre map on the offline basemap, with labels on top, ready when the returned promise resolves. */
+export async function createMap(container: HTMLElement, state: ViewState, opts: { interactiveControls: boolean }): Promise<MlMap> {
+  const map = new MlMap({
+    container,
+    style: baseStyle(location.origin),
+    center: state.center,
+    zoom: state.zoom,
+    minZoom: 9,
+    maxZoom: 20,
+    attributionControl: false,
+    // Keeps the drawing buffer so the PNG export and browser tests can read pixels.
+    canvasContextAttributes: { preserveDrawingBuffer: true },
+  });
+  map.addControl(new AttributionControl({ compact: true, customAttribution: 'Satu Data Satu Peta Kota Tangerang · batas: cahyadsn/wilayah_boundaries (MIT)' }));
+  if (opts.interactiveControls) {
+    map.addControl(new NavigationControl({ visualizePitch: false }), 'top-right');
+    map.addControl(new ScaleControl({ unit: 'metric' }), 'bottom-right');
+  }
+  await new Promise<void>((resolve) => map.once('load', () => resolve()));
+  for (const layer of overlayLayers ?? []) map.addLayer(layer);
+  return map;
+}

@@ -1,0 +1,83 @@
+import type { AppContext } from '../app-context.js';
+import { parseCoordinates } from '../geo/coords.js';
+import type { Measure } from '../map/measure.js';
+import { toQuery } from '../state/view-state.js';
+import { h } from './dom.js';
+
+/** Boundary check by typed coordinates, measuring, PNG export, embed code and a share link. */
+export function toolsPanel(ctx: AppContext, host: HTMLElement, measure: Measure): { render(): void } {
+  const coords = h('input', { id: 'check-input', type: 'text', autocomplete: 'off' });
+  const checkResult = h('div', { id: 'check-result', 'aria-live': 'polite' });
+  const measureResult = h('div', { class: 'measure-result', 'aria-live': 'polite' });
+
+  function render(): void {
+    const t = ctx.t();
+    coords.placeholder = t.checkHint;
+    host.replaceChildren(
+      h('h3', {}, t.checkTitle),
+      h('form', { class: 'row', onsubmit: (e: Event) => {
+        e.preventDefault();
+        const p = parseCoordinates(coords.value);
+        if (!p) {
+          checkResult.textContent = t.badCoordinates;
+          return;
+        }
+        void ctx.checkPoint(p[0], p[1]);
+      } }, coords, h('button', { id: 'check-button' }, t.check)),
+      checkResult,
+      h('h3', {}, t.measure),
+      h('div', { class: 'row' },
+        h('button', { onclick: () => measure.start('distance') }, t.measureDistance),
+        h('button', { onclick: () => measure.start('area') }, t.measureArea),
+        h('button', { onclick: () => measure.clear() }, t.measureClear)),
+      h('p', { class: 'hint' }, t.measureHint),
+      measureResult,
+      h('h3', {}, t.share),
+      h('div', { class: 'row' },
+        h('button', { id: 'share-link', onclick: (e: Event) => void copy(location.href, e.target as HTMLButtonElement) }, t.share),
+        h('button', { id: 'export-png', onclick: () => exportPng(ctx) }, t.exportPng),
+        h('button', { id: 'embed-code', onclick: () => embedDialog(ctx) }, t.embed)));
+  }
+
+  async function copy(text: string, button: HTMLButtonElement): Promise<void> {
+    await navigator.clipboard?.writeText(text).catch(() => undefined);
+    const label = button.textContent;
+    button.textContent = ctx.t().copied;
+    setTimeout(() => { button.textContent = label; }, 1500);
+  }
+
+  render();
+  ctx.store.subscribe((s, prev) => { if (s.lang !== prev.lang) render(); });
+  return { render };
+}
+
+export function setMeasureText(host: HTMLElement, text: string): void {
+  const el = host.querySelector('.measure-result');
+  if (el) el.textContent = text;
+}
+
+/** The canvas is read inside a render callback, while its drawing buffer is still intact. */
+function exportPng(ctx: AppContext): void {
+  ctx.map.once('render', () => {
+    const a = document.createElement('a');
+    a.href = ctx.map.getCanvas().toDataURL('image/png');
+    a.download = `satupeta-${new Date().toISOString().slice(0, 10)}.png`;
+    a.click();
+  });
+  ctx.map.triggerRepaint();
+}
+
+function embedDialog(ctx: AppContext): void {
+  const t = ctx.t();
+  const src = `${location.origin}/embed?${toQuery({ ...ctx.store.state, point: null })}`;
+  const code = `<iframe src="${src}" width="800" height="500" style="border:0" loading="lazy" title="Satu Peta Kota Tangerang"></iframe>`;
+  const area = h('textarea', { id: 'embed-snippet', readonly: true, rows: 5 }, code);
+  const dialog = h('dialog', { class: 'embed' }, h('h2', {}, t.embed), h('p', {}, t.embedHint), area,
+    h('form', { method: 'dialog', class: 'row' },
+      h('button', { type: 'button', onclick: () => void navigator.clipboard?.writeText(code).catch(() => undefined) }, t.copy),
+      h('button', {}, t.close)));
+  document.body.append(dialog);
+  dialog.addEventListener('close', () => dialog.remove());
+  dialog.showModal();
+  area.select();
+}
