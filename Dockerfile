@@ -3,7 +3,8 @@ FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
-COPY tsconfig.json tsconfig.build.json ./
+COPY tsconfig.json tsconfig.build.json vite.config.ts ./
+COPY client ./client
 COPY server ./server
 COPY migrations ./migrations
 COPY fixtures ./fixtures
@@ -16,7 +17,7 @@ WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/package.json ./package.json
-COPY client ./client
+COPY --from=build /app/client/dist ./client/dist
 RUN mkdir -p /var/lib/satupeta && chown node:node /var/lib/satupeta
 USER node
 EXPOSE 3000

@@ -1,3 +1,4 @@
+import type { RequestListener } from 'node:http';
 import compression from 'compression';
 import express, { type Express } from 'express';
 import type { AppDeps } from './app-deps.js';
@@ -12,25 +13,47 @@ import { attachCaller } from './http/caller.js';
 import { errorHandler, notFoundHandler } from './http/error-middleware.js';
 import { requestLog } from './http/request-log.js';
 import { TileCache } from './tiles/tile-cache.js';
+import { tileFastPath } from './tiles/fast-path.js';
 import { tileRoutes } from './tiles/routes.js';
+import { TilesService } from './tiles/tiles-service.js';
 
-/** The Express app without listen(): tests build their own against their own database. */
-export function buildApp(deps: AppDeps): Express {
+/**
+ * The request handler the server listens with: cached tiles straight from memory, everything
+ * else through the Express app. Tests listen with the same handler.
+ */
+export function buildHandler(deps: AppDeps): RequestListener {
+  const tiles = tilesService(deps);
+  const app = buildApp(deps, tiles);
+  const fast = tileFastPath(tiles);
+  return (req, res) => {
+    if (!fast(req, res)) app(req, res);
+  };
+}
+
+function tilesService(deps: AppDeps): TilesService {
+  const cache = deps.tileCache ?? new TileCache(deps.config.tileCacheBytes);
+  return new TilesService(deps.db.knex, new CatalogService(deps.db.knex), cache, {
+    useMvt: deps.db.capabilities.mvt, maxLayers: deps.config.tilesMaxLayers, maxFeatures: deps.config.tilesMaxFeatures,
+    registryTtlMs: deps.config.tilesRegistryTtlMs,
+  });
+}
+
+/** The Express app without listen(). */
+export function buildApp(deps: AppDeps, tiles: TilesService = tilesService(deps)): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.set('trust proxy', deps.config.trustProxy);
-  app.use(requestLog(deps.log));
-  app.use(attachCaller());
-
   const catalog = new CatalogService(deps.db.knex);
-  const tileCache = deps.tileCache ?? new TileCache(deps.config.tileCacheBytes);
-  app.use(tileRoutes(deps, catalog, tileCache));
+  // Tiles first: the hot path skips the per-request log line (errors are still logged).
+  app.use(attachCaller());
+  app.use(tileRoutes(deps, tiles));
+  app.use(requestLog(deps.log));
   // After the tile routes: tiles carry their own cached gzip.
   app.use(compression());
   app.use(glyphRoutes(new GlyphsService()));
   const api = express.Router();
-  api.use(healthRoutes(deps, tileCache));
+  api.use(healthRoutes(deps, tiles.cacheStats()));
   api.use(catalogRoutes(deps));
   api.use(featureRoutes(deps, catalog));
   api.use(districtRoutes(deps));

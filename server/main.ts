@@ -1,6 +1,6 @@
-import type { Server } from 'node:http';
+import { createServer } from 'node:http';
 import { pino } from 'pino';
-import { buildApp } from './app.js';
+import { buildHandler } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/database.js';
 import { prepareDatabase } from './db/prepare.js';
@@ -13,8 +13,8 @@ async function main(): Promise<void> {
   log.info({ backend: db.backend, ...db.capabilities }, 'database ready');
   await prepareDatabase(db, { autoSeed: config.autoSeed, scale: config.seedScale }, log);
 
-  const app = buildApp({ db, config, log });
-  const server: Server = app.listen(config.port, config.host, () => {
+  const server = createServer(buildHandler({ db, config, log }));
+  server.listen(config.port, config.host, () => {
     log.info(`satupeta listening on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`);
   });
 

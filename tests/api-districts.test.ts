@@ -35,6 +35,16 @@ describe('districts', () => {
     expect(fc.features[0]?.geometry.type).toBe('MultiPolygon');
   });
 
+  it('gives one label point inside each district', async () => {
+    const fc = (await (await s.get('/api/districts?format=geojson&geometry=label&level=kecamatan')).json()) as { features: { geometry: { type: string; coordinates: [number, number] }; properties: D }[] };
+    expect(fc.features).toHaveLength(13);
+    for (const f of fc.features) {
+      expect(f.geometry.type).toBe('Point');
+      const { body } = await s.json<{ kecamatan: D | null }>(`/api/districts/lookup?lon=${f.geometry.coordinates[0]}&lat=${f.geometry.coordinates[1]}`);
+      expect(body.kecamatan?.code).toBe(f.properties.code);
+    }
+  });
+
   it('returns one district by dotted or compact code', async () => {
     const dotted = await s.json<{ properties: D }>('/api/districts/36.71.12');
     const compact = await s.json<{ properties: D }>('/api/districts/367112');

@@ -88,6 +88,21 @@ describe('vector tiles', () => {
     expect(plain.res.headers.get('cache-control')).toBe('public, max-age=60');
   });
 
+  it('answers a repeated tile from memory with the same bytes and headers as the first time', async () => {
+    const tj = await s.json<{ tiles: string[] }>(`/tiles/${KEL}.json`);
+    const url = (tj.body.tiles[0] ?? '').replace(s.url, '').replace('{z}/{x}/{y}', `${AIRPORT.z}/${AIRPORT.x}/${AIRPORT.y + 1}`);
+    const hits = async () => (await s.json<{ tileCache: { hits: number } }>('/api/health')).body.tileCache.hits;
+    const first = await tile(url, { 'Accept-Encoding': 'identity' });
+    const before = await hits();
+    const second = await tile(url, { 'Accept-Encoding': 'identity' });
+    expect(await hits()).toBe(before + 1);
+    expect(second.bytes).toEqual(first.bytes);
+    for (const h of ['cache-control', 'etag', 'content-type', 'content-length', 'vary']) {
+      expect(second.res.headers.get(h)).toBe(first.res.headers.get(h));
+    }
+    expect(second.res.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+  });
+
   it('answers 304 to a matching If-None-Match', async () => {
     const first = await tile(path(KEC, AIRPORT));
     const etag = first.res.headers.get('etag') ?? '';

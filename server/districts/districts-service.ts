@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { Caller } from '../auth/access.js';
 import { notFound } from '../http/app-error.js';
-import { districtsAt, findDistrict, layersInDistrict, listDistricts, type District, type DistrictLevel } from './districts-sql.js';
+import { districtsAt, findDistrict, layersInDistrict, listDistricts, type District, type DistrictGeometry, type DistrictLevel } from './districts-sql.js';
 
 export interface LookupResult {
   inside: boolean;
@@ -19,8 +19,8 @@ export interface LookupResult {
 export class DistrictsService {
   constructor(private readonly knex: Knex) {}
 
-  list(filter: { level?: DistrictLevel | undefined; parent?: string | undefined }, withGeometry: boolean) {
-    return listDistricts(this.knex, filter, withGeometry);
+  list(filter: { level?: DistrictLevel | undefined; parent?: string | undefined }, geometry: DistrictGeometry) {
+    return listDistricts(this.knex, filter, geometry);
   }
 
   async get(code: string): Promise<{ district: District; geometry: string }> {

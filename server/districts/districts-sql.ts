@@ -25,18 +25,22 @@ function toDistrict(r: DistrictRow): District {
   };
 }
 
-function districtQuery(knex: Knex, withGeometry: boolean): Knex.QueryBuilder {
+/** boundary: the polygon; label: one point inside it (ST_PointOnSurface), for map labels. */
+export type DistrictGeometry = 'none' | 'boundary' | 'label';
+
+function districtQuery(knex: Knex, geometry: DistrictGeometry): Knex.QueryBuilder {
   const qb = knex('districts as d').leftJoin('districts as p', 'p.code', 'd.parent_code')
     .select('d.code', 'd.code_compact', 'd.name', 'd.level', 'd.parent_code', 'p.name as parent_name', 'd.area_km2');
   // RFC 7946: lon/lat, counter-clockwise exterior rings, 7 decimals at most.
-  if (withGeometry) qb.select(knex.raw('ST_AsGeoJSON(ST_ForcePolygonCCW(d.geom), 7) as geometry'));
+  if (geometry === 'boundary') qb.select(knex.raw('ST_AsGeoJSON(ST_ForcePolygonCCW(d.geom), 7) as geometry'));
+  if (geometry === 'label') qb.select(knex.raw('ST_AsGeoJSON(ST_PointOnSurface(d.geom), 7) as geometry'));
   return qb;
 }
 
 export async function listDistricts(
-  knex: Knex, filter: { level?: DistrictLevel | undefined; parent?: string | undefined }, withGeometry: boolean,
+  knex: Knex, filter: { level?: DistrictLevel | undefined; parent?: string | undefined }, geometry: DistrictGeometry,
 ): Promise<{ district: District; geometry?: string }[]> {
-  const qb = districtQuery(knex, withGeometry);
+  const qb = districtQuery(knex, geometry);
   if (filter.level) qb.where('d.level', filter.level);
   if (filter.parent) qb.where('d.parent_code', filter.parent);
   const rows = (await qb.orderBy('d.code')) as DistrictRow[];
@@ -45,7 +49,7 @@ export async function listDistricts(
 
 /** By Kemendagri code, dotted (36.71.01) or compact (367101). */
 export async function findDistrict(knex: Knex, code: string): Promise<{ district: District; geometry: string } | null> {
-  const row = (await districtQuery(knex, true).where('d.code', code).orWhere('d.code_compact', code).first()) as DistrictRow | undefined;
+  const row = (await districtQuery(knex, 'boundary').where('d.code', code).orWhere('d.code_compact', code).first()) as DistrictRow | undefined;
   return row?.geometry ? { district: toDistrict(row), geometry: row.geometry } : null;
 }
 
@@ -58,7 +62,7 @@ export async function districtExists(knex: Knex, code: string): Promise<boolean>
  * one, so near a shared edge a point can fall in two kelurahan: all are returned, ordered by code.
  */
 export async function districtsAt(knex: Knex, lon: number, lat: number): Promise<District[]> {
-  const rows = (await districtQuery(knex, false)
+  const rows = (await districtQuery(knex, 'none')
     .whereRaw('ST_Intersects(d.geom, ST_SetSRID(ST_Point(?, ?), 4326))', [lon, lat])
     .orderBy('d.code')) as DistrictRow[];
   return rows.map(toDistrict);

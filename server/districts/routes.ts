@@ -16,8 +16,9 @@ export function districtRoutes(deps: AppDeps): Router {
       level: z.enum(['kota', 'kecamatan', 'kelurahan']).optional(),
       parent: z.string().max(20).optional(),
       format: z.enum(['json', 'geojson']).default('json'),
+      geometry: z.enum(['boundary', 'label']).default('boundary'),
     }));
-    const rows = await service.list(q, q.format === 'geojson');
+    const rows = await service.list(q, q.format === 'geojson' ? q.geometry : 'none');
     if (q.format === 'geojson') {
       res.type('application/geo+json').send(featureCollection(rows.map((r) => ({ properties: r.district, geometry: r.geometry ?? 'null', id: r.district.code }))));
       return;

@@ -5,7 +5,7 @@ import { countVisibleLayers } from '../catalog/catalog-sql.js';
 import { parseQuery } from '../http/query.js';
 import type { TileCache } from '../tiles/tile-cache.js';
 
-export function healthRoutes(deps: AppDeps, tileCache: TileCache): Router {
+export function healthRoutes(deps: AppDeps, tileCacheStats: () => ReturnType<TileCache['stats']>): Router {
   const router = Router();
   const { backend, capabilities } = deps.db;
 
@@ -17,7 +17,7 @@ export function healthRoutes(deps: AppDeps, tileCache: TileCache): Router {
       database: { backend, postgres: capabilities.postgresVersion, postgis: capabilities.postgisVersion },
       capabilities: { mvt: capabilities.mvt },
       catalog: { layers },
-      tileCache: tileCache.stats(),
+      tileCache: tileCacheStats(),
     });
   });
 

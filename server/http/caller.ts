@@ -8,7 +8,7 @@ declare module 'express-serve-static-core' {
   }
 }
 
-/** Tokens come later; until then every caller is anonymous. */
+/** Tokens come later; until then every caller is anonymous (the tile fast path assumes the same). */
 export function attachCaller(): RequestHandler {
   return (req, _res, next) => {
     req.caller = ANONYMOUS;

@@ -27,6 +27,11 @@ export class TileCache {
     return entry;
   }
 
+  /** Like get, but a miss is not counted: the caller will ask get() next. */
+  peek(key: string): CachedTile | undefined {
+    return this.entries.has(key) ? this.get(key) : undefined;
+  }
+
   set(key: string, entry: CachedTile): void {
     const size = sizeOf(entry) + key.length;
     if (size > this.budgetBytes) return;

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gzip as gzipCb } from 'node:zlib';
 import type { Knex } from 'knex';
@@ -42,7 +41,11 @@ export class TilesService {
     private readonly options: TileOptions,
   ) {}
 
-  private readonly registry = new Map<string, { at: number; layers: LayerRecord[] }>();
+  private readonly registry = new Map<string, Remembered>();
+
+  cacheStats(): () => ReturnType<TileCache['stats']> {
+    return () => this.cache.stats();
+  }
 
   /** Visible layers of a composite list, in order; hidden and missing alike are layer_not_found. */
   layers(caller: Caller, list: string): Promise<LayerRecord[]> {
@@ -53,16 +56,41 @@ export class TilesService {
    * The hot path's registry lookup, reused for a moment: a versioned URL that names anything but
    * the remembered versions looks again, so a viewer that read a new TileJSON never waits.
    */
-  private async layersForTile(caller: Caller, list: string, askedVersion: string | undefined): Promise<LayerRecord[]> {
-    const key = `${visibilityKey(caller)}|${list}`;
-    const hit = this.registry.get(key);
-    if (hit && performance.now() - hit.at < this.options.registryTtlMs && (askedVersion === undefined || askedVersion === versionToken(hit.layers))) {
-      return hit.layers;
-    }
-    const layers = await this.layers(caller, list);
+  private async layersForTile(caller: Caller, list: string, askedVersion: string | undefined): Promise<Remembered> {
+    const remembered = this.rememberedLayers(caller, list, askedVersion);
+    if (remembered) return remembered;
+    const fresh = remember(await this.layers(caller, list));
     if (this.registry.size >= 10_000) this.registry.clear();
-    this.registry.set(key, { at: performance.now(), layers });
-    return layers;
+    this.registry.set(`${visibilityKey(caller)}|${list}`, fresh);
+    return fresh;
+  }
+
+  private rememberedLayers(caller: Caller, list: string, askedVersion: string | undefined): Remembered | null {
+    const hit = this.registry.get(`${visibilityKey(caller)}|${list}`);
+    const fresh = hit && performance.now() - hit.at < this.options.registryTtlMs;
+    return fresh && (askedVersion === undefined || askedVersion === hit.version) ? hit : null;
+  }
+
+  /** Cache key and ETag: layer ids, their data versions and z/x/y. The URL names the layers, so the ETag needs only the rest. */
+  private identity(r: Remembered, coord: TileCoord, askedVersion: string | undefined): { key: string; etag: string; immutable: boolean } {
+    const zxy = `${coord.z}/${coord.x}/${coord.y}`;
+    return { key: `${r.ids}|${r.version}|${zxy}`, etag: `"${r.version}/${zxy}"`, immutable: askedVersion === r.version };
+  }
+
+  /**
+   * The answer when everything it needs is already in memory (a remembered registry lookup and a
+   * cached tile, gzipped if asked), else null. Synchronous: no database, no compression.
+   */
+  fromMemory(caller: Caller, list: string, coord: TileCoord, askedVersion: string | undefined, acceptGzip: boolean,
+    ifNoneMatch: string | undefined): TileAnswer | 'not-modified' | null {
+    const remembered = this.rememberedLayers(caller, list, askedVersion);
+    if (!remembered) return null;
+    const { key, etag, immutable } = this.identity(remembered, coord, askedVersion);
+    if (matches(ifNoneMatch, etag)) return 'not-modified';
+    const entry = this.cache.peek(key);
+    if (!entry) return null;
+    if (!acceptGzip || entry.raw.byteLength === 0) return { body: entry.raw, gzipped: false, etag, immutable };
+    return entry.gzip ? { body: entry.gzip, gzipped: true, etag, immutable } : null;
   }
 
   /**
@@ -71,12 +99,12 @@ export class TilesService {
    */
   async tile(caller: Caller, list: string, coord: TileCoord, askedVersion: string | undefined, acceptGzip: boolean,
     ifNoneMatch: string | undefined): Promise<TileAnswer | 'not-modified'> {
-    const layers = await this.layersForTile(caller, list, askedVersion);
-    const current = versionToken(layers);
-    const key = `${layers.map((l) => l.id).join(',')}|${current}|${coord.z}/${coord.x}/${coord.y}`;
-    const etag = `"${createHash('sha1').update(key).digest('base64url').slice(0, 20)}"`;
-    let immutable = askedVersion === current;
-    if (ifNoneMatch && ifNoneMatch.split(',').map((s) => s.trim().replace(/^W\//, '')).includes(etag)) return 'not-modified';
+    const remembered = await this.layersForTile(caller, list, askedVersion);
+    const { layers } = remembered;
+    const id = this.identity(remembered, coord, askedVersion);
+    const { key, etag } = id;
+    let immutable = id.immutable;
+    if (matches(ifNoneMatch, etag)) return 'not-modified';
 
     let entry = this.cache.get(key);
     if (!entry) {
@@ -121,3 +149,14 @@ export class TilesService {
 
 // Read in the same statement (one snapshot) as the features, to detect a change during rendering.
 const VERSION_SUM = `(select coalesce(sum(data_version), 0)::float8 from layers where id in (select (jsonb_array_elements_text(?::jsonb))::int))`;
+
+function matches(ifNoneMatch: string | undefined, etag: string): boolean {
+  return ifNoneMatch !== undefined && ifNoneMatch.split(',').some((s) => s.trim().replace(/^W\//, '') === etag);
+}
+
+/** A registry lookup as the tile path keeps it, with its key parts worked out once. */
+interface Remembered { at: number; layers: LayerRecord[]; ids: string; version: string }
+
+function remember(layers: LayerRecord[]): Remembered {
+  return { at: performance.now(), layers, ids: layers.map((l) => l.id).join(','), version: versionToken(layers) };
+}

@@ -1,6 +1,7 @@
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
-import { buildApp } from '../../server/app.js';
+import { buildHandler } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
 import type { Database } from '../../server/db/database.js';
 import { openTestDatabase } from './test-db.js';
@@ -17,8 +18,7 @@ export interface TestServer {
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
   const db = await openTestDatabase();
   const config = loadConfig({ LOG_LEVEL: 'silent', ...env });
-  const app = buildApp({ db, config, log: pino({ level: 'silent' }) });
-  const server = app.listen(0, '127.0.0.1');
+  const server = createServer(buildHandler({ db, config, log: pino({ level: 'silent' }) })).listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const get = (p: string, init?: RequestInit) => fetch(url + p, init);

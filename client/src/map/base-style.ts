@@ -13,6 +13,7 @@ export function baseStyle(origin: string): StyleSpecification {
     glyphs: `${origin}/glyphs/{fontstack}/{range}.pbf`,
     sources: {
       districts: { type: 'geojson', data: `${origin}/api/districts?format=geojson`, promoteId: 'code' },
+      'district-labels': { type: 'geojson', data: `${origin}/api/districts?format=geojson&geometry=label` },
       highlight: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
       point: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
     },
@@ -31,10 +32,10 @@ export function baseStyle(origin: string): StyleSpecification {
 
 /** Labels and the boundary-check point go on top of the data layers. */
 export const overlayLayers: StyleSpecification['layers'] = [
-  { id: 'kelurahan-label', type: 'symbol', source: 'districts', filter: ['==', ['get', 'level'], 'kelurahan'], minzoom: 12.5,
+  { id: 'kelurahan-label', type: 'symbol', source: 'district-labels', filter: ['==', ['get', 'level'], 'kelurahan'], minzoom: 12.5,
     layout: { 'text-field': ['get', 'name'], 'text-font': FONT, 'text-size': 11 },
     paint: { 'text-color': '#4b5563', 'text-halo-color': '#ffffff', 'text-halo-width': 1.2 } },
-  { id: 'kecamatan-label', type: 'symbol', source: 'districts', filter: ['==', ['get', 'level'], 'kecamatan'], maxzoom: 14,
+  { id: 'kecamatan-label', type: 'symbol', source: 'district-labels', filter: ['==', ['get', 'level'], 'kecamatan'], maxzoom: 14,
     layout: { 'text-field': ['upcase', ['get', 'name']], 'text-font': FONT_BOLD, 'text-size': 12, 'text-letter-spacing': 0.08 },
     paint: { 'text-color': '#1f2937', 'text-halo-color': '#ffffff', 'text-halo-width': 1.5 } },
   { id: 'point-circle', type: 'circle', source: 'point', paint: { 'circle-radius': 6, 'circle-color': '#dc2626', 'circle-stroke-color': '#fff', 'circle-stroke-width': 2 } },

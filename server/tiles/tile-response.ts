@@ -1,0 +1,26 @@
+import type { ServerResponse } from 'node:http';
+import type { TileAnswer } from './tiles-service.js';
+
+const MVT = 'application/vnd.mapbox-vector-tile';
+export const IMMUTABLE = 'public, max-age=31536000, immutable';
+/** Unversioned or stale-versioned: current content, briefly cacheable, revalidated by ETag. */
+export const SHORT = 'public, max-age=60';
+
+/** Writes a tile answer: headers once, the body as is. Shared by the Express route and the in-memory fast path. */
+export function writeTile(res: ServerResponse, answer: TileAnswer | 'not-modified', askedVersion: string | undefined): void {
+  if (answer === 'not-modified') {
+    res.writeHead(304, { 'Cache-Control': askedVersion ? IMMUTABLE : SHORT, Vary: 'Accept-Encoding' }).end();
+    return;
+  }
+  const headers: Record<string, string | number> = {
+    'Cache-Control': answer.immutable ? IMMUTABLE : SHORT, ETag: answer.etag, Vary: 'Accept-Encoding', 'Access-Control-Allow-Origin': '*',
+  };
+  if (answer.body.byteLength === 0) {
+    res.writeHead(204, headers).end();
+    return;
+  }
+  if (answer.gzipped) headers['Content-Encoding'] = 'gzip';
+  headers['Content-Type'] = MVT;
+  headers['Content-Length'] = answer.body.byteLength;
+  res.writeHead(200, headers).end(answer.body);
+}

@@ -1,0 +1,144 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasChromium, launch, mapIdle, OUTPUT, shot } from '../support/browser.js';
+import { startTestServer, type TestServer } from '../support/test-server.js';
+
+// Without Debian's chromium (a laptop that has not run `apt-get install chromium`) these tests
+// cannot run; CI installs it and sets CI=true, so there they always run.
+const run = hasChromium || process.env.CI === 'true';
+
+type Win = { satupeta: { map: MapHandle; store: { state: { layers: { id: string }[]; center: number[]; zoom: number } }; lastSearchMs(): number } };
+interface MapHandle {
+  queryRenderedFeatures(opts?: unknown): { sourceLayer?: string; geometry: { type: string; coordinates: unknown }; properties: Record<string, unknown> }[];
+  project(ll: [number, number]): { x: number; y: number };
+  getStyle(): { layers: { id: string }[] };
+}
+
+let s: TestServer;
+let browser: Browser;
+let page: Page;
+const report: Record<string, unknown> = {};
+let added = '';
+
+describe.skipIf(!run)('the viewer in Chromium', () => {
+  beforeAll(async () => {
+    s = await startTestServer();
+    browser = await launch();
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  }, 120_000);
+  afterAll(async () => {
+    fs.mkdirSync(OUTPUT, { recursive: true });
+    fs.writeFileSync(path.join(OUTPUT, 'browser-report.json'), `${JSON.stringify(report, null, 2)}\n`);
+    await browser?.close();
+    await s?.close();
+  });
+
+  it('opens on the offline basemap with labelled districts', async () => {
+    await page.goto(`${s.url}/`);
+    await mapIdle(page);
+    const labels = await page.evaluate(() => (window as unknown as Win).satupeta.map.queryRenderedFeatures({ layers: ['kecamatan-label'] }).length);
+    expect(labels).toBeGreaterThanOrEqual(10);
+    await shot(page, '01-viewer-open');
+  });
+
+  it('finds a layer by an Indonesian word, adds it, and draws its features', async () => {
+    await page.fill('#catalog-search', 'posyandu benda');
+    report.searchMsPerKeystroke = await page.evaluate(() => (window as unknown as Win).satupeta.lastSearchMs());
+    const first = page.locator('.catalog-row').first();
+    await expect.poll(() => first.locator('.title').textContent()).toMatch(/Posyandu .*Benda/);
+    added = (await first.getAttribute('data-layer')) ?? '';
+    await first.locator('button').click();
+    await page.click('#tab-active');
+    await page.locator('.active-row button', { hasText: /Perbesar/ }).first().click();
+    await page.waitForTimeout(800);
+    await mapIdle(page);
+    const drawn = await page.evaluate((layer) => (window as unknown as Win).satupeta.map.queryRenderedFeatures().filter((f) => f.sourceLayer === layer).length, added);
+    expect(drawn).toBeGreaterThan(0);
+    await shot(page, '02-layer-added');
+  });
+
+  it('shows a clicked feature\'s attributes in a popup, with the kelurahan it lies in', async () => {
+    const xy = await page.evaluate((layer) => {
+      const map = (window as unknown as Win).satupeta.map;
+      const f = map.queryRenderedFeatures().find((x) => x.sourceLayer === layer && x.geometry.type === 'Point');
+      return f ? map.project(f.geometry.coordinates as [number, number]) : null;
+    }, added);
+    expect(xy).not.toBeNull();
+    await page.mouse.click(360 + (xy?.x ?? 0), 48 + (xy?.y ?? 0));
+    const popup = page.locator('.maplibregl-popup');
+    await expect.poll(() => popup.textContent(), { timeout: 15_000 }).toMatch(/strata/);
+    await expect.poll(() => popup.textContent(), { timeout: 15_000 }).toMatch(/Kecamatan Benda/);
+    await shot(page, '03-identify-popup');
+  });
+
+  it('tells a camat office that the airport lies in Kelurahan Pajang, Kecamatan Benda', async () => {
+    await page.click('#tab-tools');
+    await page.fill('#check-input', `6°07'32"S 106°39'21"E`);
+    await page.click('#check-button');
+    await expect.poll(() => page.locator('#check-result').textContent(), { timeout: 15_000 }).toMatch(/Pajang.*36\.71\.04\.1004[\s\S]*Benda/);
+    await mapIdle(page);
+    await shot(page, '04-boundary-check');
+  });
+
+  it('restores the same state from a shared link', async () => {
+    await page.click('#tab-active');
+    await page.locator('.active-row input[type=range]').first().fill('0.5');
+    const url = page.url();
+    expect(url).toContain(`l=${added}:0.5`);
+    const before = await page.evaluate(() => (window as unknown as Win).satupeta.store.state);
+    const other = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await other.goto(url);
+    await mapIdle(other);
+    const after = await other.evaluate(() => (window as unknown as Win).satupeta.store.state);
+    expect(after.layers).toEqual(before.layers);
+    expect(after.zoom).toBeCloseTo(before.zoom, 1);
+    expect(after.center[0]).toBeCloseTo(before.center[0] ?? 0, 3);
+    await other.click('#tab-active');
+    expect(await other.locator('.active-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-layer')))).toEqual(before.layers.map((l) => l.id));
+    expect(await other.locator('.active-row input[type=range]').first().inputValue()).toBe('0.5');
+    expect(await other.locator('#layer-status.error').count()).toBe(0);
+    await shot(other, '05-shared-link');
+    await other.close();
+  });
+
+  it('asks for one composite tile per tile position with ten active layers', async () => {
+    const { body } = await s.json<{ items: { id: string }[] }>('/api/layers?district=36.71.04&limit=10&geometryType=Point');
+    const ids = body.items.map((l) => l.id);
+    expect(ids).toHaveLength(10);
+    const fresh = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const tileRequests: string[] = [];
+    fresh.on('request', (r) => { if (r.url().includes('/tiles/') && r.url().includes('.mvt')) tileRequests.push(r.url()); });
+    const started = Date.now();
+    await fresh.goto(`${s.url}/?c=106.675,-6.135&z=13.5&l=${ids.join(',')}`);
+    await mapIdle(fresh);
+    report.msToFirstIdleWith10Layers = Date.now() - started;
+    report.tileRequestsPerViewport = tileRequests.length;
+    expect(tileRequests.length).toBeGreaterThan(0);
+    for (const u of tileRequests) expect(decodeURIComponent(new URL(u).pathname).split('/')[2]?.split(',')).toHaveLength(10);
+    await shot(fresh, '06-ten-layers');
+    await fresh.close();
+  });
+
+  it('shows the embed page inside an iframe on another origin', async () => {
+    const embedUrl = `${s.url}/embed?c=106.675,-6.135&z=13&l=batas-kelurahan-kota-tangerang`;
+    const host = http.createServer((_req, res) => {
+      res.setHeader('Content-Type', 'text/html');
+      res.end(`<!doctype html><h1>Situs mitra</h1><iframe id="peta" src="${embedUrl}" width="900" height="560"></iframe>`);
+    }).listen(0, '127.0.0.1');
+    await new Promise((r) => host.once('listening', r));
+    const partner = await browser.newPage({ viewport: { width: 1000, height: 700 } });
+    await partner.goto(`http://localhost:${(host.address() as AddressInfo).port}/`);
+    const frame = partner.frames().find((f) => f.url().startsWith(`${s.url}/embed`));
+    expect(frame).toBeDefined();
+    if (frame) await mapIdle(partner, frame);
+    const drawn = await frame?.evaluate(() => (window as unknown as Win).satupeta.map.queryRenderedFeatures().filter((f) => f.sourceLayer === 'batas-kelurahan-kota-tangerang').length);
+    expect(drawn).toBeGreaterThan(0);
+    await shot(partner, '07-embed-in-iframe');
+    await partner.close();
+    host.close();
+  });
+});
