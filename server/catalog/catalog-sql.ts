@@ -95,21 +95,27 @@ export interface LayerFilters {
   offset: number;
 }
 
+/**
+ * Two steps: the matching ids are ranked and counted on narrow rows, then only the page's rows
+ * are joined to their full metadata.
+ */
 export async function searchLayers(knex: Knex, caller: Caller, f: LayerFilters): Promise<{ total: number; items: LayerRecord[] }> {
-  const qb = layerQuery(knex, caller).select(knex.raw('count(*) over ()::int as total'));
-  if (f.agency) qb.where('l.agency_code', f.agency);
-  if (f.theme) qb.where('l.theme_code', f.theme);
-  if (f.geometryType) qb.where('l.geometry_type', f.geometryType);
+  const order = f.tsquery
+    ? knex.raw(`ts_rank_cd('{0.1, 0.2, 0.5, 1.0}'::float4[], l.search_vector, to_tsquery('simple', ?)) desc, l.title, l.slug`, [f.tsquery])
+    : knex.raw('l.title, l.slug');
+  const matches = whereLayerVisible(knex('layers as l').select('l.id')
+    .select(knex.raw('count(*) over ()::int as total'))
+    .select(knex.raw('row_number() over (order by ?) as rn', [order])), caller);
+  if (f.agency) matches.where('l.agency_code', f.agency);
+  if (f.theme) matches.where('l.theme_code', f.theme);
+  if (f.geometryType) matches.where('l.geometry_type', f.geometryType);
   if (f.district) {
-    qb.whereExists(knex('layer_districts as ld').select(knex.raw('1'))
+    matches.whereExists(knex('layer_districts as ld').select(knex.raw('1'))
       .whereRaw('ld.layer_id = l.id').andWhere('ld.district_code', f.district));
   }
-  if (f.tsquery) {
-    qb.whereRaw(`l.search_vector @@ to_tsquery('simple', ?)`, [f.tsquery])
-      .orderByRaw(`ts_rank_cd('{0.1, 0.2, 0.5, 1.0}'::float4[], l.search_vector, to_tsquery('simple', ?)) desc`, [f.tsquery]);
-  }
-  qb.orderBy('l.title').orderBy('l.slug').limit(f.limit).offset(f.offset);
-  const rows = (await qb) as LayerRow[];
+  if (f.tsquery) matches.whereRaw(`l.search_vector @@ to_tsquery('simple', ?)`, [f.tsquery]);
+  const page = knex.from(matches.as('m')).select('m.id', 'm.total', 'm.rn').orderBy('m.rn').limit(f.limit).offset(f.offset).as('page');
+  const rows = (await layerQuery(knex, caller).join(page, 'page.id', 'l.id').select('page.total').orderBy('page.rn')) as LayerRow[];
   const total = rows[0]?.total ?? (f.offset > 0 ? await countLayers(knex, caller, f) : 0);
   return { total, items: rows.map(toLayerRecord) };
 }
