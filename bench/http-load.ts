@@ -22,7 +22,7 @@ export async function load(urls: string[], connections: number, rounds: number):
   return { rps: (rounds * urls.length) / seconds, seconds, bytes, statuses };
 }
 
-function get(url: string, agent: http.Agent): Promise<{ status: number; size: number }> {
+export function get(url: string, agent: http.Agent): Promise<{ status: number; size: number }> {
   return new Promise((resolve, reject) => {
     http.get(url, { agent, headers: { 'Accept-Encoding': 'identity' } }, (res) => {
       let size = 0;

@@ -56,7 +56,7 @@ const endpoint = await load(urls, CONNECTIONS, 3);
 let maxTile = 0;
 let direct = 0;
 const directSeconds = await runConcurrent(Array.from({ length: 3 }, () => jobs).flat(), CONNECTIONS, async ({ layer, c }) => {
-  const q = mvtQuery([{ id: layer.id, name: layer.slug, geometryType: layer.geometryType, minZoom: layer.minZoom }], { ...c, cap: CAP });
+  const q = mvtQuery([{ id: layer.id, name: layer.slug, geometryType: layer.geometryType, minZoom: layer.minZoom, fields: layer.tileFields }], { ...c, cap: CAP });
   if (!q) return;
   const { rows } = await db.knex.raw<{ rows: { tile: Buffer }[] }>(q.sql, q.bindings);
   maxTile = Math.max(maxTile, rows[0]?.tile.byteLength ?? 0);
@@ -85,7 +85,9 @@ for (const u of cachedUrls) {
   const res = await fetch(u, { headers: { 'Accept-Encoding': 'identity' } });
   bodies.set(new URL(u).pathname, Buffer.from(await res.arrayBuffer()));
 }
-const cached = await load(cachedUrls, CONNECTIONS, 5);
+// Both servers get the same warm-up (JIT, sockets) and the same number of rounds.
+await load(cachedUrls, CONNECTIONS, 3);
+const cached = await load(cachedUrls, CONNECTIONS, 15);
 const rssUnderLoad = cachedServer.rssMb();
 await cachedServer.stop();
 const bare = http.createServer((req, res) => {
@@ -96,7 +98,8 @@ const bare = http.createServer((req, res) => {
 }).listen(3962, '127.0.0.1');
 await new Promise((r) => bare.once('listening', r));
 const bareUrls = cachedUrls.map((u) => u.replace(':3961', `:${(bare.address() as AddressInfo).port}`));
-const bareRun = await load(bareUrls, CONNECTIONS, 5);
+await load(bareUrls, CONNECTIONS, 3);
+const bareRun = await load(bareUrls, CONNECTIONS, 15);
 bare.close();
 
 // 4. JS encoder path vs ST_AsMVT on the same tiles and database (the embedded backend runs the former).

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import * as schema from './001-schema.js';
+import * as tileFields from './002-tile-fields.js';
 
 export interface Migration {
   name: string;
@@ -8,4 +9,4 @@ export interface Migration {
 }
 
 /** Ordered list of migrations; both database backends run exactly these. */
-export const migrations: Migration[] = [schema];
+export const migrations: Migration[] = [schema, tileFields];

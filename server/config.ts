@@ -19,6 +19,7 @@ const schema = z.object({
   TILES_MAX_LAYERS: z.coerce.number().int().min(1).max(100).default(20),
   TILES_MAX_FEATURES: z.coerce.number().int().min(100).max(1_000_000).default(10_000),
   TILES_REGISTRY_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+  BASEMAP_STYLE_URL: z.url().optional(),
   TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -46,6 +47,8 @@ export interface Config {
   tilesMaxFeatures: number;
   /** How long unversioned tile requests may reuse a registry lookup. */
   tilesRegistryTtlMs: number;
+  /** A MapLibre style drawn beneath our layers in the viewer; none by default (offline basemap). */
+  basemapStyleUrl: string | undefined;
   /** Honour X-Forwarded-* (behind a reverse proxy) when building absolute links. */
   trustProxy: boolean;
   logLevel: string;
@@ -85,6 +88,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     tilesMaxLayers: e.TILES_MAX_LAYERS,
     tilesMaxFeatures: e.TILES_MAX_FEATURES,
     tilesRegistryTtlMs: e.TILES_REGISTRY_TTL_MS,
+    basemapStyleUrl: e.BASEMAP_STYLE_URL,
     trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
   };

@@ -70,6 +70,20 @@ describe('vector tiles', () => {
     expect(ab.get(KEL)?.some((f) => f.properties.nama === 'Pajang')).toBe(true);
   });
 
+  it('carries only the configured properties of a wide layer, in tiles and TileJSON alike', async () => {
+    const slug = 'disperkimtan-tapak-bangunan-benda-2025';
+    const meta = await s.json<{ tileFields: string[]; fields: { name: string }[]; bbox: number[] }>(`/api/layers/${slug}`);
+    expect(meta.body.tileFields).toEqual(['fungsi', 'jumlah_lantai']);
+    expect(meta.body.fields.map((f) => f.name)).toContain('luas_m2');
+    const tj = await s.json<{ vector_layers: { fields: Record<string, string> }[] }>(`/tiles/${slug}.json`);
+    expect(Object.keys(tj.body.vector_layers[0]?.fields ?? {}).sort()).toEqual(['fungsi', 'jumlah_lantai']);
+    const [x0, y0, x1, y1] = meta.body.bbox as [number, number, number, number];
+    const features = decodeTile((await tile(path(slug, tileOf((x0 + x1) / 2, (y0 + y1) / 2, 13)))).bytes).get(slug) ?? [];
+    const all = [...features, ...(decodeTile((await tile(path(slug, tileOf(x0, y0, 13)))).bytes).get(slug) ?? [])];
+    expect(all.length).toBeGreaterThan(0);
+    for (const f of all) expect(Object.keys(f.properties).sort()).toEqual(['fungsi', 'jumlah_lantai']);
+  });
+
   it('answers 204 for a tile with nothing in it', async () => {
     const { res, bytes } = await tile(path(KEC, { z: 10, x: 100, y: 100 }));
     expect(res.status).toBe(204);

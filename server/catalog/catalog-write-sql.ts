@@ -35,6 +35,7 @@ export async function insertLayers(knex: Knex, layers: LayerInput[]): Promise<Ma
       update_frequency: l.updateFrequency, last_update: l.lastUpdate, license: l.license,
       keywords: knex.raw('array(select jsonb_array_elements_text(?::jsonb))', [JSON.stringify(l.keywords)]), lineage: l.lineage, reference_system: l.referenceSystem,
       is_sample: l.isSample,
+      tile_fields: l.tileFields === null ? null : JSON.stringify(l.tileFields),
       search_a: normalizeSearchText(`${l.title} ${l.keywords.join(' ')}`),
       search_b: normalizeSearchText(`${agencies.get(l.agencyCode) ?? ''} ${themes.get(l.themeCode) ?? ''}`),
       search_c: normalizeSearchText(l.description),

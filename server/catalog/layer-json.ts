@@ -25,6 +25,7 @@ export function layerDetail(l: LayerRecord, base: string): Record<string, unknow
   return {
     ...layerSummary(l, base),
     fields: l.fields,
+    tileFields: l.tileFields,
     style: l.style,
     minZoom: l.minZoom,
     maxZoom: l.maxZoom,

@@ -34,6 +34,8 @@ export interface LayerInput {
   lineage: string | null;
   referenceSystem: string | null;
   isSample: boolean;
+  /** Properties carried in vector tiles; null = all fields. */
+  tileFields: string[] | null;
 }
 
 /** A layer as the registry holds it: the input plus identity, stats and version. */

@@ -21,6 +21,12 @@ export function healthRoutes(deps: AppDeps, tileCacheStats: () => ReturnType<Til
     });
   });
 
+  /** What the viewer needs to know about this deployment. */
+  router.get('/client-config', (req, res) => {
+    parseQuery(req, z.object({}));
+    res.set('Cache-Control', 'public, max-age=300').json({ basemapStyleUrl: deps.config.basemapStyleUrl ?? null, tilesMaxLayers: deps.config.tilesMaxLayers });
+  });
+
   router.get('/', (req, res) => {
     parseQuery(req, z.object({}));
     const endpoints = ['/api/health', '/api/layers', '/api/layers/{id}', '/api/layers/{id}/features', '/api/layers/{id}/features/{fid}',

@@ -20,6 +20,8 @@ export interface TileLayerSpec {
   geometryType: GeometryType;
   /** Layer draws nothing below this zoom. */
   minZoom: number;
+  /** Properties to carry; null = all. Names come from the registry and travel as a bound value. */
+  fields: string[] | null;
 }
 
 export interface TileParams {
@@ -55,17 +57,25 @@ function candidateClause(type: GeometryType): string {
      limit ?`;
 }
 
-const mvtFragments = new Map<GeometryType, string>();
-const jsFragments = new Map<GeometryType, string>();
+function propertiesExpr(subset: boolean): string {
+  return subset
+    ? `(select coalesce(jsonb_object_agg(e.key, e.value), '{}'::jsonb) from jsonb_each(f.properties) e
+         where e.key in (select jsonb_array_elements_text(?::jsonb)))`
+    : 'f.properties';
+}
 
-/** ST_AsMVT of one layer; binds: name, layer id, cap. */
-function mvtFragment(type: GeometryType): string {
-  let sql = mvtFragments.get(type);
+const mvtFragments = new Map<string, string>();
+const jsFragments = new Map<string, string>();
+
+/** ST_AsMVT of one layer; binds: name, [fields], layer id, cap. */
+function mvtFragment(type: GeometryType, subset: boolean): string {
+  const key = `${type}|${subset}`;
+  let sql = mvtFragments.get(key);
   if (!sql) {
     sql = `(select coalesce(ST_AsMVT(q, ?, 4096, 'geom', 'fid'), ''::bytea) from (
-       select f.fid, ST_AsMVTGeom(${geometryExpr(type)}, t.e, 4096, ${BUFFER}, true) as geom, f.properties
+       select f.fid, ST_AsMVTGeom(${geometryExpr(type)}, t.e, 4096, ${BUFFER}, true) as geom, ${propertiesExpr(subset)} as properties
        ${candidateClause(type)}) q where q.geom is not null)`;
-    mvtFragments.set(type, sql);
+    mvtFragments.set(key, sql);
   }
   return sql;
 }
@@ -73,17 +83,18 @@ function mvtFragment(type: GeometryType): string {
 /**
  * The same candidates clipped to the buffered tile and moved into tile units (y down) for the
  * JS encoder; exteriors are forced clockwise on the map so they come out positive in tile
- * coordinates. Binds: layer index, layer id, cap.
+ * coordinates. Binds: layer index, [fields], layer id, cap.
  */
-function jsFragment(type: GeometryType): string {
-  let sql = jsFragments.get(type);
+function jsFragment(type: GeometryType, subset: boolean): string {
+  const key = `${type}|${subset}`;
+  let sql = jsFragments.get(key);
   if (!sql) {
     const clipped = type === 'Point' ? geometryExpr(type) : `ST_ClipByBox2D(ST_ForcePolygonCW(${geometryExpr(type)}), t.eb)`;
-    sql = `(select ?::int as layer, f.fid, f.properties::text as properties,
+    sql = `(select ?::int as layer, f.fid, ${propertiesExpr(subset)}::text as properties,
        ST_AsGeoJSON(ST_TransScale(${clipped}, -ST_XMin(t.e), -ST_YMax(t.e),
          4096.0 / (ST_XMax(t.e) - ST_XMin(t.e)), -4096.0 / (ST_YMax(t.e) - ST_YMin(t.e))), 0) as geometry
        ${candidateClause(type)})`;
-    jsFragments.set(type, sql);
+    jsFragments.set(key, sql);
   }
   return sql;
 }
@@ -99,14 +110,18 @@ function envelopeBindings(p: TileParams): number[] {
 export function mvtQuery(layers: TileLayerSpec[], p: TileParams): BuiltQuery | null {
   const active = layers.filter((l) => p.z >= l.minZoom);
   if (active.length === 0) return null;
-  const sql = `${ENVELOPE_CTE} select ${active.map((l) => mvtFragment(l.geometryType)).join(' || ')} as tile`;
-  return { sql, bindings: [...envelopeBindings(p), ...active.flatMap((l) => [l.name, l.id, p.cap])] };
+  const sql = `${ENVELOPE_CTE} select ${active.map((l) => mvtFragment(l.geometryType, l.fields !== null)).join(' || ')} as tile`;
+  return { sql, bindings: [...envelopeBindings(p), ...active.flatMap((l) => [l.name, ...fieldBinding(l), l.id, p.cap])] };
 }
 
 /** One statement returning every layer's features as tile-unit GeoJSON rows, for the JS encoder. */
 export function featureRowsQuery(layers: TileLayerSpec[], p: TileParams): BuiltQuery | null {
   const active = layers.map((l, index) => ({ l, index })).filter(({ l }) => p.z >= l.minZoom);
   if (active.length === 0) return null;
-  const sql = `${ENVELOPE_CTE} ${active.map(({ l }) => jsFragment(l.geometryType)).join(' union all ')}`;
-  return { sql, bindings: [...envelopeBindings(p), ...active.flatMap(({ l, index }) => [index, l.id, p.cap])] };
+  const sql = `${ENVELOPE_CTE} ${active.map(({ l }) => jsFragment(l.geometryType, l.fields !== null)).join(' union all ')}`;
+  return { sql, bindings: [...envelopeBindings(p), ...active.flatMap(({ l, index }) => [index, ...fieldBinding(l), l.id, p.cap])] };
+}
+
+function fieldBinding(l: TileLayerSpec): string[] {
+  return l.fields === null ? [] : [JSON.stringify(l.fields)];
 }

@@ -34,7 +34,7 @@ export function tileJson(layers: LayerRecord[], base: string): Record<string, un
       description: l.title,
       minzoom: l.minZoom,
       maxzoom: Math.min(MAX_ZOOM, l.maxZoom),
-      fields: Object.fromEntries(l.fields.map((f) => [f.name, FIELD_TYPES[f.type]])),
+      fields: Object.fromEntries(l.fields.filter((f) => l.tileFields?.includes(f.name) ?? true).map((f) => [f.name, FIELD_TYPES[f.type]])),
     })),
   };
 }

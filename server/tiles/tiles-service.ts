@@ -124,7 +124,7 @@ export class TilesService {
 
   /** One SQL statement for the whole composite tile, ST_AsMVT where the database has it, the JS encoder otherwise. */
   async render(layers: LayerRecord[], coord: TileCoord, useMvt = this.options.useMvt): Promise<{ raw: Uint8Array; consistent: boolean }> {
-    const specs: TileLayerSpec[] = layers.map((l) => ({ id: l.id, name: l.slug, geometryType: l.geometryType, minZoom: l.minZoom }));
+    const specs: TileLayerSpec[] = layers.map((l) => ({ id: l.id, name: l.slug, geometryType: l.geometryType, minZoom: l.minZoom, fields: l.tileFields }));
     const params = { ...coord, cap: this.options.maxFeatures };
     const versions = layers.reduce((sum, l) => sum + l.dataVersion, 0);
     if (useMvt) {

@@ -1,7 +1,8 @@
-import { AttributionControl, Map as MlMap, NavigationControl, ScaleControl, setWorkerUrl } from 'maplibre-gl';
+import { AttributionControl, Map as MlMap, NavigationControl, ScaleControl, setWorkerUrl, type StyleSpecification } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import type { ViewState } from '../state/view-state.js';
 import { baseStyle, overlayLayers } from './base-style.js';
+import { withBasemap } from './basemap.js';
 
 // Vite emits MapLibre's worker as its own asset (reported separately from the main bundle).
 setWorkerUrl(workerUrl);
@@ -10,7 +11,7 @@ setWorkerUrl(workerUrl);
 export async function createMap(container: HTMLElement, state: ViewState, opts: { interactiveControls: boolean }): Promise<MlMap> {
   const map = new MlMap({
     container,
-    style: baseStyle(location.origin),
+    style: await styleWithOptionalBasemap(),
     center: state.center,
     zoom: state.zoom,
     minZoom: 9,
@@ -27,4 +28,17 @@ export async function createMap(container: HTMLElement, state: ViewState, opts: 
   await new Promise<void>((resolve) => map.once('load', () => resolve()));
   for (const layer of overlayLayers ?? []) map.addLayer(layer);
   return map;
+}
+
+/** Our offline style, over the deployment's basemap when one is configured and reachable. */
+async function styleWithOptionalBasemap(): Promise<StyleSpecification> {
+  const ours = baseStyle(location.origin);
+  try {
+    const config = (await (await fetch('/api/client-config')).json()) as { basemapStyleUrl: string | null };
+    if (!config.basemapStyleUrl) return ours;
+    const res = await fetch(config.basemapStyleUrl);
+    return res.ok ? withBasemap(ours, (await res.json()) as StyleSpecification) : ours;
+  } catch {
+    return ours;
+  }
 }
