@@ -11,6 +11,8 @@ export interface FeaturePageQuery {
   clip: boolean;
   /** Property names to keep; null keeps all. Values only: names are checked against the registry first. */
   properties: string[] | null;
+  /** Property equality filters [name, value]; names are checked against the registry first, both travel bound. */
+  equals?: [string, string][];
   /** Keyset paging: features with fid greater than this. */
   afterFid: number;
   limit: number;
@@ -43,19 +45,31 @@ function featureText(knex: Knex, properties: string[] | null, geomExpr: string):
   );
 }
 
-/** Asks for limit + 1 rows and aggregates the first `limit` into one text in the database. */
-export async function selectFeaturePage(knex: Knex, q: FeaturePageQuery): Promise<FeaturePageText> {
-  const rows = knex('features as f')
-    .select('f.fid', featureText(knex, q.properties, q.district && q.clip ? CLIPPED_GEOM : PLAIN_GEOM))
-    .select(knex.raw('row_number() over (order by f.fid) as rn'))
-    .where('f.layer_id', q.layerId)
-    .andWhere('f.fid', '>', q.afterFid)
-    .orderBy('f.fid')
-    .limit(q.limit + 1);
+/** The layer's features that pass the filters (bbox, district, property equality). */
+function filtered(knex: Knex, q: Omit<FeaturePageQuery, 'afterFid' | 'limit' | 'properties' | 'clip'>): Knex.QueryBuilder {
+  const rows = knex('features as f').where('f.layer_id', q.layerId);
   if (q.bbox) rows.whereRaw('f.geom && ST_MakeEnvelope(?, ?, ?, ?, 4326)', q.bbox);
   if (q.district) {
     rows.join('districts as d', (j) => j.on(knex.raw('ST_Intersects(f.geom, d.geom)'))).andWhere('d.code', q.district);
   }
+  for (const [name, value] of q.equals ?? []) rows.whereRaw('f.properties ->> ? = ?', [name, value]);
+  return rows;
+}
+
+/** Exact number of features passing the filters (OGC numberMatched). */
+export async function countFeatures(knex: Knex, q: Omit<FeaturePageQuery, 'afterFid' | 'limit' | 'properties' | 'clip'>): Promise<number> {
+  const rows: { n: number }[] = await filtered(knex, q).select(knex.raw('count(*)::int as n'));
+  return rows[0]?.n ?? 0;
+}
+
+/** Asks for limit + 1 rows and aggregates the first `limit` into one text in the database. */
+export async function selectFeaturePage(knex: Knex, q: FeaturePageQuery): Promise<FeaturePageText> {
+  const rows = filtered(knex, q)
+    .select('f.fid', featureText(knex, q.properties, q.district && q.clip ? CLIPPED_GEOM : PLAIN_GEOM))
+    .select(knex.raw('row_number() over (order by f.fid) as rn'))
+    .andWhere('f.fid', '>', q.afterFid)
+    .orderBy('f.fid')
+    .limit(q.limit + 1);
   const pages: { found: number; last_fid: number | null; features: string }[] = await knex.from(rows.as('p')).select(
     knex.raw('count(*)::int as found'),
     knex.raw('max(p.fid) filter (where p.rn <= ?) as last_fid', [q.limit]),

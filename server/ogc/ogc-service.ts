@@ -1,0 +1,89 @@
+import type { Knex } from 'knex';
+import type { Caller } from '../auth/access.js';
+import type { CatalogService } from '../catalog/catalog-service.js';
+import { searchLayers } from '../catalog/catalog-sql.js';
+import type { LayerRecord } from '../catalog/layer-types.js';
+import { countFeatures, selectFeature, selectFeaturePage } from '../features/features-sql.js';
+import { badRequest, notFound } from '../http/app-error.js';
+import { parseBbox, type Bbox } from '../http/coordinates.js';
+
+export const DEFAULT_LIMIT = 10;
+export const MAX_LIMIT = 10_000;
+/** Query parameters items understands besides the layer's queryable properties. */
+export const ITEMS_PARAMETERS = ['limit', 'bbox', 'bbox-crs', 'after', 'f'];
+
+export interface ItemsPage {
+  layer: LayerRecord;
+  features: string;
+  numberReturned: number;
+  numberMatched: number;
+  next: number | null;
+  limit: number;
+}
+
+/** OGC API Features on the layer registry and the features queries the /api uses. */
+export class OgcService {
+  constructor(private readonly knex: Knex, private readonly catalog: CatalogService) {}
+
+  async collections(caller: Caller): Promise<LayerRecord[]> {
+    const { items } = await searchLayers(this.knex, caller, { tsquery: null, agency: null, theme: null, district: null, geometryType: null, limit: 100_000, offset: 0 });
+    return items;
+  }
+
+  collection(caller: Caller, id: string): Promise<LayerRecord> {
+    return this.catalog.getLayer(caller, id).catch((err: unknown) => {
+      throw (err instanceof Error && 'code' in err && err.code === 'layer_not_found')
+        ? notFound('collection_not_found', `No collection "${id}". See /ogc/collections.`, { parameter: 'collectionId', value: id })
+        : err;
+    });
+  }
+
+  /** query: the raw query string values; unknown names are a 400 as the standard asks. */
+  async items(caller: Caller, id: string, query: Record<string, string>): Promise<ItemsPage> {
+    const layer = await this.collection(caller, id);
+    const queryable = layer.fields.map((f) => f.name);
+    const equals: [string, string][] = [];
+    for (const [name, value] of Object.entries(query)) {
+      if (ITEMS_PARAMETERS.includes(name)) continue;
+      if (!queryable.includes(name)) {
+        throw badRequest('unknown_parameter', `Unknown query parameter "${name}". Use limit, bbox, or a queryable property: ${queryable.join(', ')}.`, { parameter: name, queryables: queryable });
+      }
+      equals.push([name, value]);
+    }
+    if (query['bbox-crs'] !== undefined && query['bbox-crs'] !== 'http://www.opengis.net/def/crs/OGC/1.3/CRS84') {
+      throw badRequest('invalid_parameter', 'bbox-crs must be CRS84 (http://www.opengis.net/def/crs/OGC/1.3/CRS84).', { parameter: 'bbox-crs' });
+    }
+    const limit = query.limit === undefined ? DEFAULT_LIMIT : Math.min(MAX_LIMIT, positiveInt(query.limit, 'limit'));
+    const after = query.after === undefined ? 0 : positiveInt(query.after, 'after', 0);
+    const bbox = query.bbox === undefined ? null : ogcBbox(query.bbox);
+    const filters = { layerId: layer.id, bbox, district: null, equals };
+    const [page, numberMatched] = await Promise.all([
+      selectFeaturePage(this.knex, { ...filters, clip: false, properties: null, afterFid: after, limit }),
+      countFeatures(this.knex, filters),
+    ]);
+    const numberReturned = Math.min(page.found, limit);
+    return { layer, features: page.features, numberReturned, numberMatched, next: page.found > limit ? page.lastFid : null, limit };
+  }
+
+  async item(caller: Caller, id: string, featureId: string): Promise<{ layer: LayerRecord; feature: string }> {
+    const layer = await this.collection(caller, id);
+    const fid = /^\d{1,9}$/.test(featureId) ? Number(featureId) : 0;
+    const feature = fid > 0 ? await selectFeature(this.knex, layer.id, fid) : null;
+    if (!feature) throw notFound('feature_not_found', `Collection "${id}" has no feature "${featureId}".`, { parameter: 'featureId', value: featureId });
+    return { layer, feature };
+  }
+}
+
+function positiveInt(text: string, parameter: string, min = 1): number {
+  if (!/^\d{1,9}$/.test(text) || Number(text) < min) {
+    throw badRequest('invalid_parameter', `${parameter} must be a whole number of at least ${min}.`, { parameter, value: text });
+  }
+  return Number(text);
+}
+
+/** 4 numbers (2D) or 6 (with heights, which we ignore), lon/lat CRS84. */
+function ogcBbox(text: string): Bbox {
+  const parts = text.split(',');
+  if (parts.length === 6) return parseBbox([parts[0], parts[1], parts[3], parts[4]].join(','));
+  return parseBbox(text);
+}

@@ -1,0 +1,89 @@
+import { Router, type Request } from 'express';
+import { z } from 'zod';
+import type { AppDeps } from '../app-deps.js';
+import type { CatalogService } from '../catalog/catalog-service.js';
+import { badRequest } from '../http/app-error.js';
+import { baseUrl, withQuery, type Link } from '../http/links.js';
+import { parseQuery } from '../http/query.js';
+import { collectionJson, CONFORMANCE, GEOJSON, JSON_TYPE } from './ogc-json.js';
+import { OgcService } from './ogc-service.js';
+
+const FORMAT = z.object({ f: z.enum(['json']).optional() });
+
+/** OGC API - Features - Part 1 (core, GeoJSON) under /ogc. */
+export function ogcRoutes(deps: AppDeps, catalog: CatalogService): Router {
+  const router = Router();
+  const service = new OgcService(deps.db.knex, catalog);
+  const base = (req: Request) => `${baseUrl(req, deps.config.publicUrl)}/ogc`;
+
+  router.get('/ogc', (req, res) => {
+    parseQuery(req, FORMAT);
+    const b = base(req);
+    const links: Link[] = [
+      { href: b, rel: 'self', type: JSON_TYPE, title: 'Landing page' },
+      { href: `${b}/conformance`, rel: 'conformance', type: JSON_TYPE, title: 'Conformance classes' },
+      { href: `${b}/collections`, rel: 'data', type: JSON_TYPE, title: 'Collections' },
+      { href: `${baseUrl(req, deps.config.publicUrl)}/api`, rel: 'service-doc', type: JSON_TYPE, title: 'API overview' },
+    ];
+    res.json({ title: 'Satu Peta Kota Tangerang — OGC API Features', description: 'Lapisan geospasial publik Kota Tangerang (Satu Data Satu Peta).', links });
+  });
+
+  router.get('/ogc/conformance', (req, res) => {
+    parseQuery(req, FORMAT);
+    res.json({ conformsTo: CONFORMANCE });
+  });
+
+  router.get('/ogc/collections', async (req, res) => {
+    parseQuery(req, FORMAT);
+    const layers = await service.collections(req.caller);
+    const root = baseUrl(req, deps.config.publicUrl);
+    res.json({
+      links: [{ href: `${base(req)}/collections`, rel: 'self', type: JSON_TYPE }],
+      collections: layers.map((l) => collectionJson(l, root)),
+    });
+  });
+
+  router.get('/ogc/collections/:collectionId', async (req, res) => {
+    parseQuery(req, FORMAT);
+    res.json(collectionJson(await service.collection(req.caller, req.params.collectionId), baseUrl(req, deps.config.publicUrl)));
+  });
+
+  router.get('/ogc/collections/:collectionId/queryables', async (req, res) => {
+    parseQuery(req, FORMAT);
+    const layer = await service.collection(req.caller, req.params.collectionId);
+    const types: Record<string, object> = { string: { type: 'string' }, integer: { type: 'integer' }, number: { type: 'number' }, boolean: { type: 'boolean' }, date: { type: 'string', format: 'date' } };
+    res.type('application/schema+json').json({
+      $schema: 'https://json-schema.org/draft/2019-09/schema',
+      $id: `${base(req)}/collections/${encodeURIComponent(layer.slug)}/queryables`,
+      type: 'object',
+      title: layer.title,
+      properties: Object.fromEntries(layer.fields.map((f) => [f.name, { title: f.name, ...types[f.type] }])),
+    });
+  });
+
+  router.get('/ogc/collections/:collectionId/items', async (req, res) => {
+    const query = req.query as Record<string, unknown>;
+    for (const [k, v] of Object.entries(query)) {
+      if (typeof v !== 'string') throw badRequest('invalid_parameter', `Query parameter "${k}" must be given once.`, { parameter: k });
+    }
+    if (query.f !== undefined && query.f !== 'json') throw badRequest('invalid_parameter', 'f must be json.', { parameter: 'f' });
+    const page = await service.items(req.caller, req.params.collectionId, query as Record<string, string>);
+    const links: Link[] = [
+      { href: withQuery(req, deps.config.publicUrl, {}), rel: 'self', type: GEOJSON, title: 'This page' },
+      { href: `${base(req)}/collections/${encodeURIComponent(page.layer.slug)}`, rel: 'collection', type: JSON_TYPE, title: 'The collection' },
+    ];
+    if (page.next !== null) links.push({ href: withQuery(req, deps.config.publicUrl, { after: page.next, limit: page.limit }), rel: 'next', type: GEOJSON, title: 'Next page' });
+    res.type(GEOJSON).send(
+      `{"type":"FeatureCollection","timeStamp":${JSON.stringify(new Date().toISOString())},"numberMatched":${page.numberMatched},` +
+      `"numberReturned":${page.numberReturned},"links":${JSON.stringify(links)},"features":[${page.features}]}`,
+    );
+  });
+
+  router.get('/ogc/collections/:collectionId/items/:featureId', async (req, res) => {
+    parseQuery(req, FORMAT);
+    const { feature } = await service.item(req.caller, req.params.collectionId, req.params.featureId);
+    res.type(GEOJSON).send(feature);
+  });
+
+  return router;
+}

@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { firstSlug } from './support/queries.js';
+import { startTestServer, type TestServer } from './support/test-server.js';
+
+interface Link { rel: string; href: string; type: string }
+interface Items { type: string; numberMatched: number; numberReturned: number; timeStamp: string; links: Link[]; features: { id: number; properties: Record<string, unknown> }[] }
+
+let s: TestServer;
+let terbatas: string;
+beforeAll(async () => {
+  s = await startTestServer();
+  terbatas = await firstSlug(s.db.knex, 'terbatas');
+});
+afterAll(() => s.close());
+
+const KEL = 'batas-kelurahan-kota-tangerang';
+
+describe('OGC API Features', () => {
+  it('has a landing page linking conformance and data, and declares core and GeoJSON', async () => {
+    const landing = await s.json<{ links: Link[] }>('/ogc');
+    expect(landing.body.links.map((l) => l.rel)).toEqual(expect.arrayContaining(['self', 'conformance', 'data']));
+    const conf = await s.json<{ conformsTo: string[] }>('/ogc/conformance');
+    expect(conf.body.conformsTo).toEqual(expect.arrayContaining([
+      'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core',
+      'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson',
+    ]));
+  });
+
+  it('lists one collection per visible layer, with CRS84 extents and items links, and no terbatas layer', async () => {
+    const { body } = await s.json<{ collections: { id: string; extent: { spatial: { bbox: number[][]; crs: string } }; links: Link[] }[] }>('/ogc/collections');
+    const visible = await s.json<{ total: number }>('/api/layers?limit=1');
+    expect(body.collections).toHaveLength(visible.body.total);
+    expect(body.collections.map((c) => c.id)).not.toContain(terbatas);
+    const kel = body.collections.find((c) => c.id === KEL);
+    expect(kel?.extent.spatial.crs).toBe('http://www.opengis.net/def/crs/OGC/1.3/CRS84');
+    expect(kel?.links.find((l) => l.rel === 'items')?.type).toBe('application/geo+json');
+  });
+
+  it('answers a terbatas or unknown collection with 404 on every path', async () => {
+    for (const p of [`/ogc/collections/${terbatas}`, `/ogc/collections/${terbatas}/items`, `/ogc/collections/${terbatas}/items/1`, '/ogc/collections/tidak-ada/items']) {
+      const res = await s.get(p);
+      expect(res.status).toBe(404);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('collection_not_found');
+    }
+  });
+
+  it('pages through a whole collection by next links until the count equals numberMatched', async () => {
+    const n = Number((await s.db.knex('features as f').join('layers as l', 'l.id', 'f.layer_id').where('l.slug', KEL).count<{ c: string }[]>('* as c'))[0]?.c);
+    let next: string | undefined = `/ogc/collections/${KEL}/items?limit=25`;
+    const ids = new Set<number>();
+    let matched = -1;
+    while (next) {
+      const page: Items = (await (await s.get(next.replace(s.url, ''))).json()) as Items;
+      matched = page.numberMatched;
+      expect(page.numberReturned).toBe(page.features.length);
+      for (const f of page.features) ids.add(f.id);
+      next = page.links.find((l) => l.rel === 'next')?.href;
+    }
+    expect(matched).toBe(n);
+    expect(ids.size).toBe(n);
+  });
+
+  it('defaults to 10 items, clamps large limits, and filters by bbox (4 or 6 numbers) and by a queryable property', async () => {
+    const first = await s.json<Items>(`/ogc/collections/${KEL}/items`);
+    expect(first.body.numberReturned).toBe(10);
+    expect(Date.parse(first.body.timeStamp)).not.toBeNaN();
+    const all = await s.json<Items>(`/ogc/collections/${KEL}/items?limit=50000`);
+    expect(all.status).toBe(200);
+    expect(all.body.numberReturned).toBe(all.body.numberMatched);
+    const box = await s.json<Items>(`/ogc/collections/${KEL}/items?bbox=106.655,-6.126,106.656,-6.125`);
+    const box6 = await s.json<Items>(`/ogc/collections/${KEL}/items?bbox=106.655,-6.126,0,106.656,-6.125,100`);
+    expect(box.body.features.map((f) => f.properties.nama)).toContain('Pajang');
+    expect(box6.body.numberMatched).toBe(box.body.numberMatched);
+    const pajang = await s.json<Items>(`/ogc/collections/${KEL}/items?nama=Pajang`);
+    expect(pajang.body.numberMatched).toBe(1);
+    expect(pajang.body.features[0]?.properties.kode).toBe('36.71.04.1004');
+  });
+
+  it('returns one item, and describes queryables as JSON Schema', async () => {
+    const item = await s.json<{ type: string; id: number }>(`/ogc/collections/${KEL}/items/3`);
+    expect(item.body).toMatchObject({ type: 'Feature', id: 3 });
+    const q = await s.json<{ type: string; properties: Record<string, { type: string }> }>(`/ogc/collections/${KEL}/queryables`);
+    expect(q.body.properties.nama?.type).toBe('string');
+    expect(q.body.properties.luas_km2?.type).toBe('number');
+  });
+
+  it.each([
+    [`/ogc/collections/${KEL}/items?warna=merah`, 400, 'unknown_parameter'],
+    [`/ogc/collections/${KEL}/items?limit=0`, 400, 'invalid_parameter'],
+    [`/ogc/collections/${KEL}/items?limit=abc`, 400, 'invalid_parameter'],
+    [`/ogc/collections/${KEL}/items?bbox=1,2,3`, 400, 'invalid_bbox'],
+    [`/ogc/collections/${KEL}/items?bbox-crs=EPSG:3857`, 400, 'invalid_parameter'],
+    [`/ogc/collections/${KEL}/items?f=xml`, 400, 'invalid_parameter'],
+    [`/ogc/collections/${KEL}/items?nama=a&nama=b`, 400, 'invalid_parameter'],
+    [`/ogc/collections/${KEL}/items/999999`, 404, 'feature_not_found'],
+    [`/ogc/collections/${KEL}/items/x'--`, 404, 'feature_not_found'],
+    ['/ogc/collections?foo=1', 400, 'unknown_parameter'],
+  ])('%s answers %i %s', async (p, status, code) => {
+    const res = await s.get(p);
+    expect(res.status).toBe(status);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe(code);
+  });
+});
