@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import * as schema from './001-schema.js';
 import * as tileFields from './002-tile-fields.js';
+import * as propertiesIndex from './003-properties-index.js';
 
 export interface Migration {
   name: string;
@@ -9,4 +10,4 @@ export interface Migration {
 }
 
 /** Ordered list of migrations; both database backends run exactly these. */
-export const migrations: Migration[] = [schema, tileFields];
+export const migrations: Migration[] = [schema, tileFields, propertiesIndex];

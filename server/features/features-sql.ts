@@ -13,6 +13,8 @@ export interface FeaturePageQuery {
   properties: string[] | null;
   /** Property equality filters [name, value]; names are checked against the registry first, both travel bound. */
   equals?: [string, string][];
+  /** A WHERE fragment over `features f` from the CQL2 translator: constant SQL, bound values. */
+  where?: { sql: string; bindings: (string | number | boolean)[] };
   /** Keyset paging: features with fid greater than this. */
   afterFid: number;
   limit: number;
@@ -52,7 +54,12 @@ function filtered(knex: Knex, q: Omit<FeaturePageQuery, 'afterFid' | 'limit' | '
   if (q.district) {
     rows.join('districts as d', (j) => j.on(knex.raw('ST_Intersects(f.geom, d.geom)'))).andWhere('d.code', q.district);
   }
-  for (const [name, value] of q.equals ?? []) rows.whereRaw('f.properties ->> ? = ?', [name, value]);
+  // Containment on the text or the number the value spells, so the GIN index on properties serves it.
+  for (const [name, value] of q.equals ?? []) {
+    rows.whereRaw('(f.properties @> jsonb_build_object(?::text, ?::text) or f.properties @> jsonb_build_object(?::text, ?::jsonb))',
+      [name, value, name, /^-?\d+(\.\d+)?$/.test(value) ? value : JSON.stringify(value)]);
+  }
+  if (q.where) rows.whereRaw(q.where.sql, q.where.bindings);
   return rows;
 }
 

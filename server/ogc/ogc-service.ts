@@ -6,11 +6,13 @@ import type { LayerRecord } from '../catalog/layer-types.js';
 import { countFeatures, selectFeature, selectFeaturePage } from '../features/features-sql.js';
 import { badRequest, notFound } from '../http/app-error.js';
 import { parseBbox, type Bbox } from '../http/coordinates.js';
+import { CqlError, parseCql2 } from './cql2-parser.js';
+import { cql2ToSql, type SqlFilter } from './cql2-sql.js';
 
 export const DEFAULT_LIMIT = 10;
 export const MAX_LIMIT = 10_000;
 /** Query parameters items understands besides the layer's queryable properties. */
-export const ITEMS_PARAMETERS = ['limit', 'bbox', 'bbox-crs', 'after', 'f'];
+export const ITEMS_PARAMETERS = ['limit', 'bbox', 'bbox-crs', 'after', 'f', 'filter', 'filter-lang', 'filter-crs'];
 
 export interface ItemsPage {
   layer: LayerRecord;
@@ -56,7 +58,8 @@ export class OgcService {
     const limit = query.limit === undefined ? DEFAULT_LIMIT : Math.min(MAX_LIMIT, positiveInt(query.limit, 'limit'));
     const after = query.after === undefined ? 0 : positiveInt(query.after, 'after', 0);
     const bbox = query.bbox === undefined ? null : ogcBbox(query.bbox);
-    const filters = { layerId: layer.id, bbox, district: null, equals };
+    const where = query.filter === undefined ? undefined : cqlFilter(query, layer);
+    const filters = { layerId: layer.id, bbox, district: null, equals, where };
     const [page, numberMatched] = await Promise.all([
       selectFeaturePage(this.knex, { ...filters, clip: false, properties: null, afterFid: after, limit }),
       countFeatures(this.knex, filters),
@@ -86,4 +89,23 @@ function ogcBbox(text: string): Bbox {
   const parts = text.split(',');
   if (parts.length === 6) return parseBbox([parts[0], parts[1], parts[3], parts[4]].join(','));
   return parseBbox(text);
+}
+
+/** filter + filter-lang=cql2-text (the default) into bound SQL; any problem is a 400 that says where. */
+function cqlFilter(query: Record<string, string>, layer: LayerRecord): SqlFilter {
+  const lang = query['filter-lang'] ?? 'cql2-text';
+  if (lang !== 'cql2-text') {
+    throw badRequest('invalid_parameter', 'filter-lang must be cql2-text (cql2-json is not supported yet).', { parameter: 'filter-lang', value: lang });
+  }
+  if (query['filter-crs'] !== undefined && query['filter-crs'] !== 'http://www.opengis.net/def/crs/OGC/1.3/CRS84') {
+    throw badRequest('invalid_parameter', 'filter-crs must be CRS84.', { parameter: 'filter-crs' });
+  }
+  try {
+    return cql2ToSql(parseCql2(query.filter ?? ''), layer.fields);
+  } catch (err) {
+    if (err instanceof CqlError) {
+      throw badRequest('invalid_filter', `filter: ${err.message}.`, { parameter: 'filter', position: err.position + 1, queryables: layer.fields.map((f) => f.name) });
+    }
+    throw err;
+  }
 }

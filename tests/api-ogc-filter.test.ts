@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from './support/test-server.js';
+
+interface Feature { id: number; properties: { nama: string; kode: string; luas_km2: number } }
+interface Items { numberMatched: number; numberReturned: number; features: Feature[] }
+
+let s: TestServer;
+let all: Feature[] = [];
+const KEL = 'batas-kelurahan-kota-tangerang';
+const items = (filter: string, extra = '') => s.get(`/ogc/collections/${KEL}/items?limit=500&filter=${encodeURIComponent(filter)}${extra}`);
+
+beforeAll(async () => {
+  s = await startTestServer();
+  all = ((await (await s.get(`/ogc/collections/${KEL}/items?limit=500`)).json()) as Items).features;
+});
+afterAll(() => s.close());
+
+describe('CQL2 filters on items', () => {
+  // Each filter is checked against the same predicate evaluated in JavaScript over all 104 features.
+  it.each<[string, (f: Feature['properties']) => boolean]>([
+    ["nama = 'Pajang'", (p) => p.nama === 'Pajang'],
+    ["nama <> 'Pajang'", (p) => p.nama !== 'Pajang'],
+    ['luas_km2 > 2', (p) => p.luas_km2 > 2],
+    ['luas_km2 <= 0.8', (p) => p.luas_km2 <= 0.8],
+    ["nama LIKE 'Kebon%'", (p) => p.nama.startsWith('Kebon')],
+    ["nama NOT LIKE '%a%'", (p) => !p.nama.includes('a')],
+    ["nama IN ('Pajang', 'Sukasari', 'Tidak Ada')", (p) => ['Pajang', 'Sukasari'].includes(p.nama)],
+    ['luas_km2 BETWEEN 1 AND 2', (p) => p.luas_km2 >= 1 && p.luas_km2 <= 2],
+    ["kode LIKE '36.71.04.%' AND luas_km2 > 1", (p) => p.kode.startsWith('36.71.04.') && p.luas_km2 > 1],
+    ["kode LIKE '36.71.04.%' OR kode LIKE '36.71.05.%'", (p) => p.kode.startsWith('36.71.04.') || p.kode.startsWith('36.71.05.')],
+    ["NOT (luas_km2 > 1) AND nama LIKE 'S%'", (p) => !(p.luas_km2 > 1) && p.nama.startsWith('S')],
+    ['nama IS NULL', () => false],
+    ['nama IS NOT NULL', () => true],
+  ])('%s', async (filter, predicate) => {
+    const res = await items(filter);
+    expect(res.status).toBe(200);
+    const page = (await res.json()) as Items;
+    const expected = all.filter((f) => predicate(f.properties)).map((f) => f.id).sort((a, b) => a - b);
+    expect(page.features.map((f) => f.id).sort((a, b) => a - b)).toEqual(expected);
+    expect(page.numberMatched).toBe(expected.length);
+  });
+
+  it('finds the kelurahan containing a point and those crossing a box (S_INTERSECTS)', async () => {
+    const point = (await (await items('S_INTERSECTS(geometry, POINT(106.6559 -6.1256))')).json()) as Items;
+    expect(point.features.map((f) => f.properties.nama)).toContain('Pajang');
+    const box = (await (await items('S_INTERSECTS(geometry, BBOX(106.655, -6.126, 106.656, -6.125)) AND luas_km2 > 0')).json()) as Items;
+    expect(box.features.map((f) => f.properties.nama)).toContain('Pajang');
+    expect(box.numberMatched).toBeLessThan(5);
+  });
+
+  it.each([
+    ["nama = 'x", 'invalid_filter'],
+    ['nama =', 'invalid_filter'],
+    ["warna = 'merah'", 'invalid_filter'],
+    ["luas_km2 > 'besar'", 'invalid_filter'],
+    ['S_INTERSECTS(geometry, CIRCLE(1 2))', 'invalid_filter'],
+    ["nama = 'x'; drop table layers", 'invalid_filter'],
+    ["nama = 'x') OR (1 = 1", 'invalid_filter'],
+  ])('refuses %j with %s and says where', async (filter, code) => {
+    const res = await items(filter);
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { error: { code: string; message: string; details: { position: number } } };
+    expect(body.error.code).toBe(code);
+    expect(body.error.message).toMatch(/character \d+/);
+    expect(body.error.details.position).toBeGreaterThan(0);
+  });
+
+  it('refuses cql2-json for now, and keeps the catalog intact after hostile filters', async () => {
+    const res = await items("nama = 'x'", '&filter-lang=cql2-json');
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { details: { parameter: string } } }).error.details.parameter).toBe('filter-lang');
+    expect((await s.get('/api/layers?limit=1')).status).toBe(200);
+  });
+});
