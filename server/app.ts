@@ -12,6 +12,7 @@ import { healthRoutes } from './health/routes.js';
 import { attachCaller } from './http/caller.js';
 import { errorHandler, notFoundHandler } from './http/error-middleware.js';
 import { requestLog } from './http/request-log.js';
+import { interopRoutes } from './interop/ckan-routes.js';
 import { ogcRoutes } from './ogc/routes.js';
 import { TileCache } from './tiles/tile-cache.js';
 import { tileFastPath } from './tiles/fast-path.js';
@@ -58,6 +59,7 @@ export function buildApp(deps: AppDeps, tiles: TilesService = tilesService(deps)
   api.use(catalogRoutes(deps));
   api.use(featureRoutes(deps, catalog));
   api.use(districtRoutes(deps));
+  app.use(interopRoutes(deps, catalog));
   app.use('/api', api);
   app.use(ogcRoutes(deps, catalog));
 

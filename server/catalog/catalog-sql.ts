@@ -91,6 +91,10 @@ export interface LayerFilters {
   theme: string | null;
   district: string | null;
   geometryType: GeometryType | null;
+  /** Layers carrying this keyword (exact). */
+  keyword?: string | null;
+  /** Order when there is no text query (or `modified` always): title, or newest data first. */
+  sort?: 'relevance' | 'title' | 'modified';
   limit: number;
   offset: number;
 }
@@ -100,9 +104,11 @@ export interface LayerFilters {
  * are joined to their full metadata.
  */
 export async function searchLayers(knex: Knex, caller: Caller, f: LayerFilters): Promise<{ total: number; items: LayerRecord[] }> {
-  const order = f.tsquery
-    ? knex.raw(`ts_rank_cd('{0.1, 0.2, 0.5, 1.0}'::float4[], l.search_vector, to_tsquery('simple', ?)) desc, l.title, l.slug`, [f.tsquery])
-    : knex.raw('l.title, l.slug');
+  const order = f.sort === 'modified'
+    ? knex.raw('l.data_updated_at desc, l.slug')
+    : f.tsquery && f.sort !== 'title'
+      ? knex.raw(`ts_rank_cd('{0.1, 0.2, 0.5, 1.0}'::float4[], l.search_vector, to_tsquery('simple', ?)) desc, l.title, l.slug`, [f.tsquery])
+      : knex.raw('l.title, l.slug');
   const matches = whereLayerVisible(knex('layers as l').select('l.id')
     .select(knex.raw('count(*) over ()::int as total'))
     .select(knex.raw('row_number() over (order by ?) as rn', [order])), caller);
@@ -114,6 +120,7 @@ export async function searchLayers(knex: Knex, caller: Caller, f: LayerFilters):
       .whereRaw('ld.layer_id = l.id').andWhere('ld.district_code', f.district));
   }
   if (f.tsquery) matches.whereRaw(`l.search_vector @@ to_tsquery('simple', ?)`, [f.tsquery]);
+  if (f.keyword) matches.whereRaw('? = any(l.keywords)', [f.keyword]);
   const page = knex.from(matches.as('m')).select('m.id', 'm.total', 'm.rn').orderBy('m.rn').limit(f.limit).offset(f.offset).as('page');
   const rows = (await layerQuery(knex, caller).join(page, 'page.id', 'l.id').select('page.total').orderBy('page.rn')) as LayerRow[];
   const total = rows[0]?.total ?? (f.offset > 0 ? await countLayers(knex, caller, f) : 0);

@@ -1,0 +1,47 @@
+import type { LayerRecord } from '../catalog/layer-types.js';
+
+/** DCAT-AP style JSON-LD of the public catalog, for harvesters that speak DCAT rather than CKAN. */
+export function dcatCatalog(layers: LayerRecord[], base: string): Record<string, unknown> {
+  return {
+    '@context': {
+      dcat: 'http://www.w3.org/ns/dcat#', dct: 'http://purl.org/dc/terms/', foaf: 'http://xmlns.com/foaf/0.1/',
+      vcard: 'http://www.w3.org/2006/vcard/ns#', xsd: 'http://www.w3.org/2001/XMLSchema#',
+    },
+    '@id': `${base}/catalog/dcat.jsonld`,
+    '@type': 'dcat:Catalog',
+    'dct:title': 'Satu Data Satu Peta Kota Tangerang',
+    'dct:description': 'Lapisan geospasial publik perangkat daerah dan BUMD Kota Tangerang.',
+    'dct:language': 'id',
+    'dct:publisher': { '@type': 'foaf:Organization', 'foaf:name': 'Pemerintah Kota Tangerang' },
+    'foaf:homepage': `${base}/`,
+    'dcat:dataset': layers.map((l) => dataset(l, base)),
+  };
+}
+
+function dataset(l: LayerRecord, base: string): Record<string, unknown> {
+  const enc = encodeURIComponent(l.slug);
+  const distribution = (title: string, url: string, mediaType: string, format: string) =>
+    ({ '@type': 'dcat:Distribution', 'dct:title': title, 'dcat:accessURL': { '@id': url }, 'dcat:mediaType': mediaType, 'dct:format': format });
+  const b = l.bbox;
+  return {
+    '@id': `${base}/api/layers/${enc}`,
+    '@type': 'dcat:Dataset',
+    'dct:identifier': l.slug,
+    'dct:title': l.title,
+    'dct:description': l.description,
+    'dcat:keyword': l.keywords,
+    'dcat:theme': l.themeName,
+    'dct:publisher': { '@type': 'foaf:Organization', 'foaf:name': l.agencyName },
+    'dct:modified': { '@value': l.dataUpdatedAt, '@type': 'xsd:dateTime' },
+    ...(l.license ? { 'dct:license': l.license } : {}),
+    ...(l.updateFrequency ? { 'dct:accrualPeriodicity': l.updateFrequency } : {}),
+    ...(l.lineage ? { 'dct:provenance': l.lineage } : {}),
+    ...(l.contactEmail ? { 'dcat:contactPoint': { '@type': 'vcard:Organization', 'vcard:fn': l.custodian ?? l.agencyName, 'vcard:hasEmail': `mailto:${l.contactEmail}` } } : {}),
+    ...(b ? { 'dct:spatial': { '@type': 'dct:Location', 'dcat:bbox': `POLYGON((${b[0]} ${b[1]}, ${b[2]} ${b[1]}, ${b[2]} ${b[3]}, ${b[0]} ${b[3]}, ${b[0]} ${b[1]}))` } } : {}),
+    'dcat:distribution': [
+      distribution('GeoJSON', `${base}/api/layers/${enc}/features?limit=10000`, 'application/geo+json', 'GeoJSON'),
+      distribution('OGC API Features', `${base}/ogc/collections/${enc}`, 'application/json', 'OGC API Features'),
+      distribution('Vector tiles (TileJSON)', `${base}/tiles/${enc}.json`, 'application/json', 'TileJSON'),
+    ],
+  };
+}

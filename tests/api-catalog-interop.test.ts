@@ -1,0 +1,104 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseFq } from '../server/interop/ckan-service.js';
+import { firstSlug } from './support/queries.js';
+import { startTestServer, type TestServer } from './support/test-server.js';
+
+interface Envelope<T> { help: string; success: boolean; result: T; error?: { __type: string; message: string; code: string } }
+interface Pkg { name: string; title: string; organization: { name: string }; groups: { name: string }[]; tags: { name: string }[]; resources: { format: string; url: string }[]; extras: { key: string; value: string }[] }
+
+let s: TestServer;
+let terbatas: string;
+beforeAll(async () => {
+  s = await startTestServer();
+  terbatas = await firstSlug(s.db.knex, 'terbatas');
+});
+afterAll(() => s.close());
+
+const action = <T>(path: string) => s.json<Envelope<T>>(`/api/3/action/${path}`);
+
+describe('CKAN Action API for Satu Data Indonesia', () => {
+  it('lists every publik layer as a package and no terbatas one', async () => {
+    const { body } = await action<string[]>('package_list');
+    const publik = Number((await s.db.knex('layers').where({ classification: 'publik' }).count<{ n: string }[]>('* as n'))[0]?.n);
+    expect(body.success).toBe(true);
+    expect(body.help).toMatch(/help_show\?name=package_list$/);
+    expect(body.result).toHaveLength(publik);
+    expect(body.result).not.toContain(terbatas);
+  });
+
+  it('shows a package with its organization, group, tags, resources and Satu Data extras', async () => {
+    const { body } = await action<Pkg>('package_show?id=batas-kelurahan-kota-tangerang');
+    expect(body.result.organization.name).toBe('setda');
+    expect(body.result.groups[0]?.name).toBe('batas-wilayah');
+    expect(body.result.tags.map((t) => t.name)).toContain('kemendagri');
+    expect(body.result.resources.map((r) => r.format)).toEqual(['GeoJSON', 'OGC API Features', 'TileJSON', 'JSON']);
+    expect(body.result.extras.find((e) => e.key === 'sample_data')?.value).toBe('false');
+    const geojson = body.result.resources[0]?.url ?? '';
+    expect((await s.get(geojson.replace(s.url, ''))).status).toBe(200);
+  });
+
+  it('answers a terbatas or unknown package with a CKAN Not Found error and a 404', async () => {
+    for (const id of [terbatas, 'tidak-ada']) {
+      const { status, body } = await action<unknown>(`package_show?id=${id}`);
+      expect(status).toBe(404);
+      expect(body.success).toBe(false);
+      expect(body.error?.__type).toBe('Not Found Error');
+    }
+  });
+
+  it('searches with q, fq on organization, tags and groups, rows, start and sort', async () => {
+    const { body } = await action<{ count: number; results: Pkg[] }>('package_search?q=sekolah&fq=organization:disdik&rows=5');
+    expect(body.result.count).toBeGreaterThan(5);
+    expect(body.result.results).toHaveLength(5);
+    expect(body.result.results.every((p) => p.organization.name === 'disdik')).toBe(true);
+    const tagged = await action<{ count: number; results: Pkg[] }>('package_search?fq=tags:%22lampu%20jalan%22%20groups:utilitas&rows=100');
+    expect(tagged.body.result.count).toBeGreaterThan(0);
+    expect(tagged.body.result.results.every((p) => p.tags.some((t) => t.name === 'lampu jalan') && p.groups[0]?.name === 'utilitas')).toBe(true);
+    const page2 = await action<{ results: Pkg[] }>('package_search?q=sekolah&fq=organization:disdik&rows=5&start=5');
+    expect(page2.body.result.results[0]?.name).not.toBe(body.result.results[0]?.name);
+    const byTitle = await action<{ results: Pkg[] }>('package_search?sort=title_string%20asc&rows=3');
+    const titles = byTitle.body.result.results.map((p) => p.title);
+    expect(titles).toEqual([...titles].sort((a, b) => a.localeCompare(b)));
+  });
+
+  it('lists organizations and groups with package counts that add up to the package list', async () => {
+    const orgs = await action<{ name: string; package_count: number }[]>('organization_list?all_fields=true');
+    const list = await action<string[]>('package_list');
+    expect(orgs.body.result).toHaveLength(43);
+    expect(orgs.body.result.reduce((n, o) => n + o.package_count, 0)).toBe(list.body.result.length);
+    const show = await action<{ title: string }>('organization_show?id=bumd-tirtabenteng');
+    expect(show.body.result.title).toMatch(/Tirta Benteng/);
+    const groups = await action<string[]>('group_list');
+    expect(groups.body.result).toContain('transportasi');
+  });
+
+  it.each([
+    ['package_search?fq=res_format:CSV', 409, 'invalid_fq'],
+    ['package_search?fq=organization', 409, 'invalid_fq'],
+    ['package_search?sort=random', 409, 'invalid_sort'],
+    ['package_search?rows=5000', 400, 'invalid_parameter'],
+    ['package_show', 400, 'invalid_parameter'],
+    ['organization_show?id=tidak-ada', 404, 'organization_not_found'],
+  ])('%s answers %i %s', async (path, status, code) => {
+    const res = await action<unknown>(path);
+    expect(res.status).toBe(status);
+    expect(res.body.success).toBe(false);
+    expect(res.body.error?.code).toBe(code);
+  });
+
+  it('reads fq the way CKAN writes it', () => {
+    expect(parseFq('organization:disdik tags:"lampu jalan"')).toEqual({ organization: 'disdik', tags: 'lampu jalan' });
+  });
+});
+
+describe('DCAT catalog', () => {
+  it('publishes the same publik datasets as JSON-LD with distributions', async () => {
+    const res = await s.get('/catalog/dcat.jsonld');
+    expect(res.headers.get('content-type')).toMatch(/application\/ld\+json/);
+    const body = (await res.json()) as { '@type': string; 'dcat:dataset': { 'dct:identifier': string; 'dcat:distribution': unknown[] }[] };
+    const list = await action<string[]>('package_list');
+    expect(body['@type']).toBe('dcat:Catalog');
+    expect(body['dcat:dataset'].map((d) => d['dct:identifier']).sort()).toEqual([...list.body.result].sort());
+    expect(body['dcat:dataset'][0]?.['dcat:distribution']).toHaveLength(3);
+  });
+});
