@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import * as schema from './001-schema.js';
 import * as tileFields from './002-tile-fields.js';
 import * as propertiesIndex from './003-properties-index.js';
+import * as geometryChecks from './004-geometry-checks.js';
 
 export interface Migration {
   name: string;
@@ -10,4 +11,4 @@ export interface Migration {
 }
 
 /** Ordered list of migrations; both database backends run exactly these. */
-export const migrations: Migration[] = [schema, tileFields, propertiesIndex];
+export const migrations: Migration[] = [schema, tileFields, propertiesIndex, geometryChecks];

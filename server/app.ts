@@ -14,6 +14,7 @@ import { errorHandler, notFoundHandler } from './http/error-middleware.js';
 import { requestLog } from './http/request-log.js';
 import { interopRoutes } from './interop/ckan-routes.js';
 import { ogcRoutes } from './ogc/routes.js';
+import { qualityRoutes } from './quality/routes.js';
 import { TileCache } from './tiles/tile-cache.js';
 import { tileFastPath } from './tiles/fast-path.js';
 import { tileRoutes } from './tiles/routes.js';
@@ -59,6 +60,7 @@ export function buildApp(deps: AppDeps, tiles: TilesService = tilesService(deps)
   api.use(catalogRoutes(deps));
   api.use(featureRoutes(deps, catalog));
   api.use(districtRoutes(deps));
+  api.use(qualityRoutes(deps));
   app.use(interopRoutes(deps, catalog));
   app.use('/api', api);
   app.use(ogcRoutes(deps, catalog));

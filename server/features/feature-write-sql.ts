@@ -26,7 +26,10 @@ export async function insertFeatures(knex: Knex, layerId: number, features: Feat
   }
 }
 
-/** Recomputes feature count, extent and per-district counts of the given layers. */
+/**
+ * Recomputes feature count, extent, per-district counts and the geometry checks (invalid
+ * geometries; features more than about 100 m outside Kota Tangerang) of the given layers.
+ */
 export async function refreshLayerStats(knex: Knex, layerIds: number[]): Promise<void> {
   if (layerIds.length === 0) return;
   const ids = JSON.stringify(layerIds);
@@ -38,6 +41,14 @@ export async function refreshLayerStats(knex: Knex, layerIds: number[]): Promise
                left join lateral (select count(*)::int as n, ST_SetSRID(ST_Extent(f.geom)::geometry, 4326) as ext
                                     from features f where f.layer_id = i.id) c on true) s
       where l.id = s.id`,
+    [ids],
+  );
+  await knex.raw(
+    `with city as materialized (select ST_Buffer(geom, 0.001) as g from districts where level = 'kota')
+     update layers l
+        set invalid_geometry_count = (select count(*)::int from features f where f.layer_id = l.id and not ST_IsValid(f.geom)),
+            outside_city_count = (select count(*)::int from features f, city where f.layer_id = l.id and not ST_Intersects(city.g, f.geom))
+      where l.id in (select (jsonb_array_elements_text(?::jsonb))::int)`,
     [ids],
   );
   await knex.raw(`delete from layer_districts where layer_id in (select (jsonb_array_elements_text(?::jsonb))::int)`, [ids]);
