@@ -63,7 +63,7 @@ export function buildApp(deps: AppDeps, tiles: TilesService = tilesService(deps)
   api.use(qualityRoutes(deps));
   app.use(interopRoutes(deps, catalog));
   app.use('/api', api);
-  app.use(ogcRoutes(deps, catalog));
+  app.use(ogcRoutes(deps, catalog, tiles));
 
   // The viewer at /, the embeddable map at /embed. Vite fingerprints assets, so they may be cached long.
   app.use('/assets', express.static(`${deps.config.clientDir}/assets`, { immutable: true, maxAge: '365d', fallthrough: false }));

@@ -84,7 +84,26 @@ describe('OGC API Features', () => {
     expect(q.body.properties.luas_km2?.type).toBe('number');
   });
 
+  it('offers each collection as vector tiles in WebMercatorQuad (OGC API Tiles), from the same tile engine', async () => {
+    const tms = await s.json<{ tileMatrices: { id: string; matrixWidth: number; scaleDenominator: number }[] }>('/ogc/tileMatrixSets/WebMercatorQuad');
+    expect(tms.body.tileMatrices).toHaveLength(23);
+    expect(tms.body.tileMatrices[12]).toMatchObject({ id: '12', matrixWidth: 4096 });
+    const sets = await s.json<{ tilesets: { dataType: string; links: { rel: string; href: string }[] }[] }>(`/ogc/collections/${KEL}/tiles`);
+    const template = sets.body.tilesets[0]?.links.find((l) => l.rel === 'item')?.href ?? '';
+    expect(sets.body.tilesets[0]?.dataType).toBe('vector');
+    // tileMatrix/tileRow/tileCol = z/y/x: the airport tile at z12 is x 3261, y 2117.
+    const ogc = await s.get(template.replace(s.url, '').replace('{tileMatrix}', '12').replace('{tileRow}', '2117').replace('{tileCol}', '3261'));
+    const xyz = await s.get(`/tiles/${KEL}/12/3261/2117.mvt`);
+    expect(ogc.status).toBe(200);
+    expect(ogc.headers.get('content-type')).toBe('application/vnd.mapbox-vector-tile');
+    expect(new Uint8Array(await ogc.arrayBuffer())).toEqual(new Uint8Array(await xyz.arrayBuffer()));
+    const hidden = await s.get(`/ogc/collections/${terbatas}/tiles/WebMercatorQuad/12/2117/3261`);
+    expect(hidden.status).toBe(404);
+  });
+
   it.each([
+    [`/ogc/collections/${KEL}/tiles/WorldCRS84Quad/12/2117/3261`, 404, 'tile_matrix_set_not_found'],
+    [`/ogc/collections/${KEL}/tiles/WebMercatorQuad/12/5000/3261`, 400, 'tile_out_of_range'],
     [`/ogc/collections/${KEL}/items?warna=merah`, 400, 'unknown_parameter'],
     [`/ogc/collections/${KEL}/items?limit=0`, 400, 'invalid_parameter'],
     [`/ogc/collections/${KEL}/items?limit=abc`, 400, 'invalid_parameter'],

@@ -19,6 +19,11 @@ export const CONFORMANCE = [
   'http://www.opengis.net/spec/cql2/1.0/conf/basic-cql2',
   'http://www.opengis.net/spec/cql2/1.0/conf/advanced-comparison-operators',
   'http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions',
+  'http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/core',
+  'http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/tileset',
+  'http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/tilesets-list',
+  'http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/geodata-tilesets',
+  'http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/mvt',
 ];
 
 /** One collection per visible layer. */
@@ -27,6 +32,7 @@ export function collectionJson(l: LayerRecord, base: string): Record<string, unk
   const links: Link[] = [
     { href: self, rel: 'self', type: JSON_TYPE, title: 'Collection' },
     { href: `${self}/items`, rel: 'items', type: GEOJSON, title: 'Features (GeoJSON)' },
+    { href: `${self}/tiles`, rel: 'http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector', type: JSON_TYPE, title: 'Vector tiles' },
     { href: `${self}/queryables`, rel: 'http://www.opengis.net/def/rel/ogc/1.0/queryables', type: 'application/schema+json', title: 'Queryables' },
     { href: `${base}/tiles/${encodeURIComponent(l.slug)}.json`, rel: 'describedby', type: JSON_TYPE, title: 'TileJSON' },
     { href: `${base}/api/layers/${encodeURIComponent(l.slug)}`, rel: 'describedby', type: JSON_TYPE, title: 'Satu Data metadata' },

@@ -2,16 +2,20 @@ import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { AppDeps } from '../app-deps.js';
 import type { CatalogService } from '../catalog/catalog-service.js';
-import { badRequest } from '../http/app-error.js';
+import { badRequest, notFound } from '../http/app-error.js';
 import { baseUrl, withQuery, type Link } from '../http/links.js';
 import { parseQuery } from '../http/query.js';
 import { collectionJson, CONFORMANCE, GEOJSON, JSON_TYPE } from './ogc-json.js';
 import { OgcService } from './ogc-service.js';
+import { webMercatorQuad, WEB_MERCATOR_QUAD_URI } from './tile-matrix-set.js';
+import { parseTileCoord, MAX_ZOOM } from '../tiles/tile-coords.js';
+import { writeTile } from '../tiles/tile-response.js';
+import type { TilesService } from '../tiles/tiles-service.js';
 
 const FORMAT = z.object({ f: z.enum(['json']).optional() });
 
-/** OGC API - Features - Part 1 (core, GeoJSON) under /ogc. */
-export function ogcRoutes(deps: AppDeps, catalog: CatalogService): Router {
+/** OGC API - Features (Part 1 core + GeoJSON, Part 3 filtering) and - Tiles (vector, WebMercatorQuad) under /ogc. */
+export function ogcRoutes(deps: AppDeps, catalog: CatalogService, tiles: TilesService): Router {
   const router = Router();
   const service = new OgcService(deps.db.knex, catalog);
   const base = (req: Request) => `${baseUrl(req, deps.config.publicUrl)}/ogc`;
@@ -77,6 +81,43 @@ export function ogcRoutes(deps: AppDeps, catalog: CatalogService): Router {
       `{"type":"FeatureCollection","timeStamp":${JSON.stringify(new Date().toISOString())},"numberMatched":${page.numberMatched},` +
       `"numberReturned":${page.numberReturned},"links":${JSON.stringify(links)},"features":[${page.features}]}`,
     );
+  });
+
+  router.get('/ogc/tileMatrixSets', (req, res) => {
+    parseQuery(req, FORMAT);
+    res.json({ tileMatrixSets: [{ id: 'WebMercatorQuad', title: 'Google Maps Compatible for the World', uri: WEB_MERCATOR_QUAD_URI,
+      links: [{ href: `${base(req)}/tileMatrixSets/WebMercatorQuad`, rel: 'self', type: JSON_TYPE }] }] });
+  });
+
+  router.get('/ogc/tileMatrixSets/:tileMatrixSetId', (req, res) => {
+    parseQuery(req, FORMAT);
+    if (req.params.tileMatrixSetId !== 'WebMercatorQuad') throw notFound('tile_matrix_set_not_found', 'Only WebMercatorQuad is offered: /ogc/tileMatrixSets.', { parameter: 'tileMatrixSetId' });
+    res.json(webMercatorQuad(MAX_ZOOM));
+  });
+
+  router.get('/ogc/collections/:collectionId/tiles', async (req, res) => {
+    parseQuery(req, FORMAT);
+    const layer = await service.collection(req.caller, req.params.collectionId);
+    const self = `${base(req)}/collections/${encodeURIComponent(layer.slug)}/tiles`;
+    res.json({
+      links: [{ href: self, rel: 'self', type: JSON_TYPE }],
+      tilesets: [{
+        title: layer.title, dataType: 'vector', crs: 'http://www.opengis.net/def/crs/EPSG/0/3857', tileMatrixSetURI: WEB_MERCATOR_QUAD_URI,
+        links: [
+          { href: `${base(req)}/tileMatrixSets/WebMercatorQuad`, rel: 'http://www.opengis.net/def/rel/ogc/1.0/tiling-scheme', type: JSON_TYPE },
+          { href: `${self}/WebMercatorQuad/{tileMatrix}/{tileRow}/{tileCol}`, rel: 'item', type: 'application/vnd.mapbox-vector-tile', templated: true },
+        ],
+      }],
+    });
+  });
+
+  router.get('/ogc/collections/:collectionId/tiles/:tileMatrixSetId/:tileMatrix/:tileRow/:tileCol', async (req, res) => {
+    parseQuery(req, FORMAT);
+    if (req.params.tileMatrixSetId !== 'WebMercatorQuad') throw notFound('tile_matrix_set_not_found', 'Only WebMercatorQuad is offered: /ogc/tileMatrixSets.', { parameter: 'tileMatrixSetId' });
+    const layer = await service.collection(req.caller, req.params.collectionId);
+    const coord = parseTileCoord(req.params.tileMatrix, req.params.tileCol, req.params.tileRow);
+    const acceptGzip = /\bgzip\b/.test(req.headers['accept-encoding'] ?? '');
+    writeTile(res, await tiles.tile(req.caller, layer.slug, coord, undefined, acceptGzip, req.headers['if-none-match']), undefined);
   });
 
   router.get('/ogc/collections/:collectionId/items/:featureId', async (req, res) => {
