@@ -84,6 +84,24 @@ describe('OGC API Features', () => {
     expect(q.body.properties.luas_km2?.type).toBe('number');
   });
 
+  it('renders every resource as an HTML page for a browser, with escaped text and links that stay HTML', async () => {
+    for (const p of ['/ogc?f=html', '/ogc/conformance?f=html', '/ogc/collections?f=html', `/ogc/collections/${KEL}?f=html`, `/ogc/collections/${KEL}/items?f=html&limit=5`, `/ogc/collections/${KEL}/items/3?f=html`]) {
+      const res = await s.get(p);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/text\/html/);
+      const html = await res.text();
+      expect(html).toMatch(/^<!doctype html>/);
+      expect(html).not.toMatch(/<script/i);
+    }
+    const items = await (await s.get(`/ogc/collections/${KEL}/items?f=html&nama=Pajang`)).text();
+    expect(items).toContain('<td>Pajang</td>');
+    const browser = await s.get('/ogc/collections', { headers: { Accept: 'text/html,application/xhtml+xml' } });
+    expect(browser.headers.get('content-type')).toMatch(/text\/html/);
+    const missing = await s.get('/ogc/collections/tidak-ada?f=html');
+    expect(missing.status).toBe(404);
+    expect(await missing.text()).toContain('collection_not_found');
+  });
+
   it('offers each collection as vector tiles in WebMercatorQuad (OGC API Tiles), from the same tile engine', async () => {
     const tms = await s.json<{ tileMatrices: { id: string; matrixWidth: number; scaleDenominator: number }[] }>('/ogc/tileMatrixSets/WebMercatorQuad');
     expect(tms.body.tileMatrices).toHaveLength(23);
@@ -110,6 +128,7 @@ describe('OGC API Features', () => {
     [`/ogc/collections/${KEL}/items?bbox=1,2,3`, 400, 'invalid_bbox'],
     [`/ogc/collections/${KEL}/items?bbox-crs=EPSG:3857`, 400, 'invalid_parameter'],
     [`/ogc/collections/${KEL}/items?f=xml`, 400, 'invalid_parameter'],
+    ['/ogc?f=xml', 400, 'invalid_parameter'],
     [`/ogc/collections/${KEL}/items?nama=a&nama=b`, 400, 'invalid_parameter'],
     [`/ogc/collections/${KEL}/items/999999`, 404, 'feature_not_found'],
     [`/ogc/collections/${KEL}/items/x'--`, 404, 'feature_not_found'],

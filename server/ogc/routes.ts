@@ -6,17 +6,19 @@ import { badRequest, notFound } from '../http/app-error.js';
 import { baseUrl, withQuery, type Link } from '../http/links.js';
 import { parseQuery } from '../http/query.js';
 import { collectionJson, CONFORMANCE, GEOJSON, JSON_TYPE } from './ogc-json.js';
+import { ogcHtml } from './html.js';
 import { OgcService } from './ogc-service.js';
 import { webMercatorQuad, WEB_MERCATOR_QUAD_URI } from './tile-matrix-set.js';
 import { parseTileCoord, MAX_ZOOM } from '../tiles/tile-coords.js';
 import { writeTile } from '../tiles/tile-response.js';
 import type { TilesService } from '../tiles/tiles-service.js';
 
-const FORMAT = z.object({ f: z.enum(['json']).optional() });
+const FORMAT = z.object({ f: z.enum(['json', 'html']).optional() });
 
 /** OGC API - Features (Part 1 core + GeoJSON, Part 3 filtering) and - Tiles (vector, WebMercatorQuad) under /ogc. */
 export function ogcRoutes(deps: AppDeps, catalog: CatalogService, tiles: TilesService): Router {
   const router = Router();
+  router.use('/ogc', ogcHtml());
   const service = new OgcService(deps.db.knex, catalog);
   const base = (req: Request) => `${baseUrl(req, deps.config.publicUrl)}/ogc`;
 
@@ -70,7 +72,7 @@ export function ogcRoutes(deps: AppDeps, catalog: CatalogService, tiles: TilesSe
     for (const [k, v] of Object.entries(query)) {
       if (typeof v !== 'string') throw badRequest('invalid_parameter', `Query parameter "${k}" must be given once.`, { parameter: k });
     }
-    if (query.f !== undefined && query.f !== 'json') throw badRequest('invalid_parameter', 'f must be json.', { parameter: 'f' });
+    if (query.f !== undefined && query.f !== 'json' && query.f !== 'html') throw badRequest('invalid_parameter', 'f must be json or html.', { parameter: 'f' });
     const page = await service.items(req.caller, req.params.collectionId, query as Record<string, string>);
     const links: Link[] = [
       { href: withQuery(req, deps.config.publicUrl, {}), rel: 'self', type: GEOJSON, title: 'This page' },
