@@ -18,6 +18,7 @@ const backend = databaseUrl ? 'postgresql' : 'embedded';
 const PAGE = 10_000;
 const WORKERS = 4;
 const ROUNDS = 3;
+const OGC_PAGE = 1000;
 /** Compare the endpoint's work with the SQL's, not gzip's (clients that ask do get gzip). */
 const IDENTITY = { headers: { 'Accept-Encoding': 'identity' } };
 
@@ -69,6 +70,14 @@ async function main(): Promise<void> {
   }
   agent.destroy();
   latencies.sort((a, b) => a - b);
+
+  // OGC API items at limit 1,000, with its exact numberMatched, through the whole layer.
+  const ogcJobs = Array.from({ length: Math.ceil(big.count / OGC_PAGE) }, (_, i) => i * OGC_PAGE);
+  let ogcFeatures = 0;
+  const ogcSeconds = await runConcurrent(ogcJobs, WORKERS, async (after) => {
+    const body = await (await fetch(`${server.url}/ogc/collections/${big.slug}/items?limit=${OGC_PAGE}&after=${after}`, IDENTITY)).text();
+    ogcFeatures += (JSON.parse(body) as { numberReturned: number }).numberReturned;
+  });
   const rssAfter = server.rssMb();
   await server.stop();
 
@@ -78,6 +87,15 @@ async function main(): Promise<void> {
     const { rows } = await db.knex.raw<{ rows: { body: string }[] }>(FEATURE_SQL, [big.id, after, PAGE]);
     sqlFeatures += (JSON.parse(rows[0]?.body ?? '{"features":[]}') as { features: unknown[] }).features.length;
   });
+  let ogcSqlFeatures = 0;
+  const ogcSqlSeconds = await runConcurrent(ogcJobs, WORKERS, async (after) => {
+    const [{ rows }] = await Promise.all([
+      db.knex.raw<{ rows: { body: string }[] }>(FEATURE_SQL, [big.id, after, OGC_PAGE]),
+      db.knex.raw('select count(*)::int as n from features where layer_id = ?', [big.id]),
+    ]);
+    ogcSqlFeatures += (JSON.parse(rows[0]?.body ?? '{"features":[]}') as { features: unknown[] }).features.length;
+  });
+  const plans = await filterPlans(db, big.id);
   await db.close();
   if (!databaseUrl) await fs.rm(dataDir, { recursive: true, force: true });
 
@@ -91,6 +109,10 @@ async function main(): Promise<void> {
   console.log(`| catalog search over ${fmt(big.catalog, 0)} layers, median | ${fmt(percentile(latencies, 50))} ms |`);
   console.log(`| catalog search, p95 (target < 10 ms on PostgreSQL) | ${fmt(percentile(latencies, 95))} ms |`);
   console.log(`| server RSS after the run / peak during GeoJSON | ${fmt(rssAfter, 0)} MB / ${fmt(rssPeak, 0)} MB |`);
+  console.log(`| OGC API items (limit ${OGC_PAGE}, numberMatched included, ${WORKERS} concurrent) | ${fmt(ogcFeatures / ogcSeconds, 0)} features/s |`);
+  console.log(`| same page + count run directly in SQL | ${fmt(ogcSqlFeatures / ogcSqlSeconds, 0)} features/s |`);
+  console.log(`| **ratio OGC items / direct SQL** (target ≥ 0.8) | **${fmt(ogcFeatures / ogcSeconds / (ogcSqlFeatures / ogcSqlSeconds))}** |`);
+  console.log(`\nCQL2 filters as the server writes them, spatial then attribute:\n\n\`\`\`\n${plans}\n\`\`\``);
   console.log(`\nbbox query plan for one layer (index on layer_id + geom):\n\n\`\`\`\n${plan}\n\`\`\``);
 }
 
@@ -113,6 +135,19 @@ async function bboxPlan(db: Database, layerId: number): Promise<string> {
     `explain (analyze, buffers, costs off) select fid from features
       where layer_id = ? and geom && (select ST_Expand(ST_Centroid(extent), 0.003) from layers where id = ?)`, [layerId, layerId]);
   return rows.map((r) => r['QUERY PLAN']).join('\n');
+}
+
+/** EXPLAIN of an S_INTERSECTS filter and a text-equality filter, in the SQL the CQL2 translator emits. */
+async function filterPlans(db: Database, layerId: number): Promise<string> {
+  const { rows: sample } = await db.knex.raw<{ rows: { key: string; value: string }[] }>(
+    `select e.key, e.value from features f, jsonb_each_text(f.properties) e where f.layer_id = ? and jsonb_typeof(f.properties -> e.key) = 'string' limit 1`, [layerId]);
+  const spatial = await db.knex.raw<{ rows: { 'QUERY PLAN': string }[] }>(
+    `explain (costs off) select fid from features f where f.layer_id = ?
+       and ST_Intersects(f.geom, ST_MakeEnvelope(106.62, -6.20, 106.64, -6.18, 4326))`, [layerId]);
+  const attribute = await db.knex.raw<{ rows: { 'QUERY PLAN': string }[] }>(
+    `explain (costs off) select fid from features f where f.layer_id = ? and f.properties @> jsonb_build_object(?::text, ?::text)`,
+    [layerId, sample[0]?.key ?? 'nama', sample[0]?.value ?? '']);
+  return [...spatial.rows, { 'QUERY PLAN': '' }, ...attribute.rows].map((r) => r['QUERY PLAN']).join('\n');
 }
 
 await main();

@@ -102,6 +102,20 @@ describe('OGC API Features', () => {
     expect(await missing.text()).toContain('collection_not_found');
   });
 
+  it('links an OpenAPI 3.0 document generated from the request schemas', async () => {
+    const landing = await s.json<{ links: Link[] }>('/ogc');
+    const desc = landing.body.links.find((l) => l.rel === 'service-desc');
+    expect(desc?.type).toMatch(/openapi/);
+    const doc = await s.json<{ openapi: string; paths: Record<string, { get: { parameters: { name: string; schema: Record<string, unknown> }[] } }> }>((desc?.href ?? '').replace(s.url, ''));
+    expect(doc.body.openapi).toMatch(/^3\.0/);
+    for (const p of ['/api/layers', '/api/layers/{id}/features', '/ogc/collections/{collectionId}/items', '/tiles/{layers}/{z}/{x}/{y}.mvt', '/api/3/action/package_search']) {
+      expect(doc.body.paths[p]).toBeDefined();
+    }
+    const search = doc.body.paths['/api/layers']?.get.parameters ?? [];
+    expect(search.find((p) => p.name === 'geometryType')?.schema.enum).toEqual(['Point', 'LineString', 'Polygon']);
+    expect(search.find((p) => p.name === 'q')?.schema.maxLength).toBe(200);
+  });
+
   it('offers each collection as vector tiles in WebMercatorQuad (OGC API Tiles), from the same tile engine', async () => {
     const tms = await s.json<{ tileMatrices: { id: string; matrixWidth: number; scaleDenominator: number }[] }>('/ogc/tileMatrixSets/WebMercatorQuad');
     expect(tms.body.tileMatrices).toHaveLength(23);

@@ -8,19 +8,24 @@ import { CatalogService } from './catalog-service.js';
 
 const code = z.string().min(1).max(64);
 
-export function catalogRoutes(deps: AppDeps): Router {
-  const router = Router();
-  const service = new CatalogService(deps.db.knex);
-  const max = deps.config.catalogMaxLimit;
-  const searchSchema = z.object({
+/** Query of GET /api/layers; also feeds the OpenAPI document. */
+export function layerSearchQuery(maxLimit: number) {
+  return z.object({
     q: z.string().max(200, 'must be at most 200 characters').optional(),
     agency: code.optional(),
     theme: code.optional(),
     district: code.optional(),
     geometryType: z.enum(['Point', 'LineString', 'Polygon']).optional(),
-    limit: intParam(1, max).default(50),
+    limit: intParam(1, maxLimit).default(50),
     offset: intParam(0, 1_000_000).default(0),
   });
+}
+
+export function catalogRoutes(deps: AppDeps): Router {
+  const router = Router();
+  const service = new CatalogService(deps.db.knex);
+  const max = deps.config.catalogMaxLimit;
+  const searchSchema = layerSearchQuery(max);
 
   router.get('/layers', async (req, res) => {
     const query = parseQuery(req, searchSchema);

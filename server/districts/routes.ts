@@ -6,18 +6,22 @@ import { parseQuery } from '../http/query.js';
 import { coordinate } from '../http/coordinates.js';
 import { DistrictsService } from './districts-service.js';
 
+/** Queries of GET /api/districts and /api/districts/lookup; also feed the OpenAPI document. */
+export const districtsQuery = z.object({
+  level: z.enum(['kota', 'kecamatan', 'kelurahan']).optional(),
+  parent: z.string().max(20).optional(),
+  format: z.enum(['json', 'geojson']).default('json'),
+  geometry: z.enum(['boundary', 'label']).default('boundary'),
+});
+export const lookupQuery = z.object({ lon: coordinate('lon'), lat: coordinate('lat') });
+
 export function districtRoutes(deps: AppDeps): Router {
   const router = Router();
   const service = new DistrictsService(deps.db.knex);
   const self = (req: Parameters<typeof withQuery>[0]) => [{ href: withQuery(req, deps.config.publicUrl, {}), rel: 'self', type: 'application/json' }];
 
   router.get('/districts', async (req, res) => {
-    const q = parseQuery(req, z.object({
-      level: z.enum(['kota', 'kecamatan', 'kelurahan']).optional(),
-      parent: z.string().max(20).optional(),
-      format: z.enum(['json', 'geojson']).default('json'),
-      geometry: z.enum(['boundary', 'label']).default('boundary'),
-    }));
+    const q = parseQuery(req, districtsQuery);
     const rows = await service.list(q, q.format === 'geojson' ? q.geometry : 'none');
     if (q.format === 'geojson') {
       res.type('application/geo+json').send(featureCollection(rows.map((r) => ({ properties: r.district, geometry: r.geometry ?? 'null', id: r.district.code }))));
@@ -27,7 +31,7 @@ export function districtRoutes(deps: AppDeps): Router {
   });
 
   router.get('/districts/lookup', async (req, res) => {
-    const q = parseQuery(req, z.object({ lon: coordinate('lon'), lat: coordinate('lat') }));
+    const q = parseQuery(req, lookupQuery);
     res.json(await service.lookup(q.lon, q.lat));
   });
 

@@ -9,20 +9,23 @@ import { FeaturesService } from './features-service.js';
 
 const GEOJSON = 'application/geo+json';
 
+/** Query of GET /api/layers/{id}/features; also feeds the OpenAPI document. */
+export const featuresQuery = z.object({
+  bbox: z.string().max(200).optional(),
+  district: z.string().max(20).optional(),
+  clip: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  properties: z.string().max(2000).optional(),
+  // The cap is checked by the service so the error can say what it is.
+  limit: intParam(1, 1_000_000_000).optional(),
+  after: intParam(0, 2_147_483_647).default(0),
+});
+
 export function featureRoutes(deps: AppDeps, catalog: CatalogService): Router {
   const router = Router();
   const service = new FeaturesService(deps.db.knex, catalog, {
     defaultLimit: deps.config.featuresDefaultLimit, maxLimit: deps.config.featuresMaxLimit,
   });
-  const schema = z.object({
-    bbox: z.string().max(200).optional(),
-    district: z.string().max(20).optional(),
-    clip: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
-    properties: z.string().max(2000).optional(),
-    // The cap is checked by the service so the error can say what it is.
-    limit: intParam(1, 1_000_000_000).optional(),
-    after: intParam(0, 2_147_483_647).default(0),
-  });
+  const schema = featuresQuery;
 
   router.get('/layers/:id/features', async (req, res) => {
     const q = parseQuery(req, schema);

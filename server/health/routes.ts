@@ -2,6 +2,8 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { AppDeps } from '../app-deps.js';
 import { countVisibleLayers } from '../catalog/catalog-sql.js';
+import { openApiDocument } from '../docs/openapi.js';
+import { baseUrl } from '../http/links.js';
 import { parseQuery } from '../http/query.js';
 import type { TileCache } from '../tiles/tile-cache.js';
 
@@ -19,6 +21,11 @@ export function healthRoutes(deps: AppDeps, tileCacheStats: () => ReturnType<Til
       catalog: { layers },
       tileCache: tileCacheStats(),
     });
+  });
+
+  router.get('/openapi.json', (req, res) => {
+    parseQuery(req, z.object({}));
+    res.type('application/vnd.oai.openapi+json;version=3.0').json(openApiDocument(deps.config, baseUrl(req, deps.config.publicUrl)));
   });
 
   /** What the viewer needs to know about this deployment. */

@@ -9,6 +9,12 @@ import { packageJson } from './ckan-json.js';
 import { CkanService } from './ckan-service.js';
 import { dcatCatalog } from './dcat.js';
 
+/** Query of package_search; also feeds the OpenAPI document. */
+export const packageSearchQuery = z.object({
+  q: z.string().max(200).optional(), fq: z.string().max(500).optional(), sort: z.string().max(100).optional(),
+  rows: intParam(0, 1000).default(10), start: intParam(0, 1_000_000).default(0),
+});
+
 /**
  * A read-only CKAN Action API subset (what CKAN harvesters and the Satu Data Indonesia portal
  * call) and a DCAT JSON-LD catalog, both over `publik` layers only. CKAN clients read CKAN's
@@ -44,10 +50,7 @@ export function interopRoutes(deps: AppDeps, catalog: CatalogService): Router {
     return packageJson(await service.show(id), root(req));
   });
   action('package_search', async (req) => {
-    const q = parseQuery(req, z.object({
-      q: z.string().max(200).optional(), fq: z.string().max(500).optional(), sort: z.string().max(100).optional(),
-      rows: intParam(0, 1000).default(10), start: intParam(0, 1_000_000).default(0),
-    }));
+    const q = parseQuery(req, packageSearchQuery);
     const r = await service.search(q);
     return { count: r.count, sort: r.sort, results: r.results.map((l) => packageJson(l, root(req))), facets: {}, search_facets: {} };
   });

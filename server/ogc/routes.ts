@@ -29,7 +29,8 @@ export function ogcRoutes(deps: AppDeps, catalog: CatalogService, tiles: TilesSe
       { href: b, rel: 'self', type: JSON_TYPE, title: 'Landing page' },
       { href: `${b}/conformance`, rel: 'conformance', type: JSON_TYPE, title: 'Conformance classes' },
       { href: `${b}/collections`, rel: 'data', type: JSON_TYPE, title: 'Collections' },
-      { href: `${baseUrl(req, deps.config.publicUrl)}/api`, rel: 'service-doc', type: JSON_TYPE, title: 'API overview' },
+      { href: `${baseUrl(req, deps.config.publicUrl)}/api/openapi.json`, rel: 'service-desc', type: 'application/vnd.oai.openapi+json;version=3.0', title: 'OpenAPI 3.0 definition' },
+      { href: `${baseUrl(req, deps.config.publicUrl)}/ogc?f=html`, rel: 'service-doc', type: 'text/html', title: 'Browse as HTML' },
     ];
     res.json({ title: 'Satu Peta Kota Tangerang — OGC API Features', description: 'Lapisan geospasial publik Kota Tangerang (Satu Data Satu Peta).', links });
   });

@@ -8,17 +8,20 @@ import { intParam, parseQuery } from '../http/query.js';
 import { ELEMENTS } from './metadata-elements.js';
 import { QualityService } from './quality-service.js';
 
+/** Query of GET /api/quality; also feeds the OpenAPI document. */
+export const qualityQuery = z.object({
+  agency: z.string().max(64).optional(),
+  onlyGaps: z.enum(['true', 'false']).default('false'),
+  limit: intParam(1, 5000).default(100),
+  offset: intParam(0, 1_000_000).default(0),
+});
+
 /** GET /api/quality: metadata completeness and geometry checks per layer (paged) and per agency. */
 export function qualityRoutes(deps: AppDeps): Router {
   const router = Router();
   const service = new QualityService(deps.db.knex);
   router.get('/quality', async (req, res) => {
-    const q = parseQuery(req, z.object({
-      agency: z.string().max(64).optional(),
-      onlyGaps: z.enum(['true', 'false']).default('false'),
-      limit: intParam(1, 5000).default(100),
-      offset: intParam(0, 1_000_000).default(0),
-    }));
+    const q = parseQuery(req, qualityQuery);
     if (q.agency && !(await agencyExists(deps.db.knex, q.agency))) {
       throw badRequest('unknown_agency', `No agency with code "${q.agency}". See /api/agencies.`, { parameter: 'agency', value: q.agency });
     }

@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import { layerSearchQuery } from '../catalog/routes.js';
+import type { Config } from '../config.js';
+import { districtsQuery, lookupQuery } from '../districts/routes.js';
+import { featuresQuery } from '../features/routes.js';
+import { packageSearchQuery } from '../interop/ckan-routes.js';
+import { qualityQuery } from '../quality/routes.js';
+
+type Param = Record<string, unknown>;
+
+/** Query parameters from the same zod schema the route validates with (its input side). */
+function queryParams(schema: z.ZodObject): Param[] {
+  return Object.entries(schema.shape).map(([name, field]) => ({
+    name,
+    in: 'query',
+    required: !(field as z.ZodType).safeParse(undefined).success,
+    schema: z.toJSONSchema(field as z.ZodType, { io: 'input', unrepresentable: 'any', target: 'openapi-3.0' }),
+  }));
+}
+
+const path = (name: string, description: string): Param => ({ name, in: 'path', required: true, description, schema: { type: 'string' } });
+const ok = (description: string, type = 'application/json') => ({ 200: { description, content: { [type]: {} } }, '4XX': { $ref: '#/components/responses/Error' } });
+const get = (summary: string, tags: string[], parameters: Param[], responses: Record<string, unknown>) => ({ get: { summary, tags, parameters, responses } });
+
+/** OpenAPI 3.0 description of the public API (/api, /tiles, /ogc, CKAN, DCAT). */
+export function openApiDocument(config: Config, base: string): Record<string, unknown> {
+  const id = path('id', 'Layer id (slug), e.g. batas-kelurahan-kota-tangerang');
+  const collection = path('collectionId', 'Collection id = layer id');
+  return {
+    openapi: '3.0.3',
+    info: { title: 'satupeta — Satu Data Satu Peta Kota Tangerang', version: '1.0.0', description: 'GeoJSON, vector tiles, OGC API Features/Tiles and a CKAN/DCAT catalog of the city\'s public layers.' },
+    servers: [{ url: base }],
+    components: {
+      responses: {
+        Error: { description: 'Error: { error: { code, message, details } } with the real HTTP status', content: { 'application/json': { schema: {
+          type: 'object', properties: { error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' }, details: { type: 'object' } } } },
+        } } } },
+      },
+    },
+    paths: {
+      '/api/health': get('Status, database backend and capabilities', ['api'], [], ok('Health')),
+      '/api/layers': get('Search the catalog', ['catalog'], queryParams(layerSearchQuery(config.catalogMaxLimit)), ok('{ total, items, links }')),
+      '/api/layers/{id}': get('Full Satu Data metadata of a layer', ['catalog'], [id], ok('Layer')),
+      '/api/layers/{id}/features': get('Features as GeoJSON', ['features'], [id, ...queryParams(featuresQuery)], ok('FeatureCollection', 'application/geo+json')),
+      '/api/layers/{id}/features/{fid}': get('One feature', ['features'], [id, path('fid', 'Feature id')], ok('Feature', 'application/geo+json')),
+      '/api/layer-index': get('Every visible layer in compact rows', ['catalog'], [], ok('{ total, items }')),
+      '/api/agencies': get('Producing agencies with layer counts', ['catalog'], [], ok('{ total, items }')),
+      '/api/themes': get('Themes with their KUGI category', ['catalog'], [], ok('{ total, items }')),
+      '/api/districts': get('Kota, kecamatan and kelurahan', ['districts'], queryParams(districtsQuery), ok('{ total, items } or GeoJSON')),
+      '/api/districts/lookup': get('Kecamatan and kelurahan containing a point', ['districts'], queryParams(lookupQuery), ok('Lookup')),
+      '/api/districts/{code}': get('One district with its boundary', ['districts'], [path('code', 'Kemendagri code, dotted or compact')], ok('Feature', 'application/geo+json')),
+      '/api/districts/{code}/layers': get('Layers with features in a district', ['districts'], [path('code', 'Kemendagri code')], ok('{ district, total, items }')),
+      '/api/quality': get('Metadata completeness and geometry checks', ['quality'], queryParams(qualityQuery), ok('{ elements, agencies, total, items, links }')),
+      '/tiles/{layers}.json': get('TileJSON 3.0.0 of one or more layers', ['tiles'], [path('layers', 'Layer ids, comma-separated')], ok('TileJSON')),
+      '/tiles/{layers}/{z}/{x}/{y}.mvt': get('Mapbox Vector Tile (composite for several layers); 204 when empty', ['tiles'],
+        [path('layers', 'Layer ids, comma-separated'), path('z', 'Zoom 0–22'), path('x', 'Column'), path('y', 'Row'),
+          { name: 'v', in: 'query', required: false, description: 'Version token from the TileJSON', schema: { type: 'string', pattern: '^\\d+(-\\d+)*$' } }],
+        ok('MVT', 'application/vnd.mapbox-vector-tile')),
+      '/ogc': get('OGC API landing page', ['ogc'], [], ok('Landing page')),
+      '/ogc/conformance': get('Conformance classes', ['ogc'], [], ok('{ conformsTo }')),
+      '/ogc/collections': get('Collections', ['ogc'], [], ok('{ collections, links }')),
+      '/ogc/collections/{collectionId}': get('One collection', ['ogc'], [collection], ok('Collection')),
+      '/ogc/collections/{collectionId}/queryables': get('Queryable properties (JSON Schema)', ['ogc'], [collection], ok('JSON Schema', 'application/schema+json')),
+      '/ogc/collections/{collectionId}/items': get('Features; also any queryable property as an equality filter', ['ogc'], [collection,
+        { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 10000, default: 10 } },
+        { name: 'bbox', in: 'query', style: 'form', explode: false, schema: { type: 'array', minItems: 4, maxItems: 6, items: { type: 'number' } } },
+        { name: 'filter', in: 'query', description: 'CQL2 text', schema: { type: 'string' } },
+        { name: 'filter-lang', in: 'query', schema: { type: 'string', enum: ['cql2-text'] } },
+        { name: 'after', in: 'query', description: 'Paging cursor from the next link', schema: { type: 'integer' } },
+        { name: 'f', in: 'query', schema: { type: 'string', enum: ['json', 'html'] } }],
+      ok('FeatureCollection', 'application/geo+json')),
+      '/ogc/collections/{collectionId}/items/{featureId}': get('One feature', ['ogc'], [collection, path('featureId', 'Feature id')], ok('Feature', 'application/geo+json')),
+      '/ogc/tileMatrixSets/WebMercatorQuad': get('The tile matrix set', ['ogc'], [], ok('TileMatrixSet')),
+      '/ogc/collections/{collectionId}/tiles/WebMercatorQuad/{tileMatrix}/{tileRow}/{tileCol}': get('Vector tile of a collection', ['ogc'],
+        [collection, path('tileMatrix', 'Zoom'), path('tileRow', 'Row (y)'), path('tileCol', 'Column (x)')], ok('MVT', 'application/vnd.mapbox-vector-tile')),
+      '/api/3/action/package_search': get('CKAN package_search over publik layers', ['ckan'], queryParams(packageSearchQuery), ok('{ help, success, result }')),
+      '/api/3/action/package_show': get('CKAN package_show', ['ckan'], [{ name: 'id', in: 'query', required: true, schema: { type: 'string' } }], ok('{ help, success, result }')),
+      '/api/3/action/package_list': get('CKAN package_list', ['ckan'], [], ok('{ help, success, result }')),
+      '/catalog/dcat.jsonld': get('DCAT-AP style catalog', ['catalog'], [], ok('JSON-LD', 'application/ld+json')),
+    },
+  };
+}
