@@ -76,6 +76,39 @@ describe('OGC API Features', () => {
     expect(pajang.body.features[0]?.properties.kode).toBe('36.71.04.1004');
   });
 
+  it('links back with prev links that page to the start, and to the same page as HTML', async () => {
+    const first = await s.json<Items>(`/ogc/collections/${KEL}/items?limit=20`);
+    expect(first.body.links.find((l) => l.rel === 'prev')).toBeUndefined();
+    expect(first.body.links.find((l) => l.rel === 'alternate')?.type).toBe('text/html');
+    const second = (await (await s.get((first.body.links.find((l) => l.rel === 'next')?.href ?? '').replace(s.url, ''))).json()) as Items;
+    const third = (await (await s.get((second.links.find((l) => l.rel === 'next')?.href ?? '').replace(s.url, ''))).json()) as Items;
+    const back = (await (await s.get((third.links.find((l) => l.rel === 'prev')?.href ?? '').replace(s.url, ''))).json()) as Items;
+    expect(back.features.map((f) => f.id)).toEqual(second.features.map((f) => f.id));
+    const start = (await (await s.get((second.links.find((l) => l.rel === 'prev')?.href ?? '').replace(s.url, ''))).json()) as Items;
+    expect(start.features.map((f) => f.id)).toEqual(first.body.features.map((f) => f.id));
+  });
+
+  it('filters by datetime against the layer\'s date field (instants and open or closed intervals)', async () => {
+    const { body: list } = await s.json<{ items: { id: string }[] }>('/api/layers?q=titik%20banjir%20genangan&agency=bpbd&limit=1');
+    const layer = list.items[0]?.id ?? '';
+    const all = (await s.json<Items>(`/ogc/collections/${layer}/items?limit=1000`)).body.features;
+    const dates = all.map((f) => String(f.properties.tanggal)).sort();
+    const mid = dates[Math.floor(dates.length / 2)] ?? '';
+    const cases: [string, (d: string) => boolean][] = [
+      [mid, (d) => d === mid], [`../${mid}`, (d) => d <= mid], [`${mid}/..`, (d) => d >= mid],
+      [`${dates[0]}/${mid}`, (d) => d >= (dates[0] ?? '') && d <= mid], [`${mid}T00:00:00Z/..`, (d) => d >= mid],
+    ];
+    for (const [dt, keep] of cases) {
+      const page = (await s.json<Items>(`/ogc/collections/${layer}/items?limit=1000&datetime=${encodeURIComponent(dt)}`)).body;
+      expect(page.numberMatched).toBe(dates.filter(keep).length);
+    }
+    const bad = await s.json<{ error: { code: string } }>(`/ogc/collections/${layer}/items?datetime=kemarin`);
+    expect(bad.status).toBe(400);
+    const noTime = await s.json<{ error: { message: string } }>(`/ogc/collections/${KEL}/items?datetime=2024-01-01`);
+    expect(noTime.status).toBe(400);
+    expect(noTime.body.error.message).toMatch(/no time field/);
+  });
+
   it('returns one item, and describes queryables as JSON Schema', async () => {
     const item = await s.json<{ type: string; id: number }>(`/ogc/collections/${KEL}/items/3`);
     expect(item.body).toMatchObject({ type: 'Feature', id: 3 });

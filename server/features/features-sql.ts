@@ -69,6 +69,16 @@ export async function countFeatures(knex: Knex, q: Omit<FeaturePageQuery, 'after
   return rows[0]?.n ?? 0;
 }
 
+/**
+ * The cursor of the page before the one starting after `afterFid`: the fid just before that
+ * page's first feature, or 0 when it starts at the beginning.
+ */
+export async function previousCursor(knex: Knex, q: Omit<FeaturePageQuery, 'properties' | 'clip'>): Promise<number> {
+  const rows = (await filtered(knex, q).select('f.fid').andWhere('f.fid', '<=', q.afterFid)
+    .orderBy('f.fid', 'desc').offset(q.limit).limit(1)) as { fid: number }[];
+  return rows[0]?.fid ?? 0;
+}
+
 /** Asks for limit + 1 rows and aggregates the first `limit` into one text in the database. */
 export async function selectFeaturePage(knex: Knex, q: FeaturePageQuery): Promise<FeaturePageText> {
   const rows = filtered(knex, q)

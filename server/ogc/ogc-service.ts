@@ -3,7 +3,7 @@ import type { Caller } from '../auth/access.js';
 import type { CatalogService } from '../catalog/catalog-service.js';
 import { searchLayers } from '../catalog/catalog-sql.js';
 import type { LayerRecord } from '../catalog/layer-types.js';
-import { countFeatures, selectFeature, selectFeaturePage } from '../features/features-sql.js';
+import { countFeatures, previousCursor, selectFeature, selectFeaturePage } from '../features/features-sql.js';
 import { badRequest, notFound } from '../http/app-error.js';
 import { parseBbox, type Bbox } from '../http/coordinates.js';
 import { CqlError, parseCql2 } from './cql2-parser.js';
@@ -12,7 +12,7 @@ import { cql2ToSql, type SqlFilter } from './cql2-sql.js';
 export const DEFAULT_LIMIT = 10;
 export const MAX_LIMIT = 10_000;
 /** Query parameters items understands besides the layer's queryable properties. */
-export const ITEMS_PARAMETERS = ['limit', 'bbox', 'bbox-crs', 'after', 'f', 'filter', 'filter-lang', 'filter-crs'];
+export const ITEMS_PARAMETERS = ['limit', 'bbox', 'bbox-crs', 'datetime', 'after', 'f', 'filter', 'filter-lang', 'filter-crs'];
 
 export interface ItemsPage {
   layer: LayerRecord;
@@ -20,6 +20,8 @@ export interface ItemsPage {
   numberReturned: number;
   numberMatched: number;
   next: number | null;
+  /** Cursor of the previous page (0 = the first page); null on the first page. */
+  prev: number | null;
   limit: number;
 }
 
@@ -58,14 +60,17 @@ export class OgcService {
     const limit = query.limit === undefined ? DEFAULT_LIMIT : Math.min(MAX_LIMIT, positiveInt(query.limit, 'limit'));
     const after = query.after === undefined ? 0 : positiveInt(query.after, 'after', 0);
     const bbox = query.bbox === undefined ? null : ogcBbox(query.bbox);
-    const where = query.filter === undefined ? undefined : cqlFilter(query, layer);
+    const clauses = [query.filter === undefined ? null : cqlFilter(query, layer), query.datetime === undefined ? null : datetimeFilter(query.datetime, layer)]
+      .filter((c): c is SqlFilter => c !== null);
+    const where = clauses.length ? { sql: clauses.map((c) => `(${c.sql})`).join(' and '), bindings: clauses.flatMap((c) => c.bindings) } : undefined;
     const filters = { layerId: layer.id, bbox, district: null, equals, where };
-    const [page, numberMatched] = await Promise.all([
+    const [page, numberMatched, prev] = await Promise.all([
       selectFeaturePage(this.knex, { ...filters, clip: false, properties: null, afterFid: after, limit }),
       countFeatures(this.knex, filters),
+      after > 0 ? previousCursor(this.knex, { ...filters, afterFid: after, limit }) : Promise.resolve(null),
     ]);
     const numberReturned = Math.min(page.found, limit);
-    return { layer, features: page.features, numberReturned, numberMatched, next: page.found > limit ? page.lastFid : null, limit };
+    return { layer, features: page.features, numberReturned, numberMatched, next: page.found > limit ? page.lastFid : null, prev, limit };
   }
 
   async item(caller: Caller, id: string, featureId: string): Promise<{ layer: LayerRecord; feature: string }> {
@@ -108,4 +113,29 @@ function cqlFilter(query: Record<string, string>, layer: LayerRecord): SqlFilter
     }
     throw err;
   }
+}
+
+const INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2}))?$/;
+
+/**
+ * datetime (RFC 3339 instant, or interval a/b with `..` for open ends) against the layer's time
+ * field: its first property of type date. A layer without one cannot be filtered by time.
+ */
+function datetimeFilter(text: string, layer: LayerRecord): SqlFilter {
+  const field = layer.fields.find((f) => f.type === 'date');
+  if (!field) {
+    throw badRequest('invalid_parameter', `Collection "${layer.slug}" has no time field, so datetime cannot filter it.`, { parameter: 'datetime' });
+  }
+  const parts = text.split('/');
+  const ok = (p: string) => p === '..' || p === '' || (INSTANT.test(p) && !Number.isNaN(Date.parse(p)));
+  if (parts.length > 2 || !parts.every(ok) || (parts.length === 1 && !INSTANT.test(text)) || parts.every((p) => p === '..' || p === '')) {
+    throw badRequest('invalid_parameter', 'datetime must be an RFC 3339 date or date-time, or an interval start/end with ".." for an open end, e.g. 2024-01-01/2024-06-30.', { parameter: 'datetime', value: text });
+  }
+  const day = (p: string) => p.slice(0, 10);
+  const [start = '..', end = start] = parts;
+  const sql: string[] = [];
+  const bindings: string[] = [];
+  if (start !== '..' && start !== '') { sql.push('(f.properties ->> ?)::date >= ?::date'); bindings.push(field.name, day(start)); }
+  if (end !== '..' && end !== '') { sql.push('(f.properties ->> ?)::date <= ?::date'); bindings.push(field.name, day(end)); }
+  return { sql: sql.join(' and '), bindings };
 }

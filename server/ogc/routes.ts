@@ -80,6 +80,8 @@ export function ogcRoutes(deps: AppDeps, catalog: CatalogService, tiles: TilesSe
       { href: `${base(req)}/collections/${encodeURIComponent(page.layer.slug)}`, rel: 'collection', type: JSON_TYPE, title: 'The collection' },
     ];
     if (page.next !== null) links.push({ href: withQuery(req, deps.config.publicUrl, { after: page.next, limit: page.limit }), rel: 'next', type: GEOJSON, title: 'Next page' });
+    if (page.prev !== null) links.push({ href: withQuery(req, deps.config.publicUrl, { after: page.prev || undefined, limit: page.limit }), rel: 'prev', type: GEOJSON, title: 'Previous page' });
+    links.push({ href: withQuery(req, deps.config.publicUrl, { f: 'html' }), rel: 'alternate', type: 'text/html', title: 'This page as HTML' });
     res.type(GEOJSON).send(
       `{"type":"FeatureCollection","timeStamp":${JSON.stringify(new Date().toISOString())},"numberMatched":${page.numberMatched},` +
       `"numberReturned":${page.numberReturned},"links":${JSON.stringify(links)},"features":[${page.features}]}`,
