@@ -29,6 +29,22 @@ export interface ItemsPage {
 export class OgcService {
   constructor(private readonly knex: Knex, private readonly catalog: CatalogService) {}
 
+  /**
+   * numberMatched by layer, data version and filters: paging through a collection repeats the
+   * same count on every page. The data version is in the key, so a count is never stale.
+   */
+  private readonly counts = new Map<string, number>();
+
+  private async count(layer: LayerRecord, filters: Parameters<typeof countFeatures>[1]): Promise<number> {
+    const key = `${layer.id}|${layer.dataVersion}|${JSON.stringify([filters.bbox, filters.equals, filters.where])}`;
+    const known = this.counts.get(key);
+    if (known !== undefined) return known;
+    const n = await countFeatures(this.knex, filters);
+    if (this.counts.size >= 10_000) this.counts.clear();
+    this.counts.set(key, n);
+    return n;
+  }
+
   async collections(caller: Caller): Promise<LayerRecord[]> {
     const { items } = await searchLayers(this.knex, caller, { tsquery: null, agency: null, theme: null, district: null, geometryType: null, limit: 100_000, offset: 0 });
     return items;
@@ -66,7 +82,7 @@ export class OgcService {
     const filters = { layerId: layer.id, bbox, district: null, equals, where };
     const [page, numberMatched, prev] = await Promise.all([
       selectFeaturePage(this.knex, { ...filters, clip: false, properties: null, afterFid: after, limit }),
-      countFeatures(this.knex, filters),
+      this.count(layer, filters),
       after > 0 ? previousCursor(this.knex, { ...filters, afterFid: after, limit }) : Promise.resolve(null),
     ]);
     const numberReturned = Math.min(page.found, limit);
