@@ -1,18 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseFq } from '../server/interop/ckan-service.js';
-import { firstSlug } from './support/queries.js';
-import { startTestServer, type TestServer } from './support/test-server.js';
+import { useTestServer } from './support/use-test-server.js';
 
 interface Envelope<T> { help: string; success: boolean; result: T; error?: { __type: string; message: string; code: string } }
 interface Pkg { name: string; title: string; organization: { name: string }; groups: { name: string }[]; tags: { name: string }[]; resources: { format: string; url: string }[]; extras: { key: string; value: string }[] }
 
-let s: TestServer;
-let terbatas: string;
-beforeAll(async () => {
-  s = await startTestServer();
-  terbatas = await firstSlug(s.db.knex, 'terbatas');
-});
-afterAll(() => s.close());
+const s = useTestServer();
 
 const action = <T>(path: string) => s.json<Envelope<T>>(`/api/3/action/${path}`);
 
@@ -23,7 +16,7 @@ describe('CKAN Action API for Satu Data Indonesia', () => {
     expect(body.success).toBe(true);
     expect(body.help).toMatch(/help_show\?name=package_list$/);
     expect(body.result).toHaveLength(publik);
-    expect(body.result).not.toContain(terbatas);
+    expect(body.result).not.toContain(s.terbatas);
   });
 
   it('shows a package with its organization, group, tags, resources and Satu Data extras', async () => {
@@ -38,7 +31,7 @@ describe('CKAN Action API for Satu Data Indonesia', () => {
   });
 
   it('answers a terbatas or unknown package with a CKAN Not Found error and a 404', async () => {
-    for (const id of [terbatas, 'tidak-ada']) {
+    for (const id of [s.terbatas, 'tidak-ada']) {
       const { status, body } = await action<unknown>(`package_show?id=${id}`);
       expect(status).toBe(404);
       expect(body.success).toBe(false);

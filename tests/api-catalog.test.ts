@@ -1,18 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { firstSlug } from './support/queries.js';
-import { startTestServer, type TestServer } from './support/test-server.js';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from './support/use-test-server.js';
 
 interface LayerItem { id: string; title: string; classification: string; agency: { code: string }; theme: { code: string }; geometryType: string; featureCount: number }
 interface List<T> { total: number; items: T[]; links: { rel: string; href: string }[] }
 
-let s: TestServer;
-let terbatasSlug: string;
-
-beforeAll(async () => {
-  s = await startTestServer();
-  terbatasSlug = await firstSlug(s.db.knex, 'terbatas');
-});
-afterAll(() => s.close());
+const s = useTestServer();
 
 describe('catalog', () => {
   it('lists only publik layers to anonymous callers, counted exactly', async () => {
@@ -39,12 +31,12 @@ describe('catalog', () => {
   });
 
   it('answers a terbatas layer exactly like a missing one', async () => {
-    const hidden = await s.json<{ error: { code: string } }>(`/api/layers/${terbatasSlug}`);
+    const hidden = await s.json<{ error: { code: string } }>(`/api/layers/${s.terbatas}`);
     const missing = await s.json<{ error: { code: string } }>('/api/layers/tidak-ada-layer-ini');
     expect(hidden.status).toBe(404);
     expect(hidden.body.error.code).toBe(missing.body.error.code);
-    const search = await s.json<List<LayerItem>>(`/api/layers?q=${encodeURIComponent(terbatasSlug.split('-').slice(1, 3).join(' '))}&limit=500`);
-    expect(search.body.items.map((l) => l.id)).not.toContain(terbatasSlug);
+    const search = await s.json<List<LayerItem>>(`/api/layers?q=${encodeURIComponent(s.terbatas.split('-').slice(1, 3).join(' '))}&limit=500`);
+    expect(search.body.items.map((l) => l.id)).not.toContain(s.terbatas);
   });
 
   it('finds a layer by an Indonesian word in another case and with accents', async () => {

@@ -1,12 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './support/test-server.js';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from './support/use-test-server.js';
 
 interface D { code: string; name: string; level: string; parentCode: string | null; areaKm2: number }
 interface Lookup { inside: boolean; kecamatan: D | null; kelurahan: D | null; kota: D | null; message: string }
 
-let s: TestServer;
-beforeAll(async () => { s = await startTestServer(); });
-afterAll(() => s.close());
+const s = useTestServer();
 
 describe('districts', () => {
   it('lists the city, 13 kecamatan and 104 kelurahan with parents and areas', async () => {

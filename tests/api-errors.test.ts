@@ -1,16 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { firstSlug } from './support/queries.js';
-import { startTestServer, type TestServer } from './support/test-server.js';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from './support/use-test-server.js';
 
 interface ErrorBody { error: { code: string; message: string; details: Record<string, unknown> } }
 
-let s: TestServer;
-let terbatasSlug: string;
-beforeAll(async () => {
-  s = await startTestServer();
-  terbatasSlug = await firstSlug(s.db.knex, 'terbatas');
-});
-afterAll(() => s.close());
+const s = useTestServer();
 
 const F = '/api/layers/batas-kecamatan-kota-tangerang/features';
 
@@ -76,7 +69,7 @@ describe('bad input', () => {
   });
 
   it('hides a terbatas layer on every layer endpoint with the same 404 as a missing one', async () => {
-    for (const path of [`/api/layers/${terbatasSlug}`, `/api/layers/${terbatasSlug}/features`, `/api/layers/${terbatasSlug}/features/1`]) {
+    for (const path of [`/api/layers/${s.terbatas}`, `/api/layers/${s.terbatas}/features`, `/api/layers/${s.terbatas}/features/1`]) {
       const res = await s.get(path);
       expect(res.status).toBe(404);
       expect(((await res.json()) as ErrorBody).error.code).toBe('layer_not_found');

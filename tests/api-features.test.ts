@@ -1,13 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './support/test-server.js';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from './support/use-test-server.js';
 
 type Position = [number, number];
 interface Feature { type: 'Feature'; id: number; geometry: { type: string; coordinates: unknown }; properties: Record<string, unknown> }
 interface FC { type: 'FeatureCollection'; numberReturned: number; features: Feature[]; links: { rel: string; href: string }[] }
 
-let s: TestServer;
-beforeAll(async () => { s = await startTestServer(); });
-afterAll(() => s.close());
+const s = useTestServer();
 
 function signedArea(ring: Position[]): number {
   let sum = 0;

@@ -1,17 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { firstSlug } from './support/queries.js';
-import { startTestServer, type TestServer } from './support/test-server.js';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from './support/use-test-server.js';
 
 interface Link { rel: string; href: string; type: string }
 interface Items { type: string; numberMatched: number; numberReturned: number; timeStamp: string; links: Link[]; features: { id: number; properties: Record<string, unknown> }[] }
 
-let s: TestServer;
-let terbatas: string;
-beforeAll(async () => {
-  s = await startTestServer();
-  terbatas = await firstSlug(s.db.knex, 'terbatas');
-});
-afterAll(() => s.close());
+const s = useTestServer();
 
 const KEL = 'batas-kelurahan-kota-tangerang';
 
@@ -30,14 +23,14 @@ describe('OGC API Features', () => {
     const { body } = await s.json<{ collections: { id: string; extent: { spatial: { bbox: number[][]; crs: string } }; links: Link[] }[] }>('/ogc/collections');
     const visible = await s.json<{ total: number }>('/api/layers?limit=1');
     expect(body.collections).toHaveLength(visible.body.total);
-    expect(body.collections.map((c) => c.id)).not.toContain(terbatas);
+    expect(body.collections.map((c) => c.id)).not.toContain(s.terbatas);
     const kel = body.collections.find((c) => c.id === KEL);
     expect(kel?.extent.spatial.crs).toBe('http://www.opengis.net/def/crs/OGC/1.3/CRS84');
     expect(kel?.links.find((l) => l.rel === 'items')?.type).toBe('application/geo+json');
   });
 
   it('answers a terbatas or unknown collection with 404 on every path', async () => {
-    for (const p of [`/ogc/collections/${terbatas}`, `/ogc/collections/${terbatas}/items`, `/ogc/collections/${terbatas}/items/1`, '/ogc/collections/tidak-ada/items']) {
+    for (const p of [`/ogc/collections/${s.terbatas}`, `/ogc/collections/${s.terbatas}/items`, `/ogc/collections/${s.terbatas}/items/1`, '/ogc/collections/tidak-ada/items']) {
       const res = await s.get(p);
       expect(res.status).toBe(404);
       expect(((await res.json()) as { error: { code: string } }).error.code).toBe('collection_not_found');
@@ -162,7 +155,7 @@ describe('OGC API Features', () => {
     expect(ogc.status).toBe(200);
     expect(ogc.headers.get('content-type')).toBe('application/vnd.mapbox-vector-tile');
     expect(new Uint8Array(await ogc.arrayBuffer())).toEqual(new Uint8Array(await xyz.arrayBuffer()));
-    const hidden = await s.get(`/ogc/collections/${terbatas}/tiles/WebMercatorQuad/12/2117/3261`);
+    const hidden = await s.get(`/ogc/collections/${s.terbatas}/tiles/WebMercatorQuad/12/2117/3261`);
     expect(hidden.status).toBe(404);
   });
 

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ANONYMOUS } from '../server/auth/access.js';
 import { refreshLayerStats } from '../server/features/feature-write-sql.js';
 import { QualityService } from '../server/quality/quality-service.js';
-import { firstSlug, layerRow } from './support/queries.js';
-import { startTestServer, type TestServer } from './support/test-server.js';
+import { layerRow } from './support/queries.js';
+import { useTestServer } from './support/use-test-server.js';
 
 interface Report {
   elements: { element: string }[];
@@ -12,9 +12,7 @@ interface Report {
   items: { id: string; score: number; missing: string[]; checks: { invalidGeometries: number; outsideCity: number; empty: boolean } }[];
 }
 
-let s: TestServer;
-beforeAll(async () => { s = await startTestServer(); });
-afterAll(() => s.close());
+const s = useTestServer();
 
 describe('metadata quality', () => {
   it('scores every visible layer against the 14 required elements', async () => {
@@ -22,7 +20,7 @@ describe('metadata quality', () => {
     const visible = await s.json<{ total: number }>('/api/layers?limit=1');
     expect(body.elements).toHaveLength(14);
     expect(body.total).toBe(visible.body.total);
-    expect(body.items.map((l) => l.id)).not.toContain(await firstSlug(s.db.knex, 'terbatas'));
+    expect(body.items.map((l) => l.id)).not.toContain(s.terbatas);
     const real = body.items.find((l) => l.id === 'batas-kelurahan-kota-tangerang');
     expect(real).toMatchObject({ score: 100, missing: [] });
   });

@@ -1,17 +1,11 @@
 import http from 'node:http';
 import { gunzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { decodeTile, tileOf } from './support/mvt.js';
-import { firstSlug, layerRow } from './support/queries.js';
-import { startTestServer, type TestServer } from './support/test-server.js';
+import { layerRow } from './support/queries.js';
+import { useTestServer } from './support/use-test-server.js';
 
-let s: TestServer;
-let terbatas: string;
-beforeAll(async () => {
-  s = await startTestServer();
-  terbatas = await firstSlug(s.db.knex, 'terbatas');
-});
-afterAll(() => s.close());
+const s = useTestServer();
 
 const KEC = 'batas-kecamatan-kota-tangerang';
 const KEL = 'batas-kelurahan-kota-tangerang';
@@ -160,7 +154,7 @@ describe('vector tiles', () => {
 
 describe('tiles keep restricted layers and bad requests out', () => {
   it('never shows a terbatas layer to an anonymous caller, alone or in a composite', async () => {
-    for (const p of [path(terbatas, AIRPORT), path(`${KEC},${terbatas}`, AIRPORT), `/tiles/${terbatas}.json`, `/tiles/${KEC},${terbatas}.json`]) {
+    for (const p of [path(s.terbatas, AIRPORT), path(`${KEC},${s.terbatas}`, AIRPORT), `/tiles/${s.terbatas}.json`, `/tiles/${KEC},${s.terbatas}.json`]) {
       const res = await s.get(p);
       expect(res.status).toBe(404);
       expect(((await res.json()) as { error: { code: string } }).error.code).toBe('layer_not_found');

@@ -127,6 +127,12 @@ export async function searchLayers(knex: Knex, caller: Caller, f: LayerFilters):
   return { total, items: rows.map(toLayerRecord) };
 }
 
+/** Every layer the caller may see (optionally of one agency), by title, with full metadata. */
+export async function allVisibleLayers(knex: Knex, caller: Caller, agency: string | null = null): Promise<LayerRecord[]> {
+  const filters: LayerFilters = { tsquery: null, agency, theme: null, district: null, geometryType: null, limit: 1_000_000, offset: 0 };
+  return (await searchLayers(knex, caller, filters)).items;
+}
+
 /** Only needed when the page is past the end: the window count then has no row to ride on. */
 async function countLayers(knex: Knex, caller: Caller, f: LayerFilters): Promise<number> {
   const { total } = await searchLayers(knex, caller, { ...f, offset: 0, limit: 1 });

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { ANONYMOUS } from '../auth/access.js';
 import type { CatalogService } from '../catalog/catalog-service.js';
-import { listAgencies, listThemes, searchLayers, type LayerFilters } from '../catalog/catalog-sql.js';
+import { allVisibleLayers, listAgencies, listThemes, searchLayers, type LayerFilters } from '../catalog/catalog-sql.js';
 import type { LayerRecord } from '../catalog/layer-types.js';
 import { toPrefixQuery } from '../catalog/search-text.js';
 import { AppError } from '../http/app-error.js';
@@ -18,7 +18,7 @@ export class CkanService {
   constructor(private readonly knex: Knex, private readonly catalog: CatalogService) {}
 
   async all(): Promise<LayerRecord[]> {
-    return (await searchLayers(this.knex, PUBLIC, base({ limit: 100_000, offset: 0 }))).items;
+    return allVisibleLayers(this.knex, PUBLIC);
   }
 
   show(id: string): Promise<LayerRecord> {

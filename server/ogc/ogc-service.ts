@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { Caller } from '../auth/access.js';
 import type { CatalogService } from '../catalog/catalog-service.js';
-import { searchLayers } from '../catalog/catalog-sql.js';
+import { allVisibleLayers } from '../catalog/catalog-sql.js';
 import type { LayerRecord } from '../catalog/layer-types.js';
 import { countFeatures, previousCursor, selectFeature, selectFeaturePage } from '../features/features-sql.js';
 import { badRequest, notFound } from '../http/app-error.js';
@@ -45,9 +45,8 @@ export class OgcService {
     return n;
   }
 
-  async collections(caller: Caller): Promise<LayerRecord[]> {
-    const { items } = await searchLayers(this.knex, caller, { tsquery: null, agency: null, theme: null, district: null, geometryType: null, limit: 100_000, offset: 0 });
-    return items;
+  collections(caller: Caller): Promise<LayerRecord[]> {
+    return allVisibleLayers(this.knex, caller);
   }
 
   collection(caller: Caller, id: string): Promise<LayerRecord> {

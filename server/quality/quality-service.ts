@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { whereLayerVisible, type Caller } from '../auth/access.js';
-import { searchLayers } from '../catalog/catalog-sql.js';
+import { allVisibleLayers } from '../catalog/catalog-sql.js';
 import { completeness } from './metadata-elements.js';
 
 export interface LayerQuality {
@@ -18,7 +18,7 @@ export class QualityService {
   constructor(private readonly knex: Knex) {}
 
   async report(caller: Caller, agency: string | null): Promise<{ layers: LayerQuality[]; agencies: AgencyQuality[] }> {
-    const { items } = await searchLayers(this.knex, caller, { tsquery: null, agency, theme: null, district: null, geometryType: null, limit: 100_000, offset: 0 });
+    const items = await allVisibleLayers(this.knex, caller, agency);
     const checks = new Map((await whereLayerVisible(this.knex('layers as l')
       .select('l.slug', 'l.invalid_geometry_count', 'l.outside_city_count'), caller) as { slug: string; invalid_geometry_count: number | null; outside_city_count: number | null }[])
       .map((r) => [r.slug, r]));
