@@ -3,6 +3,7 @@ import * as schema from './001-schema.js';
 import * as tileFields from './002-tile-fields.js';
 import * as propertiesIndex from './003-properties-index.js';
 import * as geometryChecks from './004-geometry-checks.js';
+import * as access from './005-access.js';
 
 export interface Migration {
   name: string;
@@ -11,4 +12,4 @@ export interface Migration {
 }
 
 /** Ordered list of migrations; both database backends run exactly these. */
-export const migrations: Migration[] = [schema, tileFields, propertiesIndex, geometryChecks];
+export const migrations: Migration[] = [schema, tileFields, propertiesIndex, geometryChecks, access];

@@ -9,9 +9,14 @@ import { featureRoutes } from './features/routes.js';
 import { GlyphsService } from './glyphs/glyphs-service.js';
 import { glyphRoutes } from './glyphs/routes.js';
 import { healthRoutes } from './health/routes.js';
+import { authRoutes } from './auth/routes.js';
+import { TokenStore } from './auth/token-store.js';
 import { attachCaller } from './http/caller.js';
+import { WindowCounter } from './http/rate-limit.js';
+import { cors, securityHeaders, writeRateLimit } from './http/security.js';
 import { errorHandler, notFoundHandler } from './http/error-middleware.js';
 import { requestLog } from './http/request-log.js';
+import { ingestRoutes } from './ingest/routes.js';
 import { interopRoutes } from './interop/ckan-routes.js';
 import { ogcRoutes } from './ogc/routes.js';
 import { qualityRoutes } from './quality/routes.js';
@@ -48,8 +53,12 @@ export function buildApp(deps: AppDeps, tiles: TilesService = tilesService(deps)
   app.set('query parser', 'simple');
   app.set('trust proxy', deps.config.trustProxy);
   const catalog = new CatalogService(deps.db.knex);
+  const { config } = deps;
+  app.use(securityHeaders({ embedFrameAncestors: config.embedFrameAncestors, connectSources: config.cspConnectSources }));
+  app.use(cors());
+  app.use(attachCaller(new TokenStore(deps.db.knex), new WindowCounter(config.authFailureLimit, 15 * 60_000)));
+  app.use(writeRateLimit(new WindowCounter(config.writeRateLimit, 60_000)));
   // Tiles first: the hot path skips the per-request log line (errors are still logged).
-  app.use(attachCaller());
   app.use(tileRoutes(deps, tiles));
   app.use(requestLog(deps.log));
   // After the tile routes: tiles carry their own cached gzip.
@@ -61,6 +70,8 @@ export function buildApp(deps: AppDeps, tiles: TilesService = tilesService(deps)
   api.use(featureRoutes(deps, catalog));
   api.use(districtRoutes(deps));
   api.use(qualityRoutes(deps));
+  api.use(authRoutes(deps));
+  api.use(ingestRoutes(deps, catalog));
   app.use(interopRoutes(deps, catalog));
   app.use('/api', api);
   app.use(ogcRoutes(deps, catalog, tiles));

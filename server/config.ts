@@ -20,6 +20,12 @@ const schema = z.object({
   TILES_MAX_FEATURES: z.coerce.number().int().min(100).max(1_000_000).default(10_000),
   TILES_REGISTRY_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   BASEMAP_STYLE_URL: z.url().optional(),
+  WRITE_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(120),
+  AUTH_FAILURE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(20),
+  EMBED_FRAME_ANCESTORS: z.string().default('*').refine((v) => v.split(/[ ,]+/).filter(Boolean).every((o) => o === '*' || /^https?:\/\/[^\s/]+$/.test(o)),
+    'must be * or a list of origins like https://tangerangkota.go.id'),
+  CSP_CONNECT_SRC: z.string().default('').refine((v) => v.split(/[ ,]+/).filter(Boolean).every((o) => /^https?:\/\/[^\s/]+$/.test(o)),
+    'must be a list of origins like https://tiles.example.id'),
   TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -49,6 +55,14 @@ export interface Config {
   tilesRegistryTtlMs: number;
   /** A MapLibre style drawn beneath our layers in the viewer; none by default (offline basemap). */
   basemapStyleUrl: string | undefined;
+  /** Writes (POST/PATCH/DELETE) per token per minute. */
+  writeRateLimit: number;
+  /** Requests with a wrong token per client address per 15 minutes before 429. */
+  authFailureLimit: number;
+  /** Origins allowed to frame /embed (['*'] = any). */
+  embedFrameAncestors: string[];
+  /** Origins the viewer may fetch from besides this server (BASEMAP_STYLE_URL's origin is added). */
+  cspConnectSources: string[];
   /** Honour X-Forwarded-* (behind a reverse proxy) when building absolute links. */
   trustProxy: boolean;
   logLevel: string;
@@ -89,6 +103,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     tilesMaxFeatures: e.TILES_MAX_FEATURES,
     tilesRegistryTtlMs: e.TILES_REGISTRY_TTL_MS,
     basemapStyleUrl: e.BASEMAP_STYLE_URL,
+    writeRateLimit: e.WRITE_RATE_LIMIT,
+    authFailureLimit: e.AUTH_FAILURE_LIMIT,
+    embedFrameAncestors: e.EMBED_FRAME_ANCESTORS.split(/[ ,]+/).filter(Boolean),
+    cspConnectSources: [...new Set([...e.CSP_CONNECT_SRC.split(/[ ,]+/).filter(Boolean), ...(e.BASEMAP_STYLE_URL ? [new URL(e.BASEMAP_STYLE_URL).origin] : [])])],
     trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
   };

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { AppDeps } from '../app-deps.js';
+import { cacheFor } from '../http/caller.js';
 import { intParam, parseQuery } from '../http/query.js';
 import { baseUrl, withQuery, type Link } from '../http/links.js';
 import { layerDetail, layerSummary } from './layer-json.js';
@@ -45,7 +46,7 @@ export function catalogRoutes(deps: AppDeps): Router {
   router.get('/layer-index', async (req, res) => {
     parseQuery(req, z.object({}));
     const items = await service.index(req.caller);
-    res.set('Cache-Control', 'public, max-age=60').json({ total: items.length, items, links: [{ href: withQuery(req, deps.config.publicUrl, {}), rel: 'self', type: 'application/json' }] });
+    cacheFor(req, res, 60).json({ total: items.length, items, links: [{ href: withQuery(req, deps.config.publicUrl, {}), rel: 'self', type: 'application/json' }] });
   });
 
   router.get('/layers/:id', async (req, res) => {

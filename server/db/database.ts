@@ -23,15 +23,19 @@ export interface DatabaseOptions {
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  const { knex, backend } = options.databaseUrl
-    ? { knex: openPostgres(options.databaseUrl, options.poolMax), backend: 'postgresql' as const }
-    : { knex: await openEmbedded(options.dataDir), backend: 'embedded' as const };
+  const { knex, backend, release } = options.databaseUrl
+    ? { knex: openPostgres(options.databaseUrl, options.poolMax), backend: 'postgresql' as const, release: () => Promise.resolve() }
+    : { ...(await openEmbedded(options.dataDir)), backend: 'embedded' as const };
+  const close = async () => {
+    await knex.destroy();
+    await release();
+  };
   try {
     if (options.migrate !== false) await migrateLatest(knex);
     const capabilities = await detectCapabilities(knex);
-    return { knex, backend, capabilities, close: () => knex.destroy() };
+    return { knex, backend, capabilities, close };
   } catch (err) {
-    await knex.destroy();
+    await close();
     throw err;
   }
 }

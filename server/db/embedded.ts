@@ -1,4 +1,5 @@
 import fs from 'node:fs/promises';
+import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
 import { postgis } from '@electric-sql/pglite-postgis';
@@ -9,13 +10,53 @@ import ClientPgLite from 'knex-pglite';
  * Embedded PostgreSQL + PostGIS (PGlite, WebAssembly) kept in a data folder, so a fresh machine
  * runs the product with no database server. One connection: knex-pglite pins the pool to 1.
  */
-export async function openEmbedded(dataDir: string): Promise<Knex> {
+export async function openEmbedded(dataDir: string): Promise<{ knex: Knex; release: () => Promise<void> }> {
   await fs.mkdir(dataDir, { recursive: true });
-  const pglite = await PGlite.create({ dataDir, extensions: { postgis, btree_gist } });
-  return knexFactory({
+  const release = await lockDataDir(dataDir);
+  let pglite: PGlite;
+  try {
+    pglite = await PGlite.create({ dataDir, extensions: { postgis, btree_gist } });
+  } catch (err) {
+    await release();
+    throw err;
+  }
+  const knex = knexFactory({
     client: ClientPgLite,
     dialect: 'postgres',
     // knex-pglite takes an existing instance through a connection function; it has no types for it.
     connection: (() => ({ pglite })) as unknown as Knex.StaticConnectionConfig,
   });
+  return { knex, release };
+}
+
+/**
+ * One process per data folder: PGlite has no server to arbitrate, so two processes writing the
+ * same folder would corrupt it. A lock file names the holder; a stale one (its process gone) is taken over.
+ */
+async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
+  const lock = path.join(dataDir, 'satupeta.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      await fs.writeFile(lock, String(process.pid), { flag: 'wx' });
+      return () => fs.rm(lock, { force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const holder = Number(await fs.readFile(lock, 'utf8').catch(() => '0'));
+      if (holder > 0 && holder !== process.pid && alive(holder)) {
+        throw new Error(`The embedded database in ${dataDir} is in use by process ${holder} (the server?). Stop it first, `
+          + 'or use the HTTP API of the running server instead (e.g. POST /api/tokens).');
+      }
+      await fs.rm(lock, { force: true });
+    }
+  }
+  throw new Error(`Could not lock ${dataDir}`);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

@@ -1,5 +1,8 @@
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { ANONYMOUS, type Caller } from '../auth/access.js';
+import type { TokenStore } from '../auth/token-store.js';
+import { AppError } from './app-error.js';
+import type { WindowCounter } from './rate-limit.js';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -8,10 +11,45 @@ declare module 'express-serve-static-core' {
   }
 }
 
-/** Tokens come later; until then every caller is anonymous (the tile fast path assumes the same). */
-export function attachCaller(): RequestHandler {
-  return (req, _res, next) => {
-    req.caller = ANONYMOUS;
+const BEARER = /^Bearer +([A-Za-z0-9_-]{1,100}) *$/;
+
+/**
+ * Reads `Authorization: Bearer <token>`. No header: anonymous. A header that is malformed, names an
+ * unknown or revoked token is 401 on every route (a client that thinks it is signed in must learn
+ * it is not), and counts as a failure for the client's address; too many failures are 429.
+ */
+export function attachCaller(tokens: TokenStore, failures: WindowCounter): RequestHandler {
+  return async (req, res, next) => {
+    const header = req.headers.authorization;
+    if (header === undefined) {
+      req.caller = ANONYMOUS;
+      next();
+      return;
+    }
+    const client = req.ip ?? 'unknown';
+    const wait = failures.retryAfter(client);
+    if (wait > 0) {
+      res.set('Retry-After', String(wait));
+      throw new AppError(429, 'too_many_auth_failures', `Too many requests with a wrong token from this address; try again in ${wait} s.`, { retryAfterSeconds: wait });
+    }
+    const secret = BEARER.exec(header)?.[1];
+    const caller = secret ? await tokens.authenticate(secret) : null;
+    if (!caller) {
+      failures.hit(client);
+      res.set('WWW-Authenticate', 'Bearer realm="satupeta", error="invalid_token"');
+      throw secret
+        ? new AppError(401, 'invalid_token', 'The token is unknown or has been revoked. Ask an administrator for a new one.')
+        : new AppError(401, 'invalid_authorization', 'The Authorization header must be "Bearer <token>".');
+    }
+    req.caller = caller;
     next();
   };
+}
+
+/**
+ * Cache-Control for a response that depends on who asks: shared caches may keep what anonymous
+ * callers get; anything read with a token stays private to that client.
+ */
+export function cacheFor(req: Request, res: Response, maxAgeSeconds: number): Response {
+  return res.set({ 'Cache-Control': `${req.caller.kind === 'anonymous' ? 'public' : 'private'}, max-age=${maxAgeSeconds}`, Vary: 'Authorization' });
 }

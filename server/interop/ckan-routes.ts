@@ -43,31 +43,31 @@ export function interopRoutes(deps: AppDeps, catalog: CatalogService): Router {
 
   action('package_list', async (req) => {
     parseQuery(req, z.object({}));
-    return (await service.all()).map((l) => l.slug);
+    return (await service.all(req.caller)).map((l) => l.slug);
   });
   action('package_show', async (req) => {
     const { id } = parseQuery(req, z.object({ id: z.string().min(1).max(120) }));
-    return packageJson(await service.show(id), root(req));
+    return packageJson(await service.show(req.caller, id), root(req));
   });
   action('package_search', async (req) => {
     const q = parseQuery(req, packageSearchQuery);
-    const r = await service.search(q);
+    const r = await service.search(req.caller, q);
     return { count: r.count, sort: r.sort, results: r.results.map((l) => packageJson(l, root(req))), facets: {}, search_facets: {} };
   });
   action('organization_list', async (req) => {
     const { all_fields: allFields } = parseQuery(req, z.object({ all_fields: z.enum(['true', 'false']).default('false') }));
-    const orgs = await service.organizations();
+    const orgs = await service.organizations(req.caller);
     return allFields === 'true' ? orgs.map(organizationJson) : orgs.map((o) => o.code);
   });
   action('organization_show', async (req) => {
     const { id } = parseQuery(req, z.object({ id: z.string().min(1).max(64), include_datasets: z.enum(['true', 'false']).optional() }));
-    const org = (await service.organizations()).find((o) => o.code === id);
+    const org = (await service.organizations(req.caller)).find((o) => o.code === id);
     if (!org) throw new AppError(404, 'organization_not_found', `No organization "${id}". See organization_list.`, { parameter: 'id', value: id });
     return organizationJson(org);
   });
   action('group_list', async (req) => {
     const { all_fields: allFields } = parseQuery(req, z.object({ all_fields: z.enum(['true', 'false']).default('false') }));
-    const groups = await service.groups();
+    const groups = await service.groups(req.caller);
     return allFields === 'true'
       ? groups.map((g) => ({ id: g.code, name: g.code, title: g.name, display_name: g.name, description: g.description, package_count: g.layerCount, type: 'group' }))
       : groups.map((g) => g.code);
@@ -75,7 +75,7 @@ export function interopRoutes(deps: AppDeps, catalog: CatalogService): Router {
 
   router.get('/catalog/dcat.jsonld', async (req, res) => {
     parseQuery(req, z.object({}));
-    res.type('application/ld+json').json(dcatCatalog(await service.all(), root(req)));
+    res.type('application/ld+json').json(dcatCatalog(await service.all(req.caller), root(req)));
   });
 
   return router;

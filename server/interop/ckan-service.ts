@@ -1,36 +1,32 @@
 import type { Knex } from 'knex';
-import { ANONYMOUS } from '../auth/access.js';
+import { harvestView, type Caller } from '../auth/access.js';
 import type { CatalogService } from '../catalog/catalog-service.js';
 import { allVisibleLayers, listAgencies, listThemes, searchLayers, type LayerFilters } from '../catalog/catalog-sql.js';
 import type { LayerRecord } from '../catalog/layer-types.js';
 import { toPrefixQuery } from '../catalog/search-text.js';
 import { AppError } from '../http/app-error.js';
 
-/**
- * The national catalogs see exactly what an anonymous caller sees: `publik` layers only,
- * whoever asks.
- */
-const PUBLIC = ANONYMOUS;
 
 export interface PackageSearch { q?: string | undefined; fq?: string | undefined; rows: number; start: number; sort?: string | undefined }
 
 export class CkanService {
   constructor(private readonly knex: Knex, private readonly catalog: CatalogService) {}
 
-  async all(): Promise<LayerRecord[]> {
-    return allVisibleLayers(this.knex, PUBLIC);
+  /** Every method views the catalog as access.harvestView decides: `publik` layers only, whoever asks. */
+  async all(caller: Caller): Promise<LayerRecord[]> {
+    return allVisibleLayers(this.knex, harvestView(caller));
   }
 
-  show(id: string): Promise<LayerRecord> {
-    return this.catalog.getLayer(PUBLIC, id);
+  show(caller: Caller, id: string): Promise<LayerRecord> {
+    return this.catalog.getLayer(harvestView(caller), id);
   }
 
-  async search(s: PackageSearch): Promise<{ count: number; results: LayerRecord[]; sort: string }> {
+  async search(caller: Caller, s: PackageSearch): Promise<{ count: number; results: LayerRecord[]; sort: string }> {
     const fq = parseFq(s.fq ?? '');
     const sort = s.sort?.trim() || 'score desc, metadata_modified desc';
     const order = SORTS[sort];
     if (!order) throw new AppError(409, 'invalid_sort', `sort must be one of: ${Object.keys(SORTS).join('; ')}.`, { parameter: 'sort', value: sort });
-    const { total, items } = await searchLayers(this.knex, PUBLIC, base({
+    const { total, items } = await searchLayers(this.knex, harvestView(caller), base({
       tsquery: s.q && s.q !== '*:*' ? toPrefixQuery(s.q) : null,
       agency: fq.organization ?? null, theme: fq.groups ?? null, keyword: fq.tags ?? null,
       sort: order, limit: s.rows, offset: s.start,
@@ -38,12 +34,12 @@ export class CkanService {
     return { count: total, results: items, sort };
   }
 
-  organizations() {
-    return listAgencies(this.knex, PUBLIC);
+  organizations(caller: Caller) {
+    return listAgencies(this.knex, harvestView(caller));
   }
 
-  groups() {
-    return listThemes(this.knex, PUBLIC);
+  groups(caller: Caller) {
+    return listThemes(this.knex, harvestView(caller));
   }
 }
 

@@ -2,6 +2,7 @@ import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { AppDeps } from '../app-deps.js';
 import type { CatalogService } from '../catalog/catalog-service.js';
+import type { LayerRecord } from '../catalog/layer-types.js';
 import { badRequest, notFound } from '../http/app-error.js';
 import { baseUrl, withQuery, type Link } from '../http/links.js';
 import { parseQuery } from '../http/query.js';
@@ -100,20 +101,30 @@ export function ogcRoutes(deps: AppDeps, catalog: CatalogService, tiles: TilesSe
     res.json(webMercatorQuad(MAX_ZOOM));
   });
 
+  /** The one tileset of a collection (WebMercatorQuad), as listed and as its own resource. */
+  const tileset = (req: Request, layer: LayerRecord) => {
+    const self = `${base(req)}/collections/${encodeURIComponent(layer.slug)}/tiles`;
+    return {
+      title: layer.title, dataType: 'vector', crs: 'http://www.opengis.net/def/crs/EPSG/0/3857', tileMatrixSetURI: WEB_MERCATOR_QUAD_URI,
+      links: [
+        { href: `${self}/WebMercatorQuad`, rel: 'self', type: JSON_TYPE },
+        { href: `${base(req)}/tileMatrixSets/WebMercatorQuad`, rel: 'http://www.opengis.net/def/rel/ogc/1.0/tiling-scheme', type: JSON_TYPE },
+        { href: `${self}/WebMercatorQuad/{tileMatrix}/{tileRow}/{tileCol}`, rel: 'item', type: 'application/vnd.mapbox-vector-tile', templated: true },
+      ],
+    };
+  };
+
   router.get('/ogc/collections/:collectionId/tiles', async (req, res) => {
     parseQuery(req, FORMAT);
     const layer = await service.collection(req.caller, req.params.collectionId);
-    const self = `${base(req)}/collections/${encodeURIComponent(layer.slug)}/tiles`;
-    res.json({
-      links: [{ href: self, rel: 'self', type: JSON_TYPE }],
-      tilesets: [{
-        title: layer.title, dataType: 'vector', crs: 'http://www.opengis.net/def/crs/EPSG/0/3857', tileMatrixSetURI: WEB_MERCATOR_QUAD_URI,
-        links: [
-          { href: `${base(req)}/tileMatrixSets/WebMercatorQuad`, rel: 'http://www.opengis.net/def/rel/ogc/1.0/tiling-scheme', type: JSON_TYPE },
-          { href: `${self}/WebMercatorQuad/{tileMatrix}/{tileRow}/{tileCol}`, rel: 'item', type: 'application/vnd.mapbox-vector-tile', templated: true },
-        ],
-      }],
-    });
+    res.json({ links: [{ href: `${base(req)}/collections/${encodeURIComponent(layer.slug)}/tiles`, rel: 'self', type: JSON_TYPE }], tilesets: [tileset(req, layer)] });
+  });
+
+  router.get('/ogc/collections/:collectionId/tiles/:tileMatrixSetId', async (req, res) => {
+    parseQuery(req, FORMAT);
+    const layer = await service.collection(req.caller, req.params.collectionId);
+    if (req.params.tileMatrixSetId !== 'WebMercatorQuad') throw notFound('tile_matrix_set_not_found', 'Only WebMercatorQuad is offered: /ogc/tileMatrixSets.', { parameter: 'tileMatrixSetId' });
+    res.json({ ...tileset(req, layer), minTileMatrix: String(layer.minZoom), maxTileMatrix: String(MAX_ZOOM), layers: [{ id: layer.slug, dataType: 'vector', geometryDimension: { Point: 0, LineString: 1, Polygon: 2 }[layer.geometryType] }] });
   });
 
   router.get('/ogc/collections/:collectionId/tiles/:tileMatrixSetId/:tileMatrix/:tileRow/:tileCol', async (req, res) => {
@@ -122,7 +133,7 @@ export function ogcRoutes(deps: AppDeps, catalog: CatalogService, tiles: TilesSe
     const layer = await service.collection(req.caller, req.params.collectionId);
     const coord = parseTileCoord(req.params.tileMatrix, req.params.tileCol, req.params.tileRow);
     const acceptGzip = /\bgzip\b/.test(req.headers['accept-encoding'] ?? '');
-    writeTile(res, await tiles.tile(req.caller, layer.slug, coord, undefined, acceptGzip, req.headers['if-none-match']), undefined);
+    writeTile(res, await tiles.tile(req.caller, layer.slug, coord, undefined, acceptGzip, req.headers['if-none-match']), undefined, req.caller.kind === 'anonymous');
   });
 
   router.get('/ogc/collections/:collectionId/items/:featureId', async (req, res) => {

@@ -3,10 +3,11 @@ import { z } from 'zod';
 import type { AppDeps } from '../app-deps.js';
 import { badRequest } from '../http/app-error.js';
 import { baseUrl } from '../http/links.js';
+import { cacheFor } from '../http/caller.js';
 import { parseQuery } from '../http/query.js';
 import { parseTileCoord } from './tile-coords.js';
 import { tileJson } from './tilejson.js';
-import { SHORT, writeTile } from './tile-response.js';
+import { writeTile } from './tile-response.js';
 import type { TilesService } from './tiles-service.js';
 
 export function tileRoutes(deps: AppDeps, service: TilesService): Router {
@@ -16,13 +17,13 @@ export function tileRoutes(deps: AppDeps, service: TilesService): Router {
     const v = versionParam(req.query);
     const coord = parseTileCoord(req.params.z, req.params.x, req.params.y);
     const acceptGzip = /\bgzip\b/.test(req.headers['accept-encoding'] ?? '');
-    writeTile(res, await service.tile(req.caller, req.params.layers, coord, v, acceptGzip, req.headers['if-none-match']), v);
+    writeTile(res, await service.tile(req.caller, req.params.layers, coord, v, acceptGzip, req.headers['if-none-match']), v, req.caller.kind === 'anonymous');
   });
 
   router.get('/tiles/:layers.json', async (req, res) => {
     parseQuery(req, z.object({}));
     const layers = await service.layers(req.caller, req.params.layers);
-    res.set({ 'Cache-Control': SHORT, 'Access-Control-Allow-Origin': '*' }).json(tileJson(layers, baseUrl(req, deps.config.publicUrl)));
+    cacheFor(req, res, 60).json(tileJson(layers, baseUrl(req, deps.config.publicUrl)));
   });
 
   return router;

@@ -12,6 +12,8 @@ declare module 'vitest' {
     databaseUrl: string;
     /** Embedded backend: folder of the seeded template each test file copies. */
     templateDir: string;
+    /** PostgreSQL: the seeded database nobody connects to, copied for tests that write. */
+    templateDatabaseUrl: string;
   }
 }
 
@@ -23,13 +25,18 @@ declare module 'vitest' {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const server = serverUrl();
   if (server) {
-    const url = await createTestDatabase(server, 'run');
-    const db = await openDatabase({ databaseUrl: url, poolMax: 4, dataDir: '' });
+    const template = await createTestDatabase(server, 'template');
+    const db = await openDatabase({ databaseUrl: template, poolMax: 4, dataDir: '' });
     await seedDatabase(db.knex, 'demo');
     await db.close();
+    const url = await createTestDatabase(server, 'run', template);
     project.provide('databaseUrl', url);
     project.provide('templateDir', '');
-    return () => dropTestDatabase(server, url);
+    project.provide('templateDatabaseUrl', template);
+    return async () => {
+      await dropTestDatabase(server, url);
+      await dropTestDatabase(server, template);
+    };
   }
   const templateDir = await fs.mkdtemp(path.join(os.tmpdir(), 'satupeta-template-'));
   const db = await openDatabase({ dataDir: templateDir, poolMax: 1 });
@@ -37,5 +44,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
   await db.close();
   project.provide('databaseUrl', '');
   project.provide('templateDir', templateDir);
+  project.provide('templateDatabaseUrl', '');
   return () => fs.rm(templateDir, { recursive: true, force: true });
 }

@@ -7,10 +7,15 @@ export function serverUrl(): string | null {
   return url ? url : null;
 }
 
-/** Creates a uniquely named database on the server and returns its URL. */
-export async function createTestDatabase(server: string, purpose: string): Promise<string> {
+/**
+ * Creates a uniquely named database on the server and returns its URL; with a template (the URL
+ * of a database nobody is connected to), as a copy of it.
+ */
+export async function createTestDatabase(server: string, purpose: string, templateUrl?: string): Promise<string> {
   const name = `satupeta_test_${purpose}_${randomBytes(4).toString('hex')}`;
-  await admin(server, `create database ${name}`);
+  const template = templateUrl ? new URL(templateUrl).pathname.slice(1) : null;
+  if (template !== null && !/^satupeta_test_[a-z]+_[0-9a-f]{8}$/.test(template)) throw new Error(`refusing template ${template}`);
+  await admin(server, template ? `create database ${name} template ${template}` : `create database ${name}`);
   const url = new URL(server);
   url.pathname = `/${name}`;
   return url.toString();

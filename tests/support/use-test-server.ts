@@ -11,11 +11,11 @@ export interface SharedTestServer extends TestServer {
  * The real app on a real port for one test file: started before its tests, closed after. The
  * returned handle reads through to the running server, so tests use it like a TestServer.
  */
-export function useTestServer(): SharedTestServer {
+export function useTestServer(options: { env?: Record<string, string>; writable?: boolean } = {}): SharedTestServer {
   let server: TestServer | undefined;
   let terbatas = '';
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer(options.env, { writable: options.writable ?? false });
     terbatas = await firstSlug(server.db.knex, 'terbatas');
   });
   afterAll(() => server?.close());
