@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -26,6 +27,11 @@ const schema = z.object({
     'must be * or a list of origins like https://tangerangkota.go.id'),
   CSP_CONNECT_SRC: z.string().default('').refine((v) => v.split(/[ ,]+/).filter(Boolean).every((o) => /^https?:\/\/[^\s/]+$/.test(o)),
     'must be a list of origins like https://tiles.example.id'),
+  UPLOAD_MAX_MB: z.coerce.number().int().min(1).max(100_000).default(512),
+  UPLOAD_MAX_FEATURES: z.coerce.number().int().min(1).max(100_000_000).default(2_000_000),
+  UPLOAD_MAX_PROPERTIES: z.coerce.number().int().min(1).max(10_000).default(200),
+  UPLOAD_MAX_VALUE_CHARS: z.coerce.number().int().min(1).max(10_000_000).default(10_000),
+  UPLOAD_DIR: z.string().optional(),
   TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -63,6 +69,8 @@ export interface Config {
   embedFrameAncestors: string[];
   /** Origins the viewer may fetch from besides this server (BASEMAP_STYLE_URL's origin is added). */
   cspConnectSources: string[];
+  /** Limits of one upload (413 / 422 past them). */
+  upload: { maxBytes: number; maxFeatures: number; maxProperties: number; maxValueChars: number; tempDir: string };
   /** Honour X-Forwarded-* (behind a reverse proxy) when building absolute links. */
   trustProxy: boolean;
   logLevel: string;
@@ -107,6 +115,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     authFailureLimit: e.AUTH_FAILURE_LIMIT,
     embedFrameAncestors: e.EMBED_FRAME_ANCESTORS.split(/[ ,]+/).filter(Boolean),
     cspConnectSources: [...new Set([...e.CSP_CONNECT_SRC.split(/[ ,]+/).filter(Boolean), ...(e.BASEMAP_STYLE_URL ? [new URL(e.BASEMAP_STYLE_URL).origin] : [])])],
+    upload: {
+      maxBytes: e.UPLOAD_MAX_MB * 1024 * 1024, maxFeatures: e.UPLOAD_MAX_FEATURES, maxProperties: e.UPLOAD_MAX_PROPERTIES,
+      maxValueChars: e.UPLOAD_MAX_VALUE_CHARS, tempDir: path.resolve(e.UPLOAD_DIR ?? os.tmpdir()),
+    },
     trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
   };

@@ -88,5 +88,7 @@ export function requireAdmin(caller: Caller): void {
 
 /** How audit records name the caller: never the secret, always enough to find the token. */
 export function actorName(caller: Caller): string {
-  return caller.kind === 'anonymous' ? 'anonymous' : `token ${caller.tokenId} (${caller.name}, ${caller.role})`;
+  if (caller.kind === 'anonymous') return 'anonymous';
+  // Token id 0 is the command line (npm run import), which works on the database directly.
+  return caller.tokenId === 0 ? caller.name : `token ${caller.tokenId} (${caller.name}, ${caller.role})`;
 }

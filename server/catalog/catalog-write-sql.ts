@@ -18,30 +18,46 @@ export async function insertThemes(knex: Knex, themes: ThemeInput[]): Promise<vo
 }
 
 /**
- * Inserts layers and returns their ids by slug. The search documents are built here, the one
- * write path into the registry: A = title + keywords, B = agency + theme, C = description.
+ * Inserts layers and returns their ids by slug. The search documents are built here (layerColumns),
+ * the one write path into the registry: A = title + keywords, B = agency + theme, C = description.
  */
 export async function insertLayers(knex: Knex, layers: LayerInput[]): Promise<Map<string, number>> {
-  const agencies = new Map((await knex<{ code: string; name: string; short_name: string }>('agencies').select('code', 'name', 'short_name'))
-    .map((a) => [a.code, `${a.name} ${a.short_name}`]));
-  const themes = new Map((await knex<{ code: string; name: string }>('themes').select('code', 'name')).map((t) => [t.code, t.name]));
+  const names = await searchNames(knex);
   const ids = new Map<string, number>();
   for (let i = 0; i < layers.length; i += 250) {
-    const rows = layers.slice(i, i + 250).map((l) => ({
-      slug: l.slug, title: l.title, description: l.description, agency_code: l.agencyCode, theme_code: l.themeCode,
-      geometry_type: l.geometryType, classification: l.classification, fields: JSON.stringify(l.fields),
-      style: JSON.stringify(l.style), min_zoom: l.minZoom, max_zoom: l.maxZoom, producer: l.producer,
-      custodian: l.custodian, contact_email: l.contactEmail, source: l.source, scale_denominator: l.scaleDenominator,
-      update_frequency: l.updateFrequency, last_update: l.lastUpdate, license: l.license,
-      keywords: knex.raw('array(select jsonb_array_elements_text(?::jsonb))', [JSON.stringify(l.keywords)]), lineage: l.lineage, reference_system: l.referenceSystem,
-      is_sample: l.isSample,
-      tile_fields: l.tileFields === null ? null : JSON.stringify(l.tileFields),
-      search_a: normalizeSearchText(`${l.title} ${l.keywords.join(' ')}`),
-      search_b: normalizeSearchText(`${agencies.get(l.agencyCode) ?? ''} ${themes.get(l.themeCode) ?? ''}`),
-      search_c: normalizeSearchText(l.description),
-    }));
+    const rows = layers.slice(i, i + 250).map((l) => ({ slug: l.slug, ...layerColumns(knex, l, names) }));
     const inserted: { id: number; slug: string }[] = await knex('layers').insert(rows).returning(['id', 'slug']);
     for (const r of inserted) ids.set(r.slug, r.id);
   }
   return ids;
+}
+
+/** Rewrites a layer's metadata (everything but its slug, stats and version), search documents included. */
+export async function updateLayer(knex: Knex, id: number, l: LayerInput): Promise<void> {
+  await knex('layers').where({ id }).update(layerColumns(knex, l, await searchNames(knex)));
+}
+
+interface SearchNames { agencies: Map<string, string>; themes: Map<string, string> }
+
+async function searchNames(knex: Knex): Promise<SearchNames> {
+  const agencies = new Map((await knex<{ code: string; name: string; short_name: string }>('agencies').select('code', 'name', 'short_name'))
+    .map((a) => [a.code, `${a.name} ${a.short_name}`]));
+  const themes = new Map((await knex<{ code: string; name: string }>('themes').select('code', 'name')).map((t) => [t.code, t.name]));
+  return { agencies, themes };
+}
+
+function layerColumns(knex: Knex, l: LayerInput, names: SearchNames) {
+  return {
+    title: l.title, description: l.description, agency_code: l.agencyCode, theme_code: l.themeCode,
+    geometry_type: l.geometryType, classification: l.classification, fields: JSON.stringify(l.fields),
+    style: JSON.stringify(l.style), min_zoom: l.minZoom, max_zoom: l.maxZoom, producer: l.producer,
+    custodian: l.custodian, contact_email: l.contactEmail, source: l.source, scale_denominator: l.scaleDenominator,
+    update_frequency: l.updateFrequency, last_update: l.lastUpdate, license: l.license,
+    keywords: knex.raw('array(select jsonb_array_elements_text(?::jsonb))', [JSON.stringify(l.keywords)]), lineage: l.lineage, reference_system: l.referenceSystem,
+    is_sample: l.isSample,
+    tile_fields: l.tileFields === null ? null : JSON.stringify(l.tileFields),
+    search_a: normalizeSearchText(`${l.title} ${l.keywords.join(' ')}`),
+    search_b: normalizeSearchText(`${names.agencies.get(l.agencyCode) ?? ''} ${names.themes.get(l.themeCode) ?? ''}`),
+    search_c: normalizeSearchText(l.description),
+  };
 }

@@ -1,16 +1,72 @@
-import { Router } from 'express';
+import fs from 'node:fs/promises';
+import express, { Router } from 'express';
 import { z } from 'zod';
 import type { AppDeps } from '../app-deps.js';
 import type { CatalogService } from '../catalog/catalog-service.js';
 import { intParam, parseQuery } from '../http/query.js';
-import { withQuery } from '../http/links.js';
+import { baseUrl, withQuery } from '../http/links.js';
+import { layerDetail } from '../catalog/layer-json.js';
+import { layerCreateBody, layerPatchBody, LayerWriteService, parseBody } from './layer-write.js';
+import { requireToken } from '../auth/access.js';
 import { layerHistory } from './history-sql.js';
+import { IngestService } from './ingest-service.js';
+import { detectFormat, receiveToFile } from './receive.js';
 
 const historyQuery = z.object({ limit: intParam(1, 1000).default(100), before: intParam(1, 999_999_999).optional() });
 
-/** A layer's change history (audit). Writes arrive in the ingest issue's next step. */
+/** Query of POST /api/layers/{id}/features; also feeds the OpenAPI document. */
+export const uploadQuery = z.object({
+  mode: z.enum(['replace', 'append'], 'must be replace or append'),
+  format: z.enum(['geojson', 'ndjson', 'shapefile']).optional(),
+  crs: z.string().max(20).optional(),
+  encoding: z.string().regex(/^[A-Za-z0-9_-]{1,20}$/, 'must be an encoding name like windows-1252').optional(),
+  repair: z.enum(['true', 'false']).default('false'),
+  filename: z.string().max(200).optional(),
+});
+
+/** Feature uploads and a layer's change history (audit). */
 export function ingestRoutes(deps: AppDeps, catalog: CatalogService): Router {
   const router = Router();
+  const ingest = new IngestService(deps.db.knex, deps.db.backend, catalog, deps.config.upload);
+
+  const layers = new LayerWriteService(deps.db.knex, catalog);
+  const json = express.json({ limit: '256kb', type: ['application/json', 'application/merge-patch+json'] });
+
+  router.post('/layers', json, async (req, res) => {
+    requireToken(req.caller);
+    parseQuery(req, z.object({}));
+    const body = parseBody(layerCreateBody, req.body, 'Required: slug, title, agency, theme, geometryType; see /api/openapi.json.');
+    const layer = await layers.create(req.caller, body);
+    const base = baseUrl(req, deps.config.publicUrl);
+    res.status(201).location(`${base}/api/layers/${layer.slug}`).json(layerDetail(layer, base));
+  });
+
+  router.patch('/layers/:id', json, async (req, res) => {
+    requireToken(req.caller);
+    parseQuery(req, z.object({}));
+    const body = parseBody(layerPatchBody, req.body, 'Send only the metadata fields to change; see /api/openapi.json.');
+    const layer = await layers.patch(req.caller, req.params.id, body);
+    res.json(layerDetail(layer, baseUrl(req, deps.config.publicUrl)));
+  });
+
+  router.post('/layers/:id/features', async (req, res) => {
+    requireToken(req.caller);
+    const q = parseQuery(req, uploadQuery);
+    // Scope and visibility first, before reading a byte of a possibly large body.
+    await ingest.authorize(req.caller, req.params.id);
+    await fs.mkdir(deps.config.upload.tempDir, { recursive: true });
+    const { file } = await receiveToFile(req, deps.config.upload.tempDir, deps.config.upload.maxBytes);
+    try {
+      const format = await detectFormat(file, q.format, req.headers['content-type']);
+      const result = await ingest.upload(req.caller, req.params.id, {
+        file, format, mode: q.mode, crs: q.crs, encoding: q.encoding, repair: q.repair === 'true', name: q.filename,
+      });
+      deps.log.info({ layer: result.layer, mode: result.mode, inserted: result.inserted, version: result.dataVersion }, 'upload accepted');
+      res.json(result);
+    } finally {
+      await fs.rm(file, { force: true });
+    }
+  });
 
   router.get('/layers/:id/history', async (req, res) => {
     const q = parseQuery(req, historyQuery);

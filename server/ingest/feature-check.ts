@@ -1,0 +1,156 @@
+import GJV from 'geojson-validation';
+import type { FieldDef, GeometryType } from '../catalog/layer-types.js';
+import { toEwkbHex } from './ewkb.js';
+import type { ProblemList } from './problems.js';
+
+type FieldType = FieldDef['type'];
+type BBox = [number, number, number, number];
+
+/** What checking one upload needs; `fields` grows as new properties appear. */
+export interface CheckContext {
+  geometryType: GeometryType;
+  /** Property name → type. Types from the layer's schema are fixed; types first seen in this upload may widen integer → number. */
+  fields: Map<string, { type: FieldType; fixed: boolean; firstSeen: number | null; seen: boolean }>;
+  maxProperties: number;
+  maxValueChars: number;
+  /** Features must touch this box (the city's extent with a margin) or they are rejected as far outside. */
+  area: BBox;
+  problems: ProblemList;
+}
+
+/** A checked feature as it is staged: properties as JSON text, geometry as EWKB hex. */
+export interface CheckedFeature { index: number; properties: string; ewkb: string }
+
+const ACCEPTED: Record<GeometryType, string[]> = {
+  Point: ['Point', 'MultiPoint'], LineString: ['LineString', 'MultiLineString'], Polygon: ['Polygon', 'MultiPolygon'],
+};
+const NAME = /^[\p{L}\p{N}_][\p{L}\p{N}_ .-]{0,62}$/u;
+const DATE = /^\d{4}-\d{2}-\d{2}(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/** Checks one feature; returns what to stage, or null after recording its problems. */
+export function checkFeature(raw: unknown, index: number, ctx: CheckContext): CheckedFeature | null {
+  const before = ctx.problems.total;
+  const add = (code: string, message: string, field: string | null = null) => ctx.problems.add({ feature: index, field, code, message });
+  const trace = GJV.isFeature(raw, true);
+  if (trace.length > 0) {
+    for (const m of trace.slice(0, 3)) add(structureCode(m), `Not a valid GeoJSON Feature: ${m}.`, structureField(m));
+    return null;
+  }
+  const f = raw as { geometry: { type: string; coordinates: unknown } | null; properties: Record<string, unknown> | null };
+  if (f.geometry === null) {
+    add('missing_geometry', 'The feature has no geometry; every feature of a layer needs one.', 'geometry');
+  } else if (!ACCEPTED[ctx.geometryType].includes(f.geometry.type)) {
+    add('geometry_type_mismatch', `The layer holds ${ctx.geometryType} features; this one is a ${f.geometry.type}.`, 'geometry');
+  } else {
+    checkPlacement(f.geometry.coordinates, ctx, add);
+  }
+  const properties = checkProperties(f.properties ?? {}, index, ctx, add);
+  if (ctx.problems.total > before || f.geometry === null) return null;
+  return { index, properties, ewkb: toEwkbHex(f.geometry.type, f.geometry.coordinates) };
+}
+
+function structureCode(message: string): string {
+  if (/first and last positions must be equivalent/.test(message)) return 'unclosed_ring';
+  if (/at least (four|two) positions|at least two or more/.test(message)) return 'too_few_points';
+  if (/Position must only contain numbers|Position must be at least two elements|must be an array/.test(message)) return 'invalid_coordinates';
+  return 'invalid_feature';
+}
+
+function structureField(message: string): string | null {
+  if (/properties/.test(message)) return 'properties';
+  if (/Position|positions|coordinates|geometry/i.test(message)) return 'geometry';
+  return null;
+}
+
+/** Ranges, swapped axes, projected coordinates and distance from the city, from the feature's box. */
+function checkPlacement(coordinates: unknown, ctx: CheckContext, add: (code: string, message: string, field?: string) => void): void {
+  const box: BBox = [Infinity, Infinity, -Infinity, -Infinity];
+  extend(coordinates, box);
+  const [minX, minY, maxX, maxY] = box;
+  if (minX < -180 || maxX > 180 || minY < -90 || maxY > 90) {
+    if (minX >= -90 && maxX <= 90 && minY >= -180 && maxY <= 180 && intersects([minY, minX, maxY, maxX], ctx.area)) {
+      add('coordinates_swapped', 'Coordinates look like latitude, longitude; GeoJSON positions are [longitude, latitude] (e.g. [106.64, -6.18]).', 'geometry');
+    } else if (Math.abs(minX) > 1000 || Math.abs(minY) > 1000) {
+      add('coordinates_out_of_range', `Coordinates like [${minX}, ${minY}] look projected (metres, e.g. UTM 48S); GeoJSON must be longitude/latitude in EPSG:4326. Reproject, or upload a zipped Shapefile with its .prj.`, 'geometry');
+    } else {
+      add('coordinates_out_of_range', `Coordinates must be longitude -180…180 and latitude -90…90; this feature spans [${minX}, ${minY}, ${maxX}, ${maxY}].`, 'geometry');
+    }
+    return;
+  }
+  if (!intersects(box, ctx.area)) {
+    add('outside_area', `The feature lies far outside Kota Tangerang (its box is [${box.map((v) => +v.toFixed(5)).join(', ')}]); check its coordinates and CRS.`, 'geometry');
+  }
+}
+
+function extend(c: unknown, box: BBox): void {
+  const a = c as unknown[];
+  if (typeof a[0] === 'number') {
+    const x = a[0];
+    const y = a[1] as number;
+    if (x < box[0]) box[0] = x;
+    if (y < box[1]) box[1] = y;
+    if (x > box[2]) box[2] = x;
+    if (y > box[3]) box[3] = y;
+    return;
+  }
+  for (const child of a) extend(child, box);
+}
+
+function intersects(a: BBox, b: BBox): boolean {
+  return a[0] <= b[2] && a[2] >= b[0] && a[1] <= b[3] && a[3] >= b[1];
+}
+
+/** Names, value kinds and lengths, and one type per property across the upload and the layer's schema. */
+function checkProperties(props: Record<string, unknown>, index: number, ctx: CheckContext,
+  add: (code: string, message: string, field?: string) => void): string {
+  const names = Object.keys(props);
+  if (names.length > ctx.maxProperties) {
+    add('too_many_properties', `The feature has ${names.length} properties; at most ${ctx.maxProperties} are accepted.`, 'properties');
+    return '';
+  }
+  for (const name of names) {
+    const value = props[name];
+    if (!NAME.test(name)) {
+      add('invalid_property_name', `Property name "${name.slice(0, 80)}" is not accepted: use 1–63 letters, digits, "_", ".", "-" or spaces, starting with a letter, digit or "_".`, name.slice(0, 80));
+      continue;
+    }
+    const known = ctx.fields.get(name);
+    if (known) known.seen = true;
+    if (value === null) continue;
+    const type = valueType(value);
+    if (type === null) {
+      add('invalid_property_value', `Property "${name}" holds ${Array.isArray(value) ? 'an array' : 'an object'}; values must be text, numbers, true/false or null.`, name);
+      continue;
+    }
+    if (typeof value === 'string' && value.length > ctx.maxValueChars) {
+      add('value_too_long', `Property "${name}" is ${value.length} characters long; at most ${ctx.maxValueChars} are accepted.`, name);
+      continue;
+    }
+    if (!known) {
+      ctx.fields.set(name, { type, fixed: false, firstSeen: index, seen: true });
+    } else if (!fits(type, value, known.type)) {
+      if (!known.fixed && known.type === 'integer' && type === 'number') known.type = 'number';
+      else {
+        const where = known.fixed ? 'the layer\'s schema' : `feature ${known.firstSeen ?? 0}`;
+        add('property_type_mismatch', `Property "${name}" is ${known.type} in ${where} but ${type} here (${JSON.stringify(value).slice(0, 40)}).`, name);
+      }
+    }
+  }
+  return JSON.stringify(props);
+}
+
+function valueType(v: unknown): FieldType | null {
+  switch (typeof v) {
+    case 'string': return 'string';
+    case 'boolean': return 'boolean';
+    case 'number': return Number.isSafeInteger(v) ? 'integer' : 'number';
+    default: return null;
+  }
+}
+
+function fits(type: FieldType, value: unknown, expected: FieldType): boolean {
+  if (type === expected) return true;
+  if (expected === 'number' && type === 'integer') return true;
+  if (expected === 'date' && type === 'string') return DATE.test(value as string);
+  return false;
+}

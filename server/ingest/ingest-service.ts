@@ -1,0 +1,196 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Knex } from 'knex';
+import { actorName, requireWriter, type Caller } from '../auth/access.js';
+import type { CatalogService } from '../catalog/catalog-service.js';
+import type { FieldDef, GeometryType, LayerRecord } from '../catalog/layer-types.js';
+import type { Backend } from '../db/database.js';
+import { refreshLayerStats } from '../features/feature-write-sql.js';
+import { AppError } from '../http/app-error.js';
+import { checkFeature, type CheckContext } from './feature-check.js';
+import { readFeatureCollection, readNdjson, type FeatureBatch } from './geojson-source.js';
+import { recordHistory } from './history-sql.js';
+import { ProblemList } from './problems.js';
+import { readZippedShapefile } from './shapefile-source.js';
+import { Staging } from './staging.js';
+
+export type UploadFormat = 'geojson' | 'ndjson' | 'shapefile';
+export type UploadMode = 'replace' | 'append';
+
+export interface Upload {
+  file: string;
+  format: UploadFormat;
+  mode: UploadMode;
+  /** CRS of a Shapefile without .prj. */
+  crs?: string | undefined;
+  encoding?: string | undefined;
+  /** Repair invalid geometries with ST_MakeValid instead of rejecting them. */
+  repair: boolean;
+  /** Original file name, for the audit record. */
+  name?: string | undefined;
+}
+
+export interface UploadLimits { maxBytes: number; maxFeatures: number; maxProperties: number; maxValueChars: number; tempDir: string }
+
+export interface UploadResult {
+  layer: string;
+  mode: UploadMode;
+  format: UploadFormat;
+  received: number;
+  inserted: number;
+  deleted: number;
+  repaired: number;
+  featureCount: number;
+  previousVersion: number;
+  dataVersion: number;
+  fields: FieldDef[];
+  warnings: { outsideCity: number };
+}
+
+const MAX_PROBLEMS = 100;
+/** Features whose box misses the city's extent grown by this much (degrees, about 11 km) are rejected as misplaced. */
+const AREA_MARGIN = 0.1;
+const LOCK_SPACE = 7411;
+
+/**
+ * The upload pipeline, one transaction per upload: read the file as a stream, check every
+ * feature, stage the good ones, check geometry validity in PostGIS, then swap or add them, refresh
+ * the layer's stats and write the audit record. Any problem rolls everything back.
+ */
+export class IngestService {
+  constructor(
+    private readonly knex: Knex,
+    private readonly backend: Backend,
+    private readonly catalog: CatalogService,
+    private readonly limits: UploadLimits,
+  ) {}
+
+  /** 404 for a layer the caller may not see, 401/403 for one it may not change. */
+  async authorize(caller: Caller, slug: string): Promise<LayerRecord> {
+    const layer = await this.catalog.getLayer(caller, slug);
+    requireWriter(caller, layer.agencyCode);
+    return layer;
+  }
+
+  async upload(caller: Caller, slug: string, u: Upload): Promise<UploadResult> {
+    const visible = await this.authorize(caller, slug);
+    const area = await this.cityArea();
+    const workDir = await fs.mkdtemp(path.join(this.limits.tempDir, 'satupeta-ingest-'));
+    try {
+      return await this.knex.transaction(async (trx) => {
+        const { rows: [locked] } = await trx.raw<{ rows: { ok: boolean }[] }>('select pg_try_advisory_xact_lock(?, ?) as ok', [LOCK_SPACE, visible.id]);
+        if (!locked?.ok) {
+          throw new AppError(409, 'upload_in_progress', `Another upload to "${slug}" is running; try again when it has finished. Nothing was written.`, { layer: slug });
+        }
+        const { rows: [layer] } = await trx.raw<{ rows: { id: number; geometry_type: GeometryType; fields: FieldDef[]; data_version: number; feature_count: number }[] }>(
+          'select id, geometry_type, fields, data_version, feature_count from layers where id = ? for update', [visible.id]);
+        if (!layer) throw new Error('layer vanished inside its upload');
+        const problems = new ProblemList(MAX_PROBLEMS);
+        const ctx: CheckContext = {
+          geometryType: layer.geometry_type, fields: new Map(layer.fields.map((f) => [f.name, { type: f.type, fixed: true, firstSeen: null, seen: false }])),
+          maxProperties: this.limits.maxProperties, maxValueChars: this.limits.maxValueChars, area, problems,
+        };
+        const staging = await Staging.open(trx, this.backend);
+        let received = 0;
+        try {
+          for await (const batch of this.source(u, workDir)) {
+            for (const raw of batch) {
+              const index = received++;
+              if (index >= this.limits.maxFeatures) {
+                throw new AppError(413, 'too_many_features', `The upload has more than ${this.limits.maxFeatures} features, the most one upload may hold. Split it and append the parts. Nothing was written.`, { limit: this.limits.maxFeatures });
+              }
+              const checked = checkFeature(raw, index, ctx);
+              if (checked && problems.total === 0) await staging.add(checked);
+            }
+          }
+          if (received === 0) throw new AppError(422, 'empty_upload', 'The upload holds no features; to empty a layer, say so by replacing it with at least one feature or ask an admin. Nothing was written.');
+          problems.throwIfAny();
+          await staging.finish();
+        } catch (err) {
+          staging.abort();
+          throw err;
+        }
+        const repaired = await this.checkValidity(trx, layer.geometry_type, u.repair, problems);
+        problems.throwIfAny();
+
+        const deleted = u.mode === 'replace' ? (await trx.raw<{ rowCount: number }>('delete from features where layer_id = ?', [layer.id])).rowCount ?? 0 : 0;
+        const { rows: [base] } = await trx.raw<{ rows: { max: number }[] }>('select coalesce(max(fid), 0)::int as max from features where layer_id = ?', [layer.id]);
+        await trx.raw('insert into features (layer_id, fid, properties, geom) select ?, ? + idx + 1, properties, geom from ingest_rows order by idx',
+          [layer.id, base?.max ?? 0]);
+        const fields = mergeFields(layer.fields, ctx.fields, u.mode);
+        await trx.raw('update layers set fields = ?::jsonb, last_update = current_date where id = ?', [JSON.stringify(fields), layer.id]);
+        await refreshLayerStats(trx, [layer.id]);
+        const { rows: [after] } = await trx.raw<{ rows: { data_version: number; feature_count: number; outside_city_count: number }[] }>(
+          'select data_version, feature_count, coalesce(outside_city_count, 0) as outside_city_count from layers where id = ?', [layer.id]);
+        if (!after) throw new Error('layer vanished inside its upload');
+        const result: UploadResult = {
+          layer: slug, mode: u.mode, format: u.format, received, inserted: received, deleted, repaired, featureCount: after.feature_count,
+          previousVersion: layer.data_version, dataVersion: after.data_version, fields, warnings: { outsideCity: after.outside_city_count },
+        };
+        await recordHistory(trx, {
+          layerId: layer.id, actor: actorName(caller), action: u.mode === 'replace' ? 'replace_features' : 'append_features',
+          details: { format: u.format, file: u.name ?? null, received, inserted: received, deleted, repaired, featureCountBefore: layer.feature_count, featureCount: after.feature_count },
+          previousVersion: layer.data_version, newVersion: after.data_version,
+        });
+        return result;
+      });
+    } finally {
+      await fs.rm(workDir, { recursive: true, force: true });
+    }
+  }
+
+  private source(u: Upload, workDir: string): AsyncGenerator<FeatureBatch> {
+    switch (u.format) {
+      case 'geojson': return readFeatureCollection(u.file);
+      case 'ndjson': return readNdjson(u.file);
+      case 'shapefile': return readZippedShapefile(u.file, { workDir, maxUnpackedBytes: this.limits.maxBytes * 4, crs: u.crs, encoding: u.encoding });
+    }
+  }
+
+  /** GEOS validity of every staged geometry: listed as problems, or repaired when asked. Returns how many were repaired. */
+  private async checkValidity(trx: Knex.Transaction, type: GeometryType, repair: boolean, problems: ProblemList): Promise<number> {
+    if (repair) {
+      const dim = { Point: 1, LineString: 2, Polygon: 3 }[type];
+      const res = await trx.raw<{ rowCount: number }>(
+        'update ingest_rows set geom = ST_Multi(ST_CollectionExtract(ST_MakeValid(geom), ?)) where not ST_IsValid(geom)', [dim]);
+      const { rows: [empty] } = await trx.raw<{ rows: { idx: number }[] }>('select idx from ingest_rows where ST_IsEmpty(geom) order by idx limit 1');
+      if (empty) problems.add({ feature: empty.idx, field: 'geometry', code: 'invalid_geometry', message: `Feature ${empty.idx} has nothing left of its ${type} after repair.` });
+      return res.rowCount ?? 0;
+    }
+    const { rows } = await trx.raw<{ rows: { idx: number; reason: string }[] }>(
+      `select idx, ST_IsValidReason(geom) as reason from ingest_rows where not ST_IsValid(geom) order by idx limit ${MAX_PROBLEMS + 1}`);
+    if (rows.length === 0) return 0;
+    const { rows: [count] } = await trx.raw<{ rows: { n: number }[] }>('select count(*)::int as n from ingest_rows where not ST_IsValid(geom)');
+    const total = count?.n ?? rows.length;
+    for (const r of rows) {
+      problems.add({ feature: r.idx, field: 'geometry', code: 'invalid_geometry', message: `Invalid geometry: ${r.reason}. Fix it, or upload with repair=true to let ST_MakeValid repair it.` });
+    }
+    problems.addUnlisted('invalid_geometry', total - rows.length);
+    return 0;
+  }
+
+  private cachedArea: Promise<[number, number, number, number]> | null = null;
+
+  /** The city's extent with the margin: where features may be. */
+  private cityArea(): Promise<[number, number, number, number]> {
+    this.cachedArea ??= this.knex.raw<{ rows: { x0: number; y0: number; x1: number; y1: number }[] }>(
+      `select ST_XMin(e) as x0, ST_YMin(e) as y0, ST_XMax(e) as x1, ST_YMax(e) as y1 from (select ST_Extent(geom)::geometry as e from districts where level = 'kota') s`)
+      .then(({ rows: [r] }) => {
+        if (!r || r.x0 === null) return [95, -11, 141, 6] as [number, number, number, number]; // no boundary loaded: Indonesia
+        return [r.x0 - AREA_MARGIN, r.y0 - AREA_MARGIN, r.x1 + AREA_MARGIN, r.y1 + AREA_MARGIN] as [number, number, number, number];
+      });
+    return this.cachedArea;
+  }
+}
+
+/** The layer's schema after an upload: replace keeps only fields the upload has; append keeps all. */
+function mergeFields(existing: FieldDef[], seen: CheckContext['fields'], mode: UploadMode): FieldDef[] {
+  const out: FieldDef[] = [];
+  for (const f of existing) {
+    const s = seen.get(f.name);
+    if (mode === 'append' || s?.seen) out.push({ name: f.name, type: s?.type ?? f.type });
+  }
+  const names = new Set(out.map((f) => f.name));
+  for (const [name, s] of seen) if (!s.fixed && !names.has(name)) out.push({ name, type: s.type });
+  return out;
+}
