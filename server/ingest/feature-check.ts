@@ -51,8 +51,8 @@ export function checkFeature(raw: unknown, index: number, ctx: CheckContext): Ch
 
 function structureCode(message: string): string {
   if (/first and last positions must be equivalent/.test(message)) return 'unclosed_ring';
-  if (/at least (four|two) positions|at least two or more/.test(message)) return 'too_few_points';
   if (/Position must only contain numbers|Position must be at least two elements|must be an array/.test(message)) return 'invalid_coordinates';
+  if (/at least (four|two) (positions|elements)|at least two or more/.test(message)) return 'too_few_points';
   return 'invalid_feature';
 }
 

@@ -47,7 +47,7 @@ export const layerCreateBody = layerPatchBody.extend({
 export type LayerPatch = z.infer<typeof layerPatchBody>;
 
 export function parseBody<S extends z.ZodType>(schema: S, body: unknown, hint: string): z.infer<S> {
-  if (body === undefined || body === null || typeof body !== 'object') throw badRequest('invalid_body', `Send a JSON object (Content-Type: application/json). ${hint}`);
+  if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) throw badRequest('invalid_body', `Send a JSON object (Content-Type: application/json). ${hint}`);
   const parsed = schema.safeParse(body);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
