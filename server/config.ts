@@ -11,7 +11,7 @@ const schema = z.object({
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(50).default(10),
   DATA_DIR: z.string().default('./data'),
   CLIENT_DIR: z.string().default('./client/dist'),
-  SEED_SCALE: z.enum(['demo', 'full']).default('demo'),
+  SEED_SCALE: z.enum(['demo', 'full', 'reference']).default('demo'),
   AUTO_SEED: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   FEATURES_MAX_LIMIT: z.coerce.number().int().min(1).max(100_000).default(10_000),
   FEATURES_DEFAULT_LIMIT: z.coerce.number().int().min(1).default(100),
@@ -46,7 +46,7 @@ export interface Config {
   dataDir: string;
   /** The built viewer (vite build output). */
   clientDir: string;
-  seedScale: 'demo' | 'full';
+  seedScale: 'demo' | 'full' | 'reference';
   autoSeed: boolean;
   featuresMaxLimit: number;
   featuresDefaultLimit: number;

@@ -5,7 +5,7 @@ import { tileOf } from './support/mvt.js';
 import { useTestServer } from './support/use-test-server.js';
 
 // Its own database copy: this file creates and revokes tokens. A low failure limit to test it.
-const s = useTestServer({ writable: true, env: { AUTH_FAILURE_LIMIT: '8' } });
+const s = useTestServer({ writable: true, env: { AUTH_FAILURE_LIMIT: '8', WRITE_RATE_LIMIT: '15' } });
 
 interface Fixture { slug: string; agency: string; fid: number; district: string; tile: string; publik: string; otherAgency: string }
 let f: Fixture;
@@ -234,6 +234,20 @@ describe('browser-facing headers', () => {
     expect((await getAs('anonymous', '/api/layer-index')).headers.get('cache-control')).toMatch(/^public/);
     expect((await getAs('admin', '/api/layer-index')).headers.get('cache-control')).toMatch(/^private/);
     expect((await getAs('admin', `/tiles/${f.publik}.json`)).headers.get('cache-control')).toMatch(/^private/);
+  });
+});
+
+describe('writes from one token', () => {
+  it('are answered 429 past WRITE_RATE_LIMIT a minute, while its reads go on', async () => {
+    const { token } = await new TokenStore(s.db.knex).create({ name: 'busy', role: 'viewer', agencies: [f.agency], createdBy: 'test' });
+    const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
+    const statuses: number[] = [];
+    for (let i = 0; i < 16; i++) statuses.push((await s.get('/api/tokens', { method: 'POST', headers, body: '{}' })).status);
+    expect(statuses.slice(0, 15).every((st) => st === 403)).toBe(true);
+    const limited = await s.get('/api/tokens', { method: 'POST', headers, body: '{}' });
+    expect(limited.status).toBe(429);
+    expect(((await limited.json()) as { error: { code: string } }).error.code).toBe('rate_limited');
+    expect((await s.get(`/api/layers/${f.slug}`, { headers: { Authorization: `Bearer ${token}` } })).status).toBe(200);
   });
 });
 
