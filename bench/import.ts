@@ -18,7 +18,7 @@ import { fmt, ROOT } from './support.js';
  * the same run on the same database. Ratio = ogr2ogr seconds / ours (≥ 1.0: we are as fast).
  *
  * BENCH_DATABASE_URL: a PostgreSQL server (a scratch database is created and dropped on it).
- * BENCH_FEATURES (default 1000000), BENCH_ROUNDS (default 2; the best round of each counts).
+ * BENCH_FEATURES (default 1000000), BENCH_ROUNDS (default 2; the best round of each counts), BENCH_KEEP=1 keeps the database.
  */
 const server = process.env.BENCH_DATABASE_URL;
 if (!server) throw new Error('BENCH_DATABASE_URL must name a PostgreSQL server with PostGIS, e.g. postgres://postgres@127.0.0.1:5432/postgres');
@@ -67,7 +67,7 @@ try {
   console.log(`ratio ogr2ogr / satupeta = ${fmt(bestOgr / bestOurs)} (target ≥ 1.0); peak RSS of the import ${peakMb} MB (target ≤ 512)`);
 } finally {
   await fs.rm(file, { force: true });
-  await admin(`drop database if exists ${dbName} with (force)`);
+  if (!process.env.BENCH_KEEP) await admin(`drop database if exists ${dbName} with (force)`);
 }
 
 async function timed(cmd: string, args: string[], env: Record<string, string>): Promise<{ seconds: number; output: string }> {

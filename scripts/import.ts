@@ -36,7 +36,7 @@ try {
   console.log(`${result.layer}: ${result.mode} with ${result.inserted} features from ${format} in ${((performance.now() - started) / 1000).toFixed(1)} s; `
     + `${result.featureCount} features now, version ${result.previousVersion} → ${result.dataVersion}`
     + `${result.repaired ? `, ${result.repaired} repaired` : ''}${result.warnings.outsideCity ? `, ${result.warnings.outsideCity} slightly outside the city` : ''}; `
-    + `peak memory ${Math.round(process.resourceUsage().maxRSS / 1024)} MB.`);
+    + `peak memory ${Math.round(process.resourceUsage().maxRSS / 1024)} MB; seconds ${JSON.stringify(result.seconds)}.`);
 } catch (err) {
   if (!(err instanceof AppError)) throw err;
   console.error(`${err.code}: ${err.message}`);

@@ -1,4 +1,5 @@
 import type { Feature } from 'geojson';
+import { authHeaders } from './auth/session.js';
 import type { LayerEntry, Named } from './catalog/layer-index.js';
 
 /** Thin typed fetches of the satupeta API (same origin). */
@@ -9,7 +10,7 @@ export class ApiError extends Error {
 }
 
 async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
-  const res = await fetch(path, { signal: signal ?? null });
+  const res = await fetch(path, { signal: signal ?? null, headers: authHeaders(path) });
   if (!res.ok) {
     const body = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
     throw new ApiError(res.status, body?.error?.code ?? 'http_error', body?.error?.message ?? `HTTP ${res.status}`);
@@ -26,6 +27,7 @@ export interface LayerDetail {
   fields: { name: string; type: string }[]; style: { color?: string };
   metadata: Record<string, unknown> & { sampleData: boolean };
 }
+export interface Me { kind: 'token'; name: string; role: string; agencies: string[] }
 export interface TileJson { tiles: string[]; vector_layers: { id: string }[] }
 
 export const api = {
@@ -37,6 +39,8 @@ export const api = {
     getJson<{ items: { slug: string; title: string; featureCount: number }[] }>(`/api/districts/${encodeURIComponent(code)}/layers`, signal).then((r) => r.items),
   districtGeometry: (code: string) => getJson<Feature>(`/api/districts/${encodeURIComponent(code)}`),
   lookup: (lon: number, lat: number, signal?: AbortSignal) => getJson<Lookup>(`/api/districts/lookup?lon=${lon.toFixed(6)}&lat=${lat.toFixed(6)}`, signal),
+  me: (token: string) => fetch('/api/me', { headers: { Authorization: `Bearer ${token}` } })
+    .then(async (r) => (r.ok ? ((await r.json()) as Me) : Promise.reject(new ApiError(r.status, 'invalid_token', `HTTP ${r.status}`)))),
   layer: (id: string) => getJson<LayerDetail>(`/api/layers/${encodeURIComponent(id)}`),
   tileJson: (ids: string[], signal?: AbortSignal) => getJson<TileJson>(`/tiles/${ids.map(encodeURIComponent).join(',')}.json`, signal),
   /** Every feature of a layer, following `next` links (optionally only inside a district). */

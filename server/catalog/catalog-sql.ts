@@ -64,22 +64,24 @@ export async function findLayersBySlugs(knex: Knex, caller: Caller, slugs: strin
 export interface LayerIndexRow {
   id: string; title: string; agency: string; theme: string; geometryType: GeometryType;
   featureCount: number; bbox: [number, number, number, number] | null; color: string | null; keywords: string[];
+  /** Not publik (only callers with a token see such rows). */
+  restricted: boolean;
 }
 
 export async function layerIndex(knex: Knex, caller: Caller): Promise<LayerIndexRow[]> {
   const qb = knex('layers as l')
-    .select('l.slug', 'l.title', 'l.agency_code', 'l.theme_code', 'l.geometry_type', 'l.feature_count', 'l.keywords')
+    .select('l.slug', 'l.title', 'l.agency_code', 'l.theme_code', 'l.geometry_type', 'l.feature_count', 'l.keywords', 'l.classification')
     .select(knex.raw(`l.style->>'color' as color`))
     .select(knex.raw('ST_XMin(l.extent) as xmin, ST_YMin(l.extent) as ymin, ST_XMax(l.extent) as xmax, ST_YMax(l.extent) as ymax'))
     .orderBy('l.title').orderBy('l.slug');
   const rows = (await whereLayerVisible(qb, caller)) as {
     slug: string; title: string; agency_code: string; theme_code: string; geometry_type: GeometryType; feature_count: number;
-    keywords: string[]; color: string | null; xmin: number | null; ymin: number | null; xmax: number | null; ymax: number | null;
+    keywords: string[]; classification: string; color: string | null; xmin: number | null; ymin: number | null; xmax: number | null; ymax: number | null;
   }[];
   const round = (n: number) => Math.round(n * 1e5) / 1e5;
   return rows.map((r) => ({
     id: r.slug, title: r.title, agency: r.agency_code, theme: r.theme_code, geometryType: r.geometry_type,
-    featureCount: r.feature_count, keywords: r.keywords, color: r.color,
+    featureCount: r.feature_count, keywords: r.keywords, color: r.color, restricted: r.classification !== 'publik',
     bbox: r.xmin === null || r.ymin === null || r.xmax === null || r.ymax === null ? null : [round(r.xmin), round(r.ymin), round(r.xmax), round(r.ymax)],
   }));
 }

@@ -29,8 +29,10 @@ export async function insertFeatures(knex: Knex, layerId: number, features: Feat
 /**
  * Recomputes feature count, extent, per-district counts and the geometry checks (invalid
  * geometries; features more than about 100 m outside Kota Tangerang) of the given layers.
+ * `knownValid`: the caller has just checked every geometry (an upload), so invalid ones are not
+ * counted again: none after a replace, the same as before after an append.
  */
-export async function refreshLayerStats(knex: Knex, layerIds: number[]): Promise<void> {
+export async function refreshLayerStats(knex: Knex, layerIds: number[], knownValid: 'replace' | 'append' | null = null): Promise<void> {
   if (layerIds.length === 0) return;
   const ids = JSON.stringify(layerIds);
   await knex.raw(
@@ -46,10 +48,11 @@ export async function refreshLayerStats(knex: Knex, layerIds: number[]): Promise
   await knex.raw(
     `with city as materialized (select ST_Buffer(geom, 0.001) as g from districts where level = 'kota')
      update layers l
-        set invalid_geometry_count = (select count(*)::int from features f where f.layer_id = l.id and not ST_IsValid(f.geom)),
+        set invalid_geometry_count = case ?::text when 'replace' then 0 when 'append' then coalesce(l.invalid_geometry_count, 0)
+              else (select count(*)::int from features f where f.layer_id = l.id and not ST_IsValid(f.geom)) end,
             outside_city_count = (select count(*)::int from features f, city where f.layer_id = l.id and not ST_Intersects(city.g, f.geom))
       where l.id in (select (jsonb_array_elements_text(?::jsonb))::int)`,
-    [ids],
+    [knownValid, ids],
   );
   await knex.raw(`delete from layer_districts where layer_id in (select (jsonb_array_elements_text(?::jsonb))::int)`, [ids]);
   await knex.raw(

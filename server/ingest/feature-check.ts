@@ -18,8 +18,11 @@ export interface CheckContext {
   problems: ProblemList;
 }
 
-/** A checked feature as it is staged: properties as JSON text, geometry as EWKB hex. */
-export interface CheckedFeature { index: number; properties: string; ewkb: string }
+/**
+ * A checked feature as it is staged: properties as JSON text, geometry as EWKB hex, and a Morton
+ * (Z-order) key of its centre within the city's area, so features can be written in spatial order.
+ */
+export interface CheckedFeature { index: number; properties: string; ewkb: string; sortKey: number }
 
 const ACCEPTED: Record<GeometryType, string[]> = {
   Point: ['Point', 'MultiPoint'], LineString: ['LineString', 'MultiLineString'], Polygon: ['Polygon', 'MultiPolygon'],
@@ -37,16 +40,17 @@ export function checkFeature(raw: unknown, index: number, ctx: CheckContext): Ch
     return null;
   }
   const f = raw as { geometry: { type: string; coordinates: unknown } | null; properties: Record<string, unknown> | null };
+  let sortKey = 0;
   if (f.geometry === null) {
     add('missing_geometry', 'The feature has no geometry; every feature of a layer needs one.', 'geometry');
   } else if (!ACCEPTED[ctx.geometryType].includes(f.geometry.type)) {
     add('geometry_type_mismatch', `The layer holds ${ctx.geometryType} features; this one is a ${f.geometry.type}.`, 'geometry');
   } else {
-    checkPlacement(f.geometry.coordinates, ctx, add);
+    sortKey = checkPlacement(f.geometry.coordinates, ctx, add);
   }
   const properties = checkProperties(f.properties ?? {}, index, ctx, add);
   if (ctx.problems.total > before || f.geometry === null) return null;
-  return { index, properties, ewkb: toEwkbHex(f.geometry.type, f.geometry.coordinates) };
+  return { index, properties, ewkb: toEwkbHex(f.geometry.type, f.geometry.coordinates), sortKey };
 }
 
 function structureCode(message: string): string {
@@ -62,8 +66,8 @@ function structureField(message: string): string | null {
   return null;
 }
 
-/** Ranges, swapped axes, projected coordinates and distance from the city, from the feature's box. */
-function checkPlacement(coordinates: unknown, ctx: CheckContext, add: (code: string, message: string, field?: string) => void): void {
+/** Ranges, swapped axes, projected coordinates and distance from the city, from the feature's box; answers its sort key. */
+function checkPlacement(coordinates: unknown, ctx: CheckContext, add: (code: string, message: string, field?: string) => void): number {
   const box: BBox = [Infinity, Infinity, -Infinity, -Infinity];
   extend(coordinates, box);
   const [minX, minY, maxX, maxY] = box;
@@ -75,11 +79,22 @@ function checkPlacement(coordinates: unknown, ctx: CheckContext, add: (code: str
     } else {
       add('coordinates_out_of_range', `Coordinates must be longitude -180…180 and latitude -90…90; this feature spans [${minX}, ${minY}, ${maxX}, ${maxY}].`, 'geometry');
     }
-    return;
+    return 0;
   }
   if (!intersects(box, ctx.area)) {
     add('outside_area', `The feature lies far outside Kota Tangerang (its box is [${box.map((v) => +v.toFixed(5)).join(', ')}]); check its coordinates and CRS.`, 'geometry');
+    return 0;
   }
+  const [ax0, ay0, ax1, ay1] = ctx.area;
+  const cell = (v: number, lo: number, hi: number) => Math.max(0, Math.min(65535, Math.floor(((v - lo) / (hi - lo)) * 65536)));
+  return morton(cell((minX + maxX) / 2, ax0, ax1), cell((minY + maxY) / 2, ay0, ay1));
+}
+
+/** Interleaves two 16-bit cells into a 32-bit Z-order key. */
+function morton(x: number, y: number): number {
+  let key = 0;
+  for (let bit = 15; bit >= 0; bit--) key = key * 4 + ((y >> bit) & 1) * 2 + ((x >> bit) & 1);
+  return key;
 }
 
 function extend(c: unknown, box: BBox): void {

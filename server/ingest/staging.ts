@@ -12,6 +12,9 @@ const BATCH = 2000;
  */
 export class Staging {
   private pending: CheckedFeature[] = [];
+  /** COPY lines gathered into one write: fewer, larger writes keep the database busy while we parse. */
+  private lines: string[] = [];
+  private lineBytes = 0;
   private copy: NodeJS.WritableStream | null = null;
   private copyDone: Promise<void> | null = null;
   staged = 0;
@@ -19,7 +22,7 @@ export class Staging {
   private constructor(private readonly trx: Knex.Transaction, private readonly useCopy: boolean) {}
 
   static async open(trx: Knex.Transaction, backend: 'postgresql' | 'embedded'): Promise<Staging> {
-    await trx.raw('create temporary table ingest_rows (idx integer not null, properties jsonb not null, geom geometry(Geometry, 4326) not null) on commit drop');
+    await trx.raw('create temporary table ingest_rows (idx integer not null, sort_key bigint not null, properties jsonb not null, geom geometry(Geometry, 4326) not null) on commit drop');
     const staging = new Staging(trx, backend === 'postgresql');
     if (staging.useCopy) await staging.startCopy();
     return staging;
@@ -28,7 +31,7 @@ export class Staging {
   private async startCopy(): Promise<void> {
     // knex hands a transaction's own connection to whoever asks its client (documented knex behaviour for transactions).
     const conn = (await (this.trx.client as { acquireConnection(): Promise<pg.PoolClient> }).acquireConnection());
-    const stream = conn.query(copyFrom('copy ingest_rows (idx, properties, geom) from stdin'));
+    const stream = conn.query(copyFrom('copy ingest_rows (idx, sort_key, properties, geom) from stdin'));
     this.copy = stream;
     this.copyDone = new Promise((resolve, reject) => {
       stream.on('finish', () => resolve());
@@ -41,26 +44,36 @@ export class Staging {
   async add(row: CheckedFeature): Promise<void> {
     this.staged += 1;
     if (this.copy) {
-      const line = `${row.index}\t${copyEscape(row.properties)}\t${row.ewkb}\n`;
-      if (!this.copy.write(line)) await new Promise<void>((resolve) => this.copy?.once('drain', resolve));
+      const line = `${row.index}\t${row.sortKey}\t${copyEscape(row.properties)}\t${row.ewkb}\n`;
+      this.lines.push(line);
+      this.lineBytes += line.length;
+      if (this.lineBytes >= 1024 * 1024) await this.writeLines();
       return;
     }
     this.pending.push(row);
     if (this.pending.length >= BATCH) await this.flush();
   }
 
+  private async writeLines(): Promise<void> {
+    const chunk = this.lines.join('');
+    this.lines = [];
+    this.lineBytes = 0;
+    if (this.copy && !this.copy.write(chunk)) await new Promise<void>((resolve) => this.copy?.once('drain', resolve));
+  }
+
   private async flush(): Promise<void> {
     if (this.pending.length === 0) return;
-    const rows = this.pending.map((r) => ({ i: r.index, p: r.properties, g: r.ewkb }));
+    const rows = this.pending.map((r) => ({ i: r.index, k: r.sortKey, p: r.properties, g: r.ewkb }));
     this.pending = [];
     await this.trx.raw(
-      `insert into ingest_rows (idx, properties, geom)
-       select t.i, t.p::jsonb, t.g::geometry from jsonb_to_recordset(?::jsonb) as t(i integer, p text, g text)`, [JSON.stringify(rows)]);
+      `insert into ingest_rows (idx, sort_key, properties, geom)
+       select t.i, t.k, t.p::jsonb, t.g::geometry from jsonb_to_recordset(?::jsonb) as t(i integer, k bigint, p text, g text)`, [JSON.stringify(rows)]);
   }
 
   /** Everything staged is in the table once this resolves. */
   async finish(): Promise<void> {
     if (this.copy) {
+      await this.writeLines();
       this.copy.end();
       await this.copyDone;
       this.copy = null;

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium, launch, mapIdle, OUTPUT, shot } from '../support/browser.js';
+import { TokenStore } from '../../server/auth/token-store.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 // Without Debian's chromium (a laptop that has not run `apt-get install chromium`) these tests
@@ -140,5 +141,42 @@ describe.skipIf(!run)('the viewer in Chromium', () => {
     await shot(partner, '07-embed-in-iframe');
     await partner.close();
     host.close();
+  });
+
+  it('shows a restricted layer to a signed-in viewer of its agency, and hides it again after signing out', async () => {
+    const layer = await s.db.knex<{ slug: string; title: string; agency_code: string; classification: string }>('layers')
+      .where({ classification: 'terbatas' }).where('feature_count', '>', 0).orderBy('slug').first('slug', 'title', 'agency_code');
+    if (!layer) throw new Error('no terbatas layer with features');
+    const { token } = await new TokenStore(s.db.knex).create({ name: 'browser viewer', role: 'viewer', agencies: [layer.agency_code], createdBy: 'test' });
+    const p = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const rowOf = () => p.locator(`.catalog-row[data-layer="${layer.slug}"]`);
+    await p.goto(`${s.url}/`);
+    await mapIdle(p);
+    await p.fill('#catalog-search', layer.title);
+    expect(await rowOf().count()).toBe(0);
+    await p.click('#tab-tools');
+    await p.fill('#token-input', token);
+    await Promise.all([p.waitForEvent('load'), p.click('#sign-in')]);
+    await mapIdle(p);
+    await p.click('#tab-tools');
+    await expect.poll(() => p.locator('#access-status').textContent()).toMatch(/viewer/);
+    await p.click('#tab-catalog');
+    await p.fill('#catalog-search', layer.title);
+    await expect.poll(() => rowOf().count()).toBe(1);
+    expect(await rowOf().locator('.badge').textContent()).toBe('terbatas');
+    await rowOf().locator('button').click();
+    await p.click('#tab-active');
+    await p.locator('.active-row button', { hasText: /Perbesar/ }).first().click();
+    await p.waitForTimeout(800);
+    await mapIdle(p);
+    const drawn = await p.evaluate((id) => (window as unknown as Win).satupeta.map.queryRenderedFeatures().filter((f) => f.sourceLayer === id).length, layer.slug);
+    expect(drawn).toBeGreaterThan(0);
+    await shot(p, '08-restricted-layer-signed-in');
+    await p.click('#tab-tools');
+    await Promise.all([p.waitForEvent('load'), p.click('#sign-out')]);
+    await mapIdle(p);
+    await p.fill('#catalog-search', layer.title);
+    expect(await rowOf().count()).toBe(0);
+    await p.close();
   });
 });

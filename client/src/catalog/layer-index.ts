@@ -10,6 +10,8 @@ export interface LayerEntry {
   bbox: [number, number, number, number] | null;
   color: string | null;
   keywords: string[];
+  /** Not publik: visible only with a token. */
+  restricted: boolean;
 }
 
 export interface Named { code: string; name: string; shortName?: string }

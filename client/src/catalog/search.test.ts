@@ -3,7 +3,7 @@ import type { LayerEntry } from './layer-index.js';
 import { buildIndex, search } from './search.js';
 
 const entry = (id: string, title: string, agency: string, theme: string, keywords: string[] = []): LayerEntry =>
-  ({ id, title, agency, theme, keywords, geometryType: 'Point', featureCount: 1, bbox: null, color: null });
+  ({ id, title, agency, theme, keywords, geometryType: 'Point', featureCount: 1, bbox: null, color: null, restricted: false });
 
 const index = buildIndex([
   entry('sd', 'Sekolah Dasar Kecamatan Ciledug Tahun 2025', 'disdik', 'pendidikan', ['sekolah', 'sd']),

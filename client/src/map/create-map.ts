@@ -1,5 +1,6 @@
 import { AttributionControl, Map as MlMap, NavigationControl, ScaleControl, setWorkerUrl, type StyleSpecification } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
+import { authHeaders } from '../auth/session.js';
 import type { ViewState } from '../state/view-state.js';
 import { baseStyle, overlayLayers } from './base-style.js';
 import { withBasemap } from './basemap.js';
@@ -17,6 +18,11 @@ export async function createMap(container: HTMLElement, state: ViewState, opts: 
     minZoom: 9,
     maxZoom: 20,
     attributionControl: false,
+    // Tiles and TileJSON of terbatas layers need the signed-in token (our origin only).
+    transformRequest: (url) => {
+      const headers = authHeaders(url);
+      return headers.Authorization ? { url, headers } : { url };
+    },
     // Keeps the drawing buffer so the PNG export and browser tests can read pixels.
     canvasContextAttributes: { preserveDrawingBuffer: true },
   });

@@ -29,7 +29,7 @@ export function catalogPanel(ctx: AppContext, host: HTMLElement): { refresh(): v
     return h('div', { class: 'catalog-row', role: 'listitem', 'data-layer': e.id },
       h('span', { class: `swatch ${e.geometryType}`, style: `--c:${e.color ?? '#2563eb'}` }),
       h('div', { class: 'catalog-text' },
-        h('div', { class: 'title', title: e.title }, e.title),
+        h('div', { class: 'title', title: e.title }, ...(e.restricted ? [h('span', { class: 'badge', title: t.restrictedHint }, t.restricted), ' '] : []), e.title),
         h('div', { class: 'meta' }, `${ctx.agencies.get(e.agency)?.shortName ?? e.agency} · ${t.featureCount(e.featureCount)}`)),
       h('button', { class: active ? 'toggle on' : 'toggle', 'aria-pressed': String(active), onclick: () => ctx.toggleLayer(e.id) }, active ? t.added : t.add));
   }

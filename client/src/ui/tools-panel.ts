@@ -2,9 +2,10 @@ import type { AppContext } from '../app-context.js';
 import { parseCoordinates } from '../geo/coords.js';
 import type { Measure } from '../map/measure.js';
 import { toQuery } from '../state/view-state.js';
+import { accessSection } from './access-section.js';
 import { h } from './dom.js';
 
-/** Boundary check by typed coordinates, measuring, PNG export, embed code and a share link. */
+/** Boundary check by typed coordinates, measuring, PNG export, embed code, a share link and signing in. */
 export function toolsPanel(ctx: AppContext, host: HTMLElement, measure: Measure): { render(): void } {
   const coords = h('input', { id: 'check-input', type: 'text', autocomplete: 'off' });
   const checkResult = h('div', { id: 'check-result', 'aria-live': 'polite' });
@@ -36,7 +37,8 @@ export function toolsPanel(ctx: AppContext, host: HTMLElement, measure: Measure)
       h('div', { class: 'row' },
         h('button', { id: 'share-link', onclick: (e: Event) => void copy(location.href, e.target as HTMLButtonElement) }, t.share),
         h('button', { id: 'export-png', onclick: () => exportPng(ctx) }, t.exportPng),
-        h('button', { id: 'embed-code', onclick: () => embedDialog(ctx) }, t.embed)));
+        h('button', { id: 'embed-code', onclick: () => embedDialog(ctx) }, t.embed)),
+      ...accessSection(ctx));
   }
 
   async function copy(text: string, button: HTMLButtonElement): Promise<void> {
