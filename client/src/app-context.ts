@@ -16,4 +16,6 @@ export interface AppContext {
   toggleLayer(id: string): void;
   fitBbox(bbox: [number, number, number, number]): void;
   checkPoint(lon: number, lat: number): Promise<void>;
+  /** Reads the active layers' tiles again (after an upload changed their data). */
+  reloadLayers(): void;
 }

@@ -21,7 +21,7 @@ async function embed(): Promise<void> {
     status.textContent = s.kind === 'error' ? strings[state.lang].tilesFailed : '';
   });
   const ctx = { store, map, t: () => strings[state.lang], entries, districts: [], agencies: new Map(), themes: new Map(),
-    toggleLayer: () => undefined, fitBbox: () => undefined, checkPoint: () => Promise.resolve() } satisfies AppContext;
+    toggleLayer: () => undefined, fitBbox: () => undefined, checkPoint: () => Promise.resolve(), reloadLayers: () => undefined } satisfies AppContext;
   identifyOnClick(ctx, () => active.queryableLayerIds(), () => false);
   await active.apply(state.layers);
   const link = document.getElementById('open-full') as HTMLAnchorElement;

@@ -45,6 +45,9 @@ async function main(): Promise<void> {
     fitBbox(b) {
       map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: 40, maxZoom: 17, duration: 600 });
     },
+    reloadLayers() {
+      void active.apply(store.state.layers, true);
+    },
     async checkPoint(lon, lat) {
       store.update({ point: [lon, lat] });
       map.flyTo({ center: [lon, lat], zoom: Math.max(map.getZoom(), 14) });

@@ -179,4 +179,39 @@ describe.skipIf(!run)('the viewer in Chromium', () => {
     expect(await rowOf().count()).toBe(0);
     await p.close();
   });
+
+  it('lets a signed-in editor upload a file into its agency\'s layer and see the problems of a bad one', async () => {
+    const own = await startTestServer({}, { writable: true });
+    try {
+      const layer = await own.db.knex<{ slug: string; agency_code: string; classification: string; geometry_type: string }>('layers')
+        .where({ classification: 'publik', geometry_type: 'Point' }).orderBy('slug').first('slug', 'agency_code');
+      if (!layer) throw new Error('no publik point layer');
+      const { token } = await new TokenStore(own.db.knex).create({ name: 'browser editor', role: 'editor', agencies: [layer.agency_code], createdBy: 'test' });
+      const p = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      await p.goto(`${own.url}/`);
+      await mapIdle(p);
+      await p.click('#tab-tools');
+      await p.fill('#token-input', token);
+      await Promise.all([p.waitForEvent('load'), p.click('#sign-in')]);
+      await mapIdle(p);
+      await p.click('#tab-tools');
+      await p.locator('#upload-layer').selectOption(layer.slug);
+      await p.locator('#upload-mode').selectOption('replace');
+      const feature = (x: number, y: number, nama: string) => ({ type: 'Feature', properties: { nama }, geometry: { type: 'Point', coordinates: [x, y] } });
+      const file = (features: unknown[]) => ({ name: 'unggah.geojson', mimeType: 'application/geo+json', buffer: Buffer.from(JSON.stringify({ type: 'FeatureCollection', features })) });
+      await p.locator('#upload-file').setInputFiles(file([feature(106.64, -6.18, 'Satu'), feature(106.65, -6.19, 'Dua')]));
+      await p.click('#upload-submit');
+      await expect.poll(() => p.locator('#upload-result').textContent(), { timeout: 15_000 }).toMatch(/Berhasil: 2 fitur dimuat/);
+      const { body } = await own.json<{ featureCount: number }>(`/api/layers/${layer.slug}`);
+      expect(body.featureCount).toBe(2);
+      await p.locator('#upload-file').setInputFiles(file([feature(-6.18, 106.64, 'Terbalik')]));
+      await p.click('#upload-submit');
+      await expect.poll(() => p.locator('#upload-result .problems li').first().textContent(), { timeout: 15_000 }).toMatch(/#0 geometry coordinates_swapped/);
+      await shot(p, '09-upload-problems');
+      expect((await own.json<{ featureCount: number }>(`/api/layers/${layer.slug}`)).body.featureCount).toBe(2);
+      await p.close();
+    } finally {
+      await own.close();
+    }
+  });
 });

@@ -31,10 +31,11 @@ export class ActiveLayers {
     return this.current ? [...this.current.styleIds.values()].flat().filter((id) => this.map.getLayer(id)) : [];
   }
 
-  async apply(layers: ActiveLayer[]): Promise<void> {
+  /** Shows these layers; `reload` asks for a new TileJSON (new data versions) even if the set is the same. */
+  async apply(layers: ActiveLayer[], reload = false): Promise<void> {
     const ids = layers.map((l) => l.id).filter((id) => this.entries.has(id));
     const same = this.current && ids.length === this.current.ids.length && [...ids].sort().join() === [...this.current.ids].sort().join();
-    if (!same) await this.replaceSource(ids);
+    if (!same || reload) await this.replaceSource(ids);
     if (!this.current) return;
     for (const l of layers) this.paint(l);
     this.restack(layers.map((l) => l.id));

@@ -2,6 +2,7 @@ import { api } from '../api.js';
 import type { AppContext } from '../app-context.js';
 import { currentToken, setToken } from '../auth/session.js';
 import { h } from './dom.js';
+import { uploadSection } from './upload-section.js';
 
 /**
  * Sign in with an API token to see the restricted layers it allows; the page reloads so every
@@ -12,12 +13,16 @@ export function accessSection(ctx: AppContext): HTMLElement[] {
   const status = h('p', { id: 'access-status', class: 'hint', 'aria-live': 'polite' });
   const token = currentToken();
   if (token) {
+    const upload = h('div', { id: 'upload' });
     api.me(token).then(
-      (me) => { status.textContent = t.signedInAs(me.role, me.agencies.join(', ')); },
+      (me) => {
+        status.textContent = t.signedInAs(me.role, me.agencies.join(', '));
+        upload.replaceChildren(...uploadSection(ctx, me));
+      },
       () => { status.textContent = t.tokenRejected; },
     );
     return [h('h3', {}, t.access), status,
-      h('button', { id: 'sign-out', onclick: () => { setToken(null); location.reload(); } }, t.signOut)];
+      h('button', { id: 'sign-out', onclick: () => { setToken(null); location.reload(); } }, t.signOut), upload];
   }
   const input = h('input', { id: 'token-input', type: 'password', autocomplete: 'off', placeholder: t.tokenHint });
   const signIn = async (e: Event) => {
