@@ -1,4 +1,5 @@
 import fs from 'node:fs/promises';
+import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TokenStore } from '../server/auth/token-store.js';
 import { fc, feature, point, square, uploadCorpus, type UploadCase } from './support/upload-corpus.js';
@@ -19,9 +20,11 @@ const LAYERS = { point: 'uji-titik-posyandu', line: 'uji-jalan-lingkungan', poly
 const auth = (who: keyof typeof tokens, extra: Record<string, string> = {}) => ({ Authorization: `Bearer ${tokens[who]}`, ...extra });
 const fixture = (name: string) => fs.readFile(new URL(`./fixtures/uploads/${name}`, import.meta.url));
 
-async function upload(slug: string, body: string | Uint8Array, query = 'mode=append', contentType: string | null = 'application/geo+json', who: keyof typeof tokens | null = 'editor') {
+async function upload(slug: string, body: string | Uint8Array, query = 'mode=append', contentType: string | null = 'application/geo+json',
+  who: keyof typeof tokens | null = 'editor', contentEncoding?: string) {
   const headers: Record<string, string> = who ? auth(who) : {};
   if (contentType) headers['Content-Type'] = contentType;
+  if (contentEncoding) headers['Content-Encoding'] = contentEncoding;
   const res = await s.get(`/api/layers/${slug}/features${query ? `?${query}` : ''}`, { method: 'POST', body: typeof body === 'string' ? body : Buffer.from(body), headers });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> & { error?: { code: string; message: string; details: Record<string, unknown> } } };
 }
@@ -94,6 +97,14 @@ describe('creating a layer and loading it', () => {
     expect(Number(district[0]?.n)).toBeGreaterThan(0);
   });
 
+  it('takes a gzip-compressed body', async () => {
+    const before = await snapshot(LAYERS.point);
+    const body = new Uint8Array(gzipSync(fc(feature(point(106.61, -6.2), { nama: 'Dikompresi', nilai: 7 }))));
+    const { status, body: answer } = await upload(LAYERS.point, body, 'mode=append', 'application/geo+json', 'editor', 'gzip');
+    expect(status, JSON.stringify(answer)).toBe(200);
+    expect(answer).toMatchObject({ inserted: 1, featureCount: (before?.n ?? 0) + 1 });
+  });
+
   it('appends newline-delimited GeoJSON after the existing features', async () => {
     const before = await snapshot(LAYERS.point);
     const ndjson = [0, 1].map((i) => JSON.stringify(feature(point(106.63, -6.16 - i * 0.01), { nama: `Tambahan ${i}`, nilai: 10 + i }))).join('\n');
@@ -141,7 +152,7 @@ describe('a malformed upload', () => {
     it(`is refused with ${c.status} ${c.code}${c.problem ? `/${c.problem}` : ''} and changes nothing: ${c.name}`, async () => {
       const slug = LAYERS[c.layer];
       const before = await snapshot(slug);
-      const res = await upload(slug, await body(c), c.query ?? 'mode=append', c.contentType ?? null);
+      const res = await upload(slug, await body(c), c.query ?? 'mode=append', c.contentType ?? null, 'editor', c.contentEncoding);
       expect(res.status, JSON.stringify(res.body).slice(0, 500)).toBe(c.status);
       expect(res.body.error?.code).toBe(c.code);
       expect(res.body.error?.message).toMatch(/\w{4}/);

@@ -132,7 +132,8 @@ describe('OGC API Features', () => {
     const landing = await s.json<{ links: Link[] }>('/ogc');
     const desc = landing.body.links.find((l) => l.rel === 'service-desc');
     expect(desc?.type).toMatch(/openapi/);
-    const doc = await s.json<{ openapi: string; paths: Record<string, { get: { parameters: { name: string; schema: Record<string, unknown> }[] } }> }>((desc?.href ?? '').replace(s.url, ''));
+    type Op = { parameters: { name: string; required?: boolean; schema: Record<string, unknown> }[]; security?: unknown[]; requestBody?: { content: Record<string, { schema?: { required?: string[] } }> } };
+    const doc = await s.json<{ openapi: string; paths: Record<string, { get: Op; post?: Op; patch?: Op }> }>((desc?.href ?? '').replace(s.url, ''));
     expect(doc.body.openapi).toMatch(/^3\.0/);
     for (const p of ['/api/layers', '/api/layers/{id}/features', '/ogc/collections/{collectionId}/items', '/tiles/{layers}/{z}/{x}/{y}.mvt', '/api/3/action/package_search']) {
       expect(doc.body.paths[p]).toBeDefined();
@@ -140,6 +141,10 @@ describe('OGC API Features', () => {
     const search = doc.body.paths['/api/layers']?.get.parameters ?? [];
     expect(search.find((p) => p.name === 'geometryType')?.schema.enum).toEqual(['Point', 'LineString', 'Polygon']);
     expect(search.find((p) => p.name === 'q')?.schema.maxLength).toBe(200);
+    const upload = doc.body.paths['/api/layers/{id}/features']?.post;
+    expect(upload?.security).toEqual([{ bearer: [] }]);
+    expect(upload?.parameters.find((p) => p.name === 'mode')).toMatchObject({ required: true, schema: { enum: ['replace', 'append'] } });
+    expect(doc.body.paths['/api/layers']?.post?.requestBody?.content['application/json']?.schema?.required).toEqual(expect.arrayContaining(['slug', 'title', 'agency', 'theme', 'geometryType']));
   });
 
   it('offers each collection as vector tiles in WebMercatorQuad (OGC API Tiles), from the same tile engine', async () => {

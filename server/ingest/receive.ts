@@ -4,17 +4,24 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
 import type { Request } from 'express';
 import { AppError } from '../http/app-error.js';
 import type { UploadFormat } from './ingest-service.js';
 
 /**
  * Streams a request body to a temporary file, never holding it in memory; past the size limit
- * it stops with 413 (at once when Content-Length already says so). The caller removes the file.
+ * it stops with 413 (at once when Content-Length already says so). A gzip-encoded body
+ * (Content-Encoding: gzip) is unpacked on the way, and the limit counts the unpacked bytes. The
+ * caller removes the file.
  */
 export async function receiveToFile(req: Request, dir: string, maxBytes: number): Promise<{ file: string; bytes: number }> {
   const declared = Number(req.headers['content-length'] ?? NaN);
   if (declared > maxBytes) throw tooLarge(maxBytes);
+  const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
+  if (encoding !== 'identity' && encoding !== 'gzip') {
+    throw new AppError(415, 'unsupported_encoding', `Content-Encoding "${encoding}" is not accepted; send the file as it is or gzip-compressed. Nothing was written.`);
+  }
   const file = path.join(dir, `satupeta-upload-${randomBytes(8).toString('hex')}`);
   let bytes = 0;
   const counter = new Transform({
@@ -24,10 +31,14 @@ export async function receiveToFile(req: Request, dir: string, maxBytes: number)
     },
   });
   try {
-    await pipeline(req, counter, createWriteStream(file));
+    if (encoding === 'gzip') await pipeline(req, createGunzip(), counter, createWriteStream(file));
+    else await pipeline(req, counter, createWriteStream(file));
   } catch (err) {
     await fs.rm(file, { force: true });
     if (err instanceof AppError) throw err;
+    if ((err as { code?: string }).code?.startsWith('Z_')) {
+      throw new AppError(400, 'invalid_gzip', 'The body says Content-Encoding: gzip but does not unpack as gzip. Nothing was written.');
+    }
     throw new AppError(400, 'upload_interrupted', 'The upload ended before the whole body arrived; send it again. Nothing was written.');
   }
   return { file, bytes };

@@ -1,3 +1,5 @@
+import { gzipSync } from 'node:zlib';
+
 /**
  * Malformed uploads, each with the status and error code it must get. Every case targets a layer
  * that already holds features, and the test checks the layer is unchanged afterwards.
@@ -8,6 +10,7 @@ export interface UploadCase {
   layer: 'point' | 'line' | 'polygon';
   body: string | Uint8Array | { fixture: string };
   contentType?: string | undefined;
+  contentEncoding?: string;
   query?: string;
   status: number;
   code: string;
@@ -86,6 +89,9 @@ export function uploadCorpus(limits: { maxProperties: number; maxValueChars: num
       fc(...Array.from({ length: limits.maxFeatures - 1 }, (_, i) => feature(point(106.6 + i * 1e-5, -6.18))), feature(point(-6.18, 106.64))), 'coordinates_swapped'),
     // Limits.
     { name: 'more features than one upload may hold', layer: 'point', body: fc(...Array.from({ length: limits.maxFeatures + 1 }, () => feature(point()))), contentType: GJ, status: 413, code: 'too_many_features' },
+    { name: 'a gzip body that unpacks past the size limit', layer: 'point', body: new Uint8Array(gzipSync(fc(feature(point(), { nama: ' '.repeat(limits.maxBytes) })))), contentType: GJ, contentEncoding: 'gzip', status: 413, code: 'payload_too_large' },
+    { name: 'a body that says gzip but is not', layer: 'point', body: fc(feature(point())), contentType: GJ, contentEncoding: 'gzip', status: 400, code: 'invalid_gzip' },
+    { name: 'an unknown Content-Encoding', layer: 'point', body: fc(feature(point())), contentType: GJ, contentEncoding: 'br', status: 415, code: 'unsupported_encoding' },
     { name: 'a body past the size limit', layer: 'point', body: fc(feature(point(), { nama: 'x'.repeat(limits.maxBytes) })), contentType: GJ, status: 413, code: 'payload_too_large' },
     // Zipped Shapefiles.
     { name: 'a Shapefile without .prj', layer: 'point', body: { fixture: 'titik-tanpa-prj.zip' }, contentType: 'application/zip', status: 400, code: 'missing_prj' },
