@@ -71,7 +71,7 @@ export function buildApp(deps: AppDeps, tiles: TilesService = tilesService(deps)
   api.use(districtRoutes(deps));
   api.use(qualityRoutes(deps));
   api.use(authRoutes(deps));
-  api.use(ingestRoutes(deps, catalog));
+  api.use(ingestRoutes(deps, catalog, () => tiles.forgetLayers()));
   app.use(interopRoutes(deps, catalog));
   app.use('/api', api);
   app.use(ogcRoutes(deps, catalog, tiles));

@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TokenStore } from '../server/auth/token-store.js';
+import { tileOf } from './support/mvt.js';
 import { fc, feature, point, square, uploadCorpus, type UploadCase } from './support/upload-corpus.js';
 import { useTestServer } from './support/use-test-server.js';
 
@@ -226,8 +227,13 @@ describe('who may write', () => {
     expect((await patch({ title: 'Jalan Lingkungan Uji' }, 'otherEditor')).status).toBe(403);
     expect((await patch({ slug: 'lain' })).status).toBe(400);
     expect((await patch({})).status).toBe(400);
+    const t = tileOf(106.635, -6.185, 14);
+    const tile = `/tiles/${LAYERS.line}/14/${t.x}/${t.y}.mvt`;
+    expect((await s.get(tile)).status).toBe(200);
+    expect((await s.get(tile)).status).toBe(200); // now remembered by the tile path's registry and cache
     const res = await patch({ title: 'Jalan Lingkungan Uji Cibodas', keywords: ['jalan', 'cibodas'], classification: 'terbatas' });
     expect(res.status).toBe(200);
+    expect((await s.get(tile)).status).toBe(404);
     expect(((await res.json()) as { title: string }).title).toBe('Jalan Lingkungan Uji Cibodas');
     expect((await s.get(`/api/layers/${LAYERS.line}`)).status).toBe(404);
     const found = await s.get('/api/layers?q=jalan%20lingkungan%20cibodas', { headers: auth('viewer') });

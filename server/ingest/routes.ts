@@ -25,7 +25,7 @@ export const uploadQuery = z.object({
 });
 
 /** Feature uploads and a layer's change history (audit). */
-export function ingestRoutes(deps: AppDeps, catalog: CatalogService): Router {
+export function ingestRoutes(deps: AppDeps, catalog: CatalogService, onMetadataChange: () => void): Router {
   const router = Router();
   const ingest = new IngestService(deps.db.knex, deps.db.backend, catalog, deps.config.upload);
 
@@ -46,6 +46,7 @@ export function ingestRoutes(deps: AppDeps, catalog: CatalogService): Router {
     parseQuery(req, z.object({}));
     const body = parseBody(layerPatchBody, req.body, 'Send only the metadata fields to change; see /api/openapi.json.');
     const layer = await layers.patch(req.caller, req.params.id, body);
+    onMetadataChange();
     res.json(layerDetail(layer, baseUrl(req, deps.config.publicUrl)));
   });
 

@@ -43,6 +43,14 @@ export class TilesService {
 
   private readonly registry = new Map<string, Remembered>();
 
+  /**
+   * Forgets every remembered registry lookup: called when layer metadata changes (e.g. a layer
+   * becomes terbatas), so no tile request is answered from a lookup made before the change.
+   */
+  forgetLayers(): void {
+    this.registry.clear();
+  }
+
   cacheStats(): () => ReturnType<TileCache['stats']> {
     return () => this.cache.stats();
   }

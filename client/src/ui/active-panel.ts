@@ -46,7 +46,7 @@ export function activePanel(ctx: AppContext, host: HTMLElement, status: HTMLElem
         h('span', { class: 'drag', 'aria-hidden': 'true' }, '⋮⋮'),
         h('span', { class: `swatch ${e.geometryType}`, style: `--c:${e.color ?? '#2563eb'}` }),
         h('input', { type: 'checkbox', checked: l.visible, 'aria-label': `${t.show}: ${e.title}`, onchange: (ev: Event) => change(l.id, { visible: (ev.target as HTMLInputElement).checked }) }),
-        h('span', { class: 'title', title: e.title }, e.title),
+        h('span', { class: 'title', title: e.title }, ...(e.restricted ? [h('span', { class: 'badge', title: t.restrictedHint }, t.restricted), ' '] : []), e.title),
         h('button', { class: 'icon', title: t.moveUp, 'aria-label': t.moveUp, disabled: i === 0, onclick: () => move(layers, i, i - 1) }, '↑'),
         h('button', { class: 'icon', title: t.moveDown, 'aria-label': t.moveDown, disabled: i === layers.length - 1, onclick: () => move(layers, i, i + 1) }, '↓'),
         h('button', { class: 'icon', title: t.remove, 'aria-label': `${t.remove}: ${e.title}`, onclick: () => ctx.toggleLayer(l.id) }, '✕')),
