@@ -2,6 +2,7 @@ import express, { Router } from 'express';
 import { z } from 'zod';
 import type { AppDeps } from '../app-deps.js';
 import { badRequest } from '../http/app-error.js';
+import { describeIssue } from '../http/body.js';
 import { parseQuery } from '../http/query.js';
 import { requireAdmin, ROLES } from './access.js';
 import { TokenStore } from './token-store.js';
@@ -36,9 +37,8 @@ export function authRoutes(deps: AppDeps): Router {
     requireAdmin(req.caller);
     const parsed = createBody.safeParse(req.body);
     if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw badRequest('invalid_token_request', `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}. Send {"name", "role": "admin"|"editor"|"viewer", "agencies": [codes]}.`,
-        { field: issue?.path.join('.') ?? null });
+      const { field, text } = describeIssue(parsed.error);
+      throw badRequest('invalid_token_request', `${text}. Send {"name", "role": "admin"|"editor"|"viewer", "agencies": [codes]}.`, { field });
     }
     const createdBy = req.caller.kind === 'token' ? `token ${req.caller.tokenId}` : 'anonymous';
     const { token, info } = await store.create({ ...parsed.data, createdBy });

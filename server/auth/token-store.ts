@@ -47,6 +47,9 @@ function toInfo(r: TokenRow): TokenInfo {
 export class TokenStore {
   constructor(private readonly knex: Knex) {}
 
+  /** When this process last recorded each token's use (ms), so a busy token costs no write per request. */
+  private readonly touched = new Map<number, number>();
+
   /** Creates a token; the secret is returned once and never stored. */
   async create(t: NewToken): Promise<{ token: string; info: TokenInfo }> {
     await this.checkScope(t.role, t.agencies);
@@ -82,8 +85,13 @@ export class TokenStore {
       'select id, name, role, agency_codes from api_tokens where token_hash = ? and revoked_at is null', [hashToken(secret)]);
     if (!row) return null;
     // Last use is kept to the minute: one small write a minute per token, not one per request.
-    this.knex.raw(`update api_tokens set last_used_at = now() where id = ? and (last_used_at is null or last_used_at < now() - interval '1 minute')`, [row.id])
-      .then(() => undefined, () => undefined);
+    const now = Date.now();
+    if (now - (this.touched.get(row.id) ?? 0) >= 60_000) {
+      if (this.touched.size >= 10_000) this.touched.clear();
+      this.touched.set(row.id, now);
+      this.knex.raw(`update api_tokens set last_used_at = now() where id = ? and (last_used_at is null or last_used_at < now() - interval '1 minute')`, [row.id])
+        .then(() => undefined, () => undefined);
+    }
     return { kind: 'token', tokenId: row.id, name: row.name, role: row.role, agencies: row.agency_codes };
   }
 

@@ -27,7 +27,8 @@ export interface CheckedFeature { index: number; properties: string; ewkb: strin
 const ACCEPTED: Record<GeometryType, string[]> = {
   Point: ['Point', 'MultiPoint'], LineString: ['LineString', 'MultiLineString'], Polygon: ['Polygon', 'MultiPolygon'],
 };
-const NAME = /^[\p{L}\p{N}_][\p{L}\p{N}_ .-]{0,62}$/u;
+/** What a property (field) name may be, in uploads and in a layer's declared schema alike. */
+export const PROPERTY_NAME = /^[\p{L}\p{N}_][\p{L}\p{N}_ .-]{0,62}$/u;
 const DATE = /^\d{4}-\d{2}-\d{2}(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 
 /** Checks one feature; returns what to stage, or null after recording its problems. */
@@ -125,7 +126,7 @@ function checkProperties(props: Record<string, unknown>, index: number, ctx: Che
   }
   for (const name of names) {
     const value = props[name];
-    if (!NAME.test(name)) {
+    if (!PROPERTY_NAME.test(name)) {
       add('invalid_property_name', `Property name "${name.slice(0, 80)}" is not accepted: use 1–63 letters, digits, "_", ".", "-" or spaces, starting with a letter, digit or "_".`, name.slice(0, 80));
       continue;
     }

@@ -1,15 +1,16 @@
 import type { Knex } from 'knex';
 import { z } from 'zod';
-import { actorName, requireToken, requireWriter, type Caller } from '../auth/access.js';
+import { actorName, requireWriter, type Caller } from '../auth/access.js';
 import type { CatalogService } from '../catalog/catalog-service.js';
 import { agencyExists, themeExists } from '../catalog/catalog-sql.js';
 import { insertLayers, updateLayer } from '../catalog/catalog-write-sql.js';
 import type { LayerInput, LayerRecord } from '../catalog/layer-types.js';
 import { AppError, badRequest } from '../http/app-error.js';
+import { describeIssue } from '../http/body.js';
+import { PROPERTY_NAME } from './feature-check.js';
 import { recordHistory } from './history-sql.js';
 
 const text = (max: number) => z.string().trim().max(max);
-const FIELD_NAME = /^[\p{L}\p{N}_][\p{L}\p{N}_ .-]{0,62}$/u;
 
 /** Editable metadata (Satu Data elements); the body of PATCH /api/layers/{id}. */
 export const layerPatchBody = z.object({
@@ -17,7 +18,7 @@ export const layerPatchBody = z.object({
   description: text(5000),
   theme: z.string().max(64),
   classification: z.enum(['publik', 'terbatas']),
-  fields: z.array(z.object({ name: z.string().regex(FIELD_NAME, 'must be 1–63 letters, digits, _ . - or spaces'), type: z.enum(['string', 'integer', 'number', 'boolean', 'date']) }).strict()).max(500),
+  fields: z.array(z.object({ name: z.string().regex(PROPERTY_NAME, 'must be 1–63 letters, digits, _ . - or spaces'), type: z.enum(['string', 'integer', 'number', 'boolean', 'date']) }).strict()).max(500),
   tileFields: z.array(z.string().max(63)).max(100).nullable(),
   style: z.object({ color: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #1f78b4'), fillOpacity: z.number().min(0).max(1), width: z.number().min(0).max(20), radius: z.number().min(0).max(50) }).partial().strict(),
   minZoom: z.number().int().min(0).max(22),
@@ -50,10 +51,8 @@ export function parseBody<S extends z.ZodType>(schema: S, body: unknown, hint: s
   if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) throw badRequest('invalid_body', `Send a JSON object (Content-Type: application/json). ${hint}`);
   const parsed = schema.safeParse(body);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = issue?.path.join('.') ?? '';
-    const message = issue?.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.join(', ')}` : `${field || 'body'}: ${issue?.message ?? 'invalid'}`;
-    throw badRequest('invalid_layer_metadata', `${message}. ${hint}`, { field: field || (issue?.code === 'unrecognized_keys' ? issue.keys[0] : null) });
+    const { field, text } = describeIssue(parsed.error);
+    throw badRequest('invalid_layer_metadata', `${text}. ${hint}`, { field });
   }
   return parsed.data;
 }
@@ -63,7 +62,6 @@ export class LayerWriteService {
   constructor(private readonly knex: Knex, private readonly catalog: CatalogService) {}
 
   async create(caller: Caller, b: z.infer<typeof layerCreateBody>): Promise<LayerRecord> {
-    requireToken(caller);
     if (!(await agencyExists(this.knex, b.agency))) throw badRequest('unknown_agency', `No agency with code "${b.agency}". See /api/agencies.`, { field: 'agency' });
     requireWriter(caller, b.agency);
     const input: LayerInput = {
@@ -88,7 +86,6 @@ export class LayerWriteService {
   }
 
   async patch(caller: Caller, slug: string, p: LayerPatch): Promise<LayerRecord> {
-    requireToken(caller);
     const current = await this.catalog.getLayer(caller, slug);
     requireWriter(caller, current.agencyCode);
     if (Object.keys(p).length === 0) throw badRequest('invalid_layer_metadata', 'The body changes nothing; send the fields to change, e.g. {"title": "…"}.');
