@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { ANONYMOUS } from '../server/auth/access.js';
+import { DistrictsService } from '../server/districts/districts-service.js';
 import { CatalogService } from '../server/catalog/catalog-service.js';
 import type { LayerRecord } from '../server/catalog/layer-types.js';
 import { openDatabase } from '../server/db/database.js';
@@ -38,7 +39,7 @@ function block(lon: number, lat: number): Coord[] {
 const center = (l: LayerRecord): [number, number] => l.bbox ? [(l.bbox[0] + l.bbox[2]) / 2, (l.bbox[1] + l.bbox[3]) / 2] : [106.64, -6.18];
 
 const db = await openDatabase({ databaseUrl, poolMax: CONNECTIONS, dataDir: '' });
-const catalog = new CatalogService(db.knex);
+const catalog = new CatalogService(db.knex, new DistrictsService(db.knex));
 const { rows: picks } = await db.knex.raw<{ rows: { slug: string }[] }>(
   `(select slug from layers where classification = 'publik' order by feature_count desc limit 2)
    union all (select slug from layers where classification = 'publik' and geometry_type = 'Point' and feature_count between 300 and 5000 order by slug limit 1)

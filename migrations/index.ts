@@ -4,6 +4,7 @@ import * as tileFields from './002-tile-fields.js';
 import * as propertiesIndex from './003-properties-index.js';
 import * as geometryChecks from './004-geometry-checks.js';
 import * as access from './005-access.js';
+import * as timeExtent from './006-time-extent.js';
 
 export interface Migration {
   name: string;
@@ -12,4 +13,4 @@ export interface Migration {
 }
 
 /** Ordered list of migrations; both database backends run exactly these. */
-export const migrations: Migration[] = [schema, tileFields, propertiesIndex, geometryChecks, access];
+export const migrations: Migration[] = [schema, tileFields, propertiesIndex, geometryChecks, access, timeExtent];

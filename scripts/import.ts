@@ -2,12 +2,13 @@ import path from 'node:path';
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { Caller } from '../server/auth/access.js';
-import { CatalogService } from '../server/catalog/catalog-service.js';
+import { pino } from 'pino';
 import { loadConfig } from '../server/config.js';
 import { openDatabase } from '../server/db/database.js';
 import { AppError } from '../server/http/app-error.js';
-import { IngestService, type UploadFormat } from '../server/ingest/ingest-service.js';
+import type { UploadFormat } from '../server/ingest/ingest-service.js';
 import { detectFormat } from '../server/ingest/receive.js';
+import { buildServices } from '../server/services.js';
 
 const USAGE = 'npm run import -- <file.geojson|file.ndjson|file.zip> --layer <id> [--mode replace|append] [--crs EPSG:32748] [--encoding windows-1252] [--repair]';
 
@@ -30,7 +31,7 @@ const cli: Caller = { kind: 'token', tokenId: 0, name: `cli ${userInfo().usernam
 try {
   const format = await detectFormat(file, (values.format as UploadFormat | undefined) ?? BY_EXTENSION[path.extname(file).toLowerCase()], undefined);
   const started = performance.now();
-  const result = await new IngestService(db.knex, db.backend, new CatalogService(db.knex), config.upload).upload(cli, values.layer, {
+  const result = await buildServices({ db, config, log: pino({ level: 'warn' }) }).ingest.upload(cli, values.layer, {
     file, format, mode: values.mode, crs: values.crs, encoding: values.encoding, repair: values.repair, name: path.basename(file),
   });
   console.log(`${result.layer}: ${result.mode} with ${result.inserted} features from ${format} in ${((performance.now() - started) / 1000).toFixed(1)} s; `

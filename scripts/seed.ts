@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
-import { isSeeded, seedDatabase } from '../fixtures/seed.js';
+import { seedIfEmpty } from '../fixtures/seed.js';
 import { loadConfig } from '../server/config.js';
 import { openDatabase } from '../server/db/database.js';
 import { migrateDownAll, migrateLatest } from '../server/db/migrate.js';
@@ -17,12 +17,11 @@ const db = await openDatabase({ databaseUrl: config.databaseUrl, poolMax: 4, dat
 try {
   if (values.reset) await migrateDownAll(db.knex);
   await migrateLatest(db.knex);
-  if (await isSeeded(db.knex)) {
+  const summary = await seedIfEmpty(db.knex, values.scale, (msg) => log.info(msg));
+  if (summary) log.info(summary, 'seeded');
+  else {
     log.error('the database already holds a catalog; pass --reset to drop and reload it');
     process.exitCode = 1;
-  } else {
-    const summary = await seedDatabase(db.knex, values.scale, (msg) => log.info(msg));
-    log.info(summary, 'seeded');
   }
 } finally {
   await db.close();

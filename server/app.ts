@@ -2,16 +2,13 @@ import type { RequestListener } from 'node:http';
 import compression from 'compression';
 import express, { type Express } from 'express';
 import type { AppDeps } from './app-deps.js';
-import { CatalogService } from './catalog/catalog-service.js';
+import { authRoutes } from './auth/routes.js';
 import { catalogRoutes } from './catalog/routes.js';
 import { districtRoutes } from './districts/routes.js';
 import { featureRoutes } from './features/routes.js';
-import { GlyphsService } from './glyphs/glyphs-service.js';
 import { glyphRoutes } from './glyphs/routes.js';
 import { healthRoutes } from './health/routes.js';
-import { authRoutes } from './auth/routes.js';
-import { TokenStore } from './auth/token-store.js';
-import { attachCaller } from './http/caller.js';
+import { attachCaller } from './auth/caller.js';
 import { WindowCounter } from './http/rate-limit.js';
 import { cors, securityHeaders, writeRateLimit } from './http/security.js';
 import { errorHandler, notFoundHandler } from './http/error-middleware.js';
@@ -19,62 +16,55 @@ import { requestLog } from './http/request-log.js';
 import { ingestRoutes } from './ingest/routes.js';
 import { interopRoutes } from './interop/ckan-routes.js';
 import { ogcRoutes } from './ogc/routes.js';
+import { ogcTileRoutes } from './ogc/tiles-routes.js';
 import { qualityRoutes } from './quality/routes.js';
-import { TileCache } from './tiles/tile-cache.js';
+import { buildServices, type Services } from './services.js';
 import { tileFastPath } from './tiles/fast-path.js';
 import { tileRoutes } from './tiles/routes.js';
-import { TilesService } from './tiles/tiles-service.js';
 
 /**
  * The request handler the server listens with: cached tiles straight from memory, everything
  * else through the Express app. Tests listen with the same handler.
  */
 export function buildHandler(deps: AppDeps): RequestListener {
-  const tiles = tilesService(deps);
-  const app = buildApp(deps, tiles);
-  const fast = tileFastPath(tiles);
+  const services = buildServices(deps);
+  const app = buildApp(deps, services);
+  const fast = tileFastPath(services.tiles);
   return (req, res) => {
     if (!fast(req, res)) app(req, res);
   };
 }
 
-function tilesService(deps: AppDeps): TilesService {
-  const cache = deps.tileCache ?? new TileCache(deps.config.tileCacheBytes);
-  return new TilesService(deps.db.knex, new CatalogService(deps.db.knex), cache, {
-    useMvt: deps.db.capabilities.mvt, maxLayers: deps.config.tilesMaxLayers, maxFeatures: deps.config.tilesMaxFeatures,
-    registryTtlMs: deps.config.tilesRegistryTtlMs,
-  });
-}
-
-/** The Express app without listen(). */
-export function buildApp(deps: AppDeps, tiles: TilesService = tilesService(deps)): Express {
+/** The Express app without listen(), over services built once (buildServices). */
+export function buildApp(deps: AppDeps, services: Services = buildServices(deps)): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.set('trust proxy', deps.config.trustProxy);
-  const catalog = new CatalogService(deps.db.knex);
   const { config } = deps;
+  const s = services;
   app.use(securityHeaders({ embedFrameAncestors: config.embedFrameAncestors, connectSources: config.cspConnectSources }));
   app.use(cors());
-  app.use(attachCaller(new TokenStore(deps.db.knex), new WindowCounter(config.authFailureLimit, 15 * 60_000)));
+  app.use(attachCaller(s.tokens, new WindowCounter(config.authFailureLimit, 15 * 60_000)));
   app.use(writeRateLimit(new WindowCounter(config.writeRateLimit, 60_000)));
   // Tiles first: the hot path skips the per-request log line (errors are still logged).
-  app.use(tileRoutes(deps, tiles));
+  app.use(tileRoutes(deps, s.tiles));
   app.use(requestLog(deps.log));
   // After the tile routes: tiles carry their own cached gzip.
   app.use(compression());
-  app.use(glyphRoutes(new GlyphsService()));
+  app.use(glyphRoutes(s.glyphs));
   const api = express.Router();
-  api.use(healthRoutes(deps, tiles.cacheStats()));
-  api.use(catalogRoutes(deps));
-  api.use(featureRoutes(deps, catalog));
-  api.use(districtRoutes(deps));
-  api.use(qualityRoutes(deps));
-  api.use(authRoutes(deps));
-  api.use(ingestRoutes(deps, catalog, () => tiles.forgetLayers()));
-  app.use(interopRoutes(deps, catalog));
+  api.use(healthRoutes(deps, s.catalog, s.tiles.cacheStats()));
+  api.use(catalogRoutes(deps, s.catalog));
+  api.use(featureRoutes(deps, s.features));
+  api.use(districtRoutes(deps, s.districts));
+  api.use(qualityRoutes(deps, s.quality, s.catalog));
+  api.use(authRoutes(s.tokens));
+  api.use(ingestRoutes(deps, s.ingest, s.layerWrites, () => s.tiles.forgetLayers()));
+  app.use(interopRoutes(deps, s.ckan));
   app.use('/api', api);
-  app.use(ogcRoutes(deps, catalog, tiles));
+  app.use(ogcRoutes(deps, s.ogc));
+  app.use(ogcTileRoutes(deps, s.ogc, s.tiles));
 
   // The viewer at /, the embeddable map at /embed. Vite fingerprints assets, so they may be cached long.
   app.use('/assets', express.static(`${deps.config.clientDir}/assets`, { immutable: true, maxAge: '365d', fallthrough: false }));

@@ -15,6 +15,7 @@ const schema = z.object({
   AUTO_SEED: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   FEATURES_MAX_LIMIT: z.coerce.number().int().min(1).max(100_000).default(10_000),
   FEATURES_DEFAULT_LIMIT: z.coerce.number().int().min(1).default(100),
+  OGC_DEFAULT_LIMIT: z.coerce.number().int().min(1).default(10),
   CATALOG_MAX_LIMIT: z.coerce.number().int().min(1).max(5_000).default(500),
   TILE_CACHE_MB: z.coerce.number().int().min(0).max(16_384).default(64),
   TILES_MAX_LAYERS: z.coerce.number().int().min(1).max(100).default(20),
@@ -50,6 +51,8 @@ export interface Config {
   autoSeed: boolean;
   featuresMaxLimit: number;
   featuresDefaultLimit: number;
+  /** OGC API items page size without a limit (larger limits are clamped to featuresMaxLimit). */
+  ogcDefaultLimit: number;
   catalogMaxLimit: number;
   /** Byte budget of the in-process tile cache. */
   tileCacheBytes: number;
@@ -93,6 +96,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.FEATURES_DEFAULT_LIMIT > e.FEATURES_MAX_LIMIT) {
     throw new ConfigError(['FEATURES_DEFAULT_LIMIT: must not exceed FEATURES_MAX_LIMIT']);
   }
+  if (e.OGC_DEFAULT_LIMIT > e.FEATURES_MAX_LIMIT) {
+    throw new ConfigError(['OGC_DEFAULT_LIMIT: must not exceed FEATURES_MAX_LIMIT']);
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -105,6 +111,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     autoSeed: e.AUTO_SEED,
     featuresMaxLimit: e.FEATURES_MAX_LIMIT,
     featuresDefaultLimit: e.FEATURES_DEFAULT_LIMIT,
+    ogcDefaultLimit: e.OGC_DEFAULT_LIMIT,
     catalogMaxLimit: e.CATALOG_MAX_LIMIT,
     tileCacheBytes: e.TILE_CACHE_MB * 1024 * 1024,
     tilesMaxLayers: e.TILES_MAX_LAYERS,

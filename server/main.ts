@@ -3,7 +3,7 @@ import { pino } from 'pino';
 import { buildHandler } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/database.js';
-import { prepareDatabase } from './db/prepare.js';
+import { seedIfEmpty } from '../fixtures/seed.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -11,7 +11,11 @@ async function main(): Promise<void> {
   log.info(config.databaseUrl ? 'database: PostgreSQL (DATABASE_URL)' : `database: embedded PostGIS in ${config.dataDir}`);
   const db = await openDatabase({ databaseUrl: config.databaseUrl, poolMax: config.databasePoolMax, dataDir: config.dataDir });
   log.info({ backend: db.backend, ...db.capabilities }, 'database ready');
-  await prepareDatabase(db, { autoSeed: config.autoSeed, scale: config.seedScale }, log);
+  if (config.autoSeed) {
+    // Seeding is the fixtures module's job, shared with `npm run seed`; the server only asks for it.
+    const summary = await seedIfEmpty(db.knex, config.seedScale, (msg) => log.info(msg));
+    if (summary) log.info(summary, 'empty database: loaded the Tangerang boundaries and the sample catalog (first start only)');
+  }
 
   const server = createServer(buildHandler({ db, config, log }));
   server.listen(config.port, config.host, () => {

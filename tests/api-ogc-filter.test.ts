@@ -65,10 +65,36 @@ describe('CQL2 filters on items', () => {
     expect(body.error.details.position).toBeGreaterThan(0);
   });
 
-  it('refuses cql2-json for now, and keeps the catalog intact after hostile filters', async () => {
-    const res = await items("nama = 'x'", '&filter-lang=cql2-json');
-    expect(res.status).toBe(400);
-    expect(((await res.json()) as { error: { details: { parameter: string } } }).error.details.parameter).toBe('filter-lang');
+  it('answers cql2-json like the same filter in text', async () => {
+    const json = { op: 'and', args: [{ op: 'like', args: [{ property: 'kode' }, '36.71.04.%'] }, { op: '>', args: [{ property: 'luas_km2' }, 1] }] };
+    const a = (await (await items(JSON.stringify(json), '&filter-lang=cql2-json')).json()) as Items;
+    const b = (await (await items("kode LIKE '36.71.04.%' AND luas_km2 > 1")).json()) as Items;
+    expect(a.numberMatched).toBeGreaterThan(0);
+    expect(a.features.map((f) => f.id)).toEqual(b.features.map((f) => f.id));
+    const bad = await items("nama = 'x'", '&filter-lang=cql2-json');
+    expect(bad.status).toBe(400);
+    const lang = await items("nama = 'x'", '&filter-lang=ecql');
+    expect(((await lang.json()) as { error: { details: { parameter: string } } }).error.details.parameter).toBe('filter-lang');
+  });
+
+  it('tests spatial relations against the exact geometry: within, contains, disjoint, intersects', async () => {
+    const pajangPoint = 'POINT(106.6559 -6.1256)';
+    const contains = (await (await items(`S_CONTAINS(geometry, ${pajangPoint})`)).json()) as Items;
+    expect(contains.features.map((f) => f.properties.nama)).toEqual(['Pajang']);
+    const disjoint = (await (await items(`S_DISJOINT(geometry, ${pajangPoint})`)).json()) as Items;
+    expect(disjoint.numberMatched).toBe(all.length - 1);
+    const cityBox = 'POLYGON((106.5 -6.3, 106.8 -6.3, 106.8 -6.0, 106.5 -6.0, 106.5 -6.3))';
+    const within = (await (await items(`S_WITHIN(geometry, ${cityBox})`)).json()) as Items;
+    expect(within.numberMatched).toBe(all.length);
+    const none = (await (await items(`S_WITHIN(geometry, POLYGON((106.655 -6.126, 106.656 -6.126, 106.656 -6.125, 106.655 -6.125, 106.655 -6.126)))`)).json()) as Items;
+    expect(none.numberMatched).toBe(0);
+  });
+
+  it.each([
+    ["aktif = 'abc'", 400], ['luas_km2 = 007', 200], ["luas_km2 LIKE '1%'", 400], ["nama IN ('x', 1)", 400], ["kode > DATE('2024-01-01')", 400],
+  ])('answers a type mismatch %j with a 400, never a 500', async (filter, status) => {
+    const res = await items(filter);
+    expect(res.status).toBe(status);
     expect((await s.get('/api/layers?limit=1')).status).toBe(200);
   });
 });

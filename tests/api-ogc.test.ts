@@ -90,6 +90,8 @@ describe('OGC API Features', () => {
     const cases: [string, (d: string) => boolean][] = [
       [mid, (d) => d === mid], [`../${mid}`, (d) => d <= mid], [`${mid}/..`, (d) => d >= mid],
       [`${dates[0]}/${mid}`, (d) => d >= (dates[0] ?? '') && d <= mid], [`${mid}T00:00:00Z/..`, (d) => d >= mid],
+      // What GDAL 3.6 sends for a date: a trailing T and no time.
+      [`${mid}T/..`, (d) => d >= mid], ['../..', () => true], [`/${mid}`, (d) => d <= mid],
     ];
     for (const [dt, keep] of cases) {
       const page = (await s.json<Items>(`/ogc/collections/${layer}/items?limit=1000&datetime=${encodeURIComponent(dt)}`)).body;
@@ -97,17 +99,33 @@ describe('OGC API Features', () => {
     }
     const bad = await s.json<{ error: { code: string } }>(`/ogc/collections/${layer}/items?datetime=kemarin`);
     expect(bad.status).toBe(400);
-    const noTime = await s.json<{ error: { message: string } }>(`/ogc/collections/${KEL}/items?datetime=2024-01-01`);
-    expect(noTime.status).toBe(400);
-    expect(noTime.body.error.message).toMatch(/no time field/);
+    const backwards = await s.json<{ error: { code: string } }>(`/ogc/collections/${layer}/items?datetime=2024-02-01/2024-01-01`);
+    expect(backwards.status).toBe(400);
   });
 
-  it('returns one item, and describes queryables as JSON Schema', async () => {
-    const item = await s.json<{ type: string; id: number }>(`/ogc/collections/${KEL}/items/3`);
+  it('matches no feature by datetime in a collection without time, and advertises a temporal extent only where the data has time', async () => {
+    const noTime = await s.json<Items>(`/ogc/collections/${KEL}/items?datetime=2024-01-01`);
+    expect(noTime.status).toBe(200);
+    expect(noTime.body.numberMatched).toBe(0);
+    const kel = await s.json<{ extent: { temporal?: unknown } }>(`/ogc/collections/${KEL}`);
+    expect(kel.body.extent.temporal).toBeUndefined();
+    const { body: list } = await s.json<{ items: { id: string }[] }>('/api/layers?q=titik%20banjir%20genangan&agency=bpbd&limit=1');
+    const layer = list.items[0]?.id ?? '';
+    const dates = (await s.json<Items>(`/ogc/collections/${layer}/items?limit=1000`)).body.features.map((f) => String(f.properties.tanggal)).sort();
+    const timed = await s.json<{ extent: { temporal: { interval: string[][] } } }>(`/ogc/collections/${layer}`);
+    expect(timed.body.extent.temporal.interval[0]).toEqual([`${dates[0]}T00:00:00Z`, `${dates.at(-1)}T23:59:59Z`]);
+  });
+
+  it('returns one item with self, alternate and collection links, and describes queryables as JSON Schema with the geometry', async () => {
+    const item = await s.json<{ type: string; id: number; links: Link[] }>(`/ogc/collections/${KEL}/items/3`);
     expect(item.body).toMatchObject({ type: 'Feature', id: 3 });
-    const q = await s.json<{ type: string; properties: Record<string, { type: string }> }>(`/ogc/collections/${KEL}/queryables`);
+    expect(item.body.links.map((l) => [l.rel, l.type])).toEqual([['self', 'application/geo+json'], ['alternate', 'text/html'], ['collection', 'application/json']]);
+    expect(item.body.links[0]?.href).toBe(`${s.url}/ogc/collections/${KEL}/items/3`);
+    const q = await s.json<{ type: string; additionalProperties: boolean; properties: Record<string, { type?: string; format?: string; 'x-ogc-role'?: string }> }>(`/ogc/collections/${KEL}/queryables`);
     expect(q.body.properties.nama?.type).toBe('string');
     expect(q.body.properties.luas_km2?.type).toBe('number');
+    expect(q.body.properties.geometry).toMatchObject({ format: 'geometry-polygon-or-multipolygon', 'x-ogc-role': 'primary-geometry' });
+    expect(q.body.additionalProperties).toBe(false);
   });
 
   it('renders every resource as an HTML page for a browser, with escaped text and links that stay HTML', async () => {
@@ -128,19 +146,38 @@ describe('OGC API Features', () => {
     expect(await missing.text()).toContain('collection_not_found');
   });
 
-  it('links an OpenAPI 3.0 document generated from the request schemas', async () => {
+  it('links an OpenAPI 3.0 document of /ogc that OGC clients read: relative paths, shared parameters, queryables per collection', async () => {
     const landing = await s.json<{ links: Link[] }>('/ogc');
     const desc = landing.body.links.find((l) => l.rel === 'service-desc');
-    expect(desc?.type).toMatch(/openapi/);
+    expect(desc?.type).toBe('application/vnd.oai.openapi+json;version=3.0');
+    type Param = { name?: string; in?: string; $ref?: string; schema?: Record<string, unknown> };
+    const res = await s.get((desc?.href ?? '').replace(s.url, ''));
+    expect(res.headers.get('content-type')).toContain('version=3.0');
+    const doc = (await res.json()) as { openapi: string; servers: { url: string }[]; components: { parameters: Record<string, Param> }; paths: Record<string, { get: { parameters: Param[] } }> };
+    expect(doc.openapi).toMatch(/^3\.0/);
+    expect(doc.servers[0]?.url).toBe(`${s.url}/ogc`);
+    const items = doc.paths['/collections/{collectionId}/items']?.get.parameters ?? [];
+    expect(items.map((p) => p.$ref)).toEqual(expect.arrayContaining(['#/components/parameters/limit', '#/components/parameters/bbox', '#/components/parameters/datetime',
+      '#/components/parameters/filter', '#/components/parameters/filter-lang', '#/components/parameters/bbox-crs', '#/components/parameters/filter-crs', '#/components/parameters/sortby']));
+    expect(doc.components.parameters.limit?.schema).toMatchObject({ maximum: 10_000, default: 10 });
+    expect(doc.components.parameters['filter-lang']?.schema?.enum).toEqual(['cql2-text', 'cql2-json']);
+    const kel = doc.paths[`/collections/${KEL}/items`]?.get.parameters ?? [];
+    expect(kel.filter((p) => p.in === 'query').map((p) => p.name)).toEqual(expect.arrayContaining(['nama', 'kode', 'luas_km2']));
+    expect(doc.paths[`/collections/${s.terbatas}/items`]).toBeUndefined();
+  });
+
+  it('describes the /api in its own OpenAPI 3.0 document generated from the request schemas', async () => {
     type Op = { parameters: { name: string; required?: boolean; schema: Record<string, unknown> }[]; security?: unknown[]; requestBody?: { content: Record<string, { schema?: { required?: string[] } }> } };
-    const doc = await s.json<{ openapi: string; paths: Record<string, { get: Op; post?: Op; patch?: Op }> }>((desc?.href ?? '').replace(s.url, ''));
+    const doc = await s.json<{ openapi: string; paths: Record<string, { get: Op; post?: Op; patch?: Op }> }>('/api/openapi.json');
     expect(doc.body.openapi).toMatch(/^3\.0/);
-    for (const p of ['/api/layers', '/api/layers/{id}/features', '/ogc/collections/{collectionId}/items', '/tiles/{layers}/{z}/{x}/{y}.mvt', '/api/3/action/package_search']) {
+    for (const p of ['/api/layers', '/api/layers/{id}/features', '/tiles/{layers}/{z}/{x}/{y}.mvt', '/api/3/action/package_search']) {
       expect(doc.body.paths[p]).toBeDefined();
     }
     const search = doc.body.paths['/api/layers']?.get.parameters ?? [];
     expect(search.find((p) => p.name === 'geometryType')?.schema.enum).toEqual(['Point', 'LineString', 'Polygon']);
     expect(search.find((p) => p.name === 'q')?.schema.maxLength).toBe(200);
+    const features = doc.body.paths['/api/layers/{id}/features']?.get.parameters.map((p) => p.name);
+    expect(features).toEqual(expect.arrayContaining(['bbox', 'filter', 'sortby', 'offset', 'datetime']));
     const upload = doc.body.paths['/api/layers/{id}/features']?.post;
     expect(upload?.security).toEqual([{ bearer: [] }]);
     expect(upload?.parameters.find((p) => p.name === 'mode')).toMatchObject({ required: true, schema: { enum: ['replace', 'append'] } });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ANONYMOUS } from '../server/auth/access.js';
 import { refreshLayerStats } from '../server/features/feature-write-sql.js';
+import { CatalogService } from '../server/catalog/catalog-service.js';
+import { DistrictsService } from '../server/districts/districts-service.js';
 import { QualityService } from '../server/quality/quality-service.js';
 import { layerRow } from './support/queries.js';
 import { useTestServer } from './support/use-test-server.js';
@@ -54,7 +56,7 @@ describe('metadata quality', () => {
         (?, 900, '{}', ST_GeomFromText('POLYGON((106.6 -6.2, 106.61 -6.19, 106.61 -6.2, 106.6 -6.19, 106.6 -6.2))', 4326)),
         (?, 901, '{}', ST_GeomFromText('POINT(106.8456 -6.2088)', 4326))`, [id, id]);
       await refreshLayerStats(trx, [id]);
-      const report = await new QualityService(trx).report(ANONYMOUS, 'setda');
+      const report = await new QualityService(trx, new CatalogService(trx, new DistrictsService(trx))).report(ANONYMOUS, 'setda');
       expect(report.layers.find((l) => l.id === 'batas-kota-tangerang')?.checks).toMatchObject({ invalidGeometries: 1, outsideCity: 1 });
       expect(report.agencies[0]).toMatchObject({ invalidGeometries: 1, outsideCity: 1 });
       throw undo;

@@ -2,7 +2,6 @@ import http from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { decodeTile, tileOf } from './support/mvt.js';
-import { layerRow } from './support/queries.js';
 import { useTestServer } from './support/use-test-server.js';
 
 const s = useTestServer();
@@ -132,24 +131,6 @@ describe('vector tiles', () => {
     expect((await s.json<{ tileCache: { hits: number } }>('/api/health')).body.tileCache.hits).toBe(before + 1);
   });
 
-  it('serves new content under a new version after the data changes', async () => {
-    const slug = 'batas-kota-tangerang';
-    const t = tileOf(106.63, -6.17, 12);
-    const before = await s.json<{ tiles: string[] }>(`/tiles/${slug}.json`);
-    const old = decodeTile((await tile(path(slug, t))).bytes).get(slug)?.[0];
-    expect(old?.properties.nama).toBe('Kota Tangerang');
-    const { id: layerId } = await layerRow(s.db.knex, { slug });
-    await s.db.knex('features').where({ layer_id: layerId, fid: 1 }).update({ properties: s.db.knex.raw(`properties || '{"nama":"Kota Tangerang (diubah)"}'::jsonb`) });
-    try {
-      const after = await s.json<{ tiles: string[] }>(`/tiles/${slug}.json`);
-      expect(after.body.tiles[0]).not.toBe(before.body.tiles[0]);
-      const v = new URL(after.body.tiles[0] ?? '').searchParams.get('v');
-      const fresh = decodeTile((await tile(path(slug, t, `?v=${v}`))).bytes).get(slug)?.[0];
-      expect(fresh?.properties.nama).toBe('Kota Tangerang (diubah)');
-    } finally {
-      await s.db.knex('features').where({ layer_id: layerId, fid: 1 }).update({ properties: s.db.knex.raw(`properties || '{"nama":"Kota Tangerang"}'::jsonb`) });
-    }
-  });
 });
 
 describe('tiles keep restricted layers and bad requests out', () => {

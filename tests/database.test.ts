@@ -86,12 +86,12 @@ describe('migrations', () => {
     const url = server ? await createTestDatabase(server, 'migrate') : '';
     const fresh = server ? await openDatabase({ databaseUrl: url, poolMax: 2, dataDir: '', migrate: false }) : db;
     try {
-      if (server) expect(await migrateLatest(fresh.knex)).toEqual(['001-schema', '002-tile-fields', '003-properties-index', '004-geometry-checks', '005-access']);
-      expect(await migrateDownAll(fresh.knex)).toEqual(['005-access', '004-geometry-checks', '003-properties-index', '002-tile-fields', '001-schema']);
+      if (server) expect(await migrateLatest(fresh.knex)).toEqual(['001-schema', '002-tile-fields', '003-properties-index', '004-geometry-checks', '005-access', '006-time-extent']);
+      expect(await migrateDownAll(fresh.knex)).toEqual(['006-time-extent', '005-access', '004-geometry-checks', '003-properties-index', '002-tile-fields', '001-schema']);
       const { rows } = await fresh.knex.raw<{ rows: { n: number }[] }>(
         `select count(*)::int as n from information_schema.tables where table_schema = 'public' and table_name in ('layers', 'features', 'districts', 'agencies', 'themes', 'layer_districts')`);
       expect(rows[0]?.n).toBe(0);
-      expect(await migrateLatest(fresh.knex)).toEqual(['001-schema', '002-tile-fields', '003-properties-index', '004-geometry-checks', '005-access']);
+      expect(await migrateLatest(fresh.knex)).toEqual(['001-schema', '002-tile-fields', '003-properties-index', '004-geometry-checks', '005-access', '006-time-extent']);
       const layers = await fresh.knex('layers').count<{ n: string }[]>('* as n');
       expect(Number(layers[0]?.n)).toBe(0);
     } finally {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { ANONYMOUS } from '../server/auth/access.js';
+import { DistrictsService } from '../server/districts/districts-service.js';
 import { CatalogService } from '../server/catalog/catalog-service.js';
 import type { Database } from '../server/db/database.js';
 import { TileCache } from '../server/tiles/tile-cache.js';
@@ -18,7 +19,7 @@ let db: Database;
 let service: TilesService;
 beforeAll(async () => {
   db = await openTestDatabase();
-  service = new TilesService(db.knex, new CatalogService(db.knex), new TileCache(0), { useMvt: db.capabilities.mvt, maxLayers: 20, maxFeatures: 10_000, registryTtlMs: 0 });
+  service = new TilesService(db.knex, new CatalogService(db.knex, new DistrictsService(db.knex)), new TileCache(0), { useMvt: db.capabilities.mvt, maxLayers: 20, maxFeatures: 10_000, registryTtlMs: 0 });
 });
 afterAll(() => db.close());
 

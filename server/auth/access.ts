@@ -1,5 +1,4 @@
 import type { Knex } from 'knex';
-import type { Classification } from '../catalog/layer-types.js';
 import { AppError } from '../http/app-error.js';
 
 export type Role = 'admin' | 'editor' | 'viewer';
@@ -11,25 +10,6 @@ export type Caller =
   | { kind: 'token'; tokenId: number; name: string; role: Role; /** Agency codes in scope; empty for admin. */ agencies: string[] };
 
 export const ANONYMOUS: Caller = { kind: 'anonymous' };
-
-/** The layer facts access depends on. */
-export interface LayerScope {
-  classification: Classification;
-  agencyCode: string;
-}
-
-/**
- * The rule, in one place:
- * - anonymous: `publik` layers;
- * - viewer: `publik` layers and every layer of the agencies it is granted;
- * - editor: `publik` layers and every layer of its one agency (and may write those);
- * - admin: everything.
- */
-export function maySee(caller: Caller, layer: LayerScope): boolean {
-  if (layer.classification === 'publik') return true;
-  if (caller.kind === 'anonymous') return false;
-  return caller.role === 'admin' || caller.agencies.includes(layer.agencyCode);
-}
 
 /** Whether the caller may change the layers of an agency (create, edit metadata, upload features). */
 export function mayWrite(caller: Caller, agencyCode: string): boolean {
@@ -45,9 +25,13 @@ export function visibilityKey(caller: Caller): string {
 }
 
 /**
- * Restricts a query over `layers` (under the given alias) to what the caller may see, the SQL
- * form of maySee. Hidden layers then behave exactly like missing ones: absent from lists, counts
- * and lookups.
+ * Restricts a query over `layers` (under the given alias) to what the caller may see. The rule,
+ * in one place:
+ * - anonymous: `publik` layers;
+ * - viewer: `publik` layers and every layer of the agencies it is granted;
+ * - editor: `publik` layers and every layer of its one agency (and may write those);
+ * - admin: everything.
+ * Hidden layers then behave exactly like missing ones: absent from lists, counts and lookups.
  */
 export function whereLayerVisible(qb: Knex.QueryBuilder, caller: Caller, alias = 'l'): Knex.QueryBuilder {
   if (caller.kind === 'anonymous') return qb.where(`${alias}.classification`, 'publik');

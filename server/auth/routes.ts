@@ -1,11 +1,10 @@
 import express, { Router } from 'express';
 import { z } from 'zod';
-import type { AppDeps } from '../app-deps.js';
 import { badRequest } from '../http/app-error.js';
 import { describeIssue } from '../http/body.js';
 import { parseQuery } from '../http/query.js';
 import { requireAdmin, ROLES } from './access.js';
-import { TokenStore } from './token-store.js';
+import type { TokenStore } from './token-store.js';
 
 const createBody = z.object({
   name: z.string().min(1).max(200),
@@ -14,9 +13,8 @@ const createBody = z.object({
 }).strict();
 
 /** Who am I, and the admin endpoints for tokens (the CLI `npm run token` does the same). */
-export function authRoutes(deps: AppDeps): Router {
+export function authRoutes(store: TokenStore): Router {
   const router = Router();
-  const store = new TokenStore(deps.db.knex);
 
   router.get('/me', (req, res) => {
     parseQuery(req, z.object({}));

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
+import type { Logger } from 'pino';
 import { badRequest, notFound } from '../http/app-error.js';
 import type { Caller, Role } from './access.js';
 
@@ -45,7 +46,11 @@ function toInfo(r: TokenRow): TokenInfo {
 }
 
 export class TokenStore {
-  constructor(private readonly knex: Knex) {}
+  /** log: where a failed last-use write is reported (it never fails the request it rode on). */
+  constructor(
+    private readonly knex: Knex,
+    private readonly log?: Logger,
+  ) {}
 
   /** When this process last recorded each token's use (ms), so a busy token costs no write per request. */
   private readonly touched = new Map<number, number>();
@@ -90,7 +95,7 @@ export class TokenStore {
       if (this.touched.size >= 10_000) this.touched.clear();
       this.touched.set(row.id, now);
       this.knex.raw(`update api_tokens set last_used_at = now() where id = ? and (last_used_at is null or last_used_at < now() - interval '1 minute')`, [row.id])
-        .then(() => undefined, () => undefined);
+        .then(() => undefined, (err: unknown) => this.log?.warn({ err, tokenId: row.id }, 'recording a token\'s last use failed'));
     }
     return { kind: 'token', tokenId: row.id, name: row.name, role: row.role, agencies: row.agency_codes };
   }

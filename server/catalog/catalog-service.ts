@@ -1,12 +1,15 @@
 import type { Knex } from 'knex';
 import type { Caller } from '../auth/access.js';
 import { badRequest, layerNotFound } from '../http/app-error.js';
-import { districtExists } from '../districts/districts-sql.js';
+import type { DistrictsService } from '../districts/districts-service.js';
 import {
-  agencyExists, findLayerBySlug, findLayersBySlugs, layerIndex, type LayerIndexRow, listAgencies, listThemes, searchLayers, themeExists,
-  type AgencyRow, type ThemeRow,
+  agencyExists, allVisibleLayers, countVisibleLayers, findLayerBySlug, findLayersBySlugs, layerIndex, type LayerIndexRow, listAgencies, listThemes, searchLayers, themeExists,
+  type AgencyRow, type LayerFilters, type ThemeRow,
 } from './catalog-sql.js';
-import type { GeometryType, LayerRecord } from './layer-types.js';
+
+export type { AgencyRow, LayerFilters, LayerIndexRow, ThemeRow };
+import type { GeometryType, LayerInput, LayerRecord } from './layer-types.js';
+import { insertLayers, layerIdBySlug, lockLayer, updateLayer } from './catalog-write-sql.js';
 import { toPrefixQuery } from './search-text.js';
 
 export interface LayerSearch {
@@ -20,7 +23,10 @@ export interface LayerSearch {
 }
 
 export class CatalogService {
-  constructor(private readonly knex: Knex) {}
+  constructor(
+    private readonly knex: Knex,
+    private readonly districts: DistrictsService,
+  ) {}
 
   /** A layer the caller may see, or layer_not_found: hidden and missing look the same. */
   async getLayer(caller: Caller, slug: string): Promise<LayerRecord> {
@@ -43,7 +49,7 @@ export class CatalogService {
     const [agencyOk, themeOk, districtOk] = await Promise.all([
       s.agency ? agencyExists(this.knex, s.agency) : true,
       s.theme ? themeExists(this.knex, s.theme) : true,
-      s.district ? districtExists(this.knex, s.district) : true,
+      s.district ? this.districts.exists(s.district) : true,
     ]);
     if (!agencyOk) throw badRequest('unknown_agency', `No agency with code "${s.agency}". See /api/agencies.`, { parameter: 'agency', value: s.agency });
     if (!themeOk) throw badRequest('unknown_theme', `No theme with code "${s.theme}". See /api/themes.`, { parameter: 'theme', value: s.theme });
@@ -61,6 +67,29 @@ export class CatalogService {
     });
   }
 
+  agencyExists(code: string): Promise<boolean> {
+    return agencyExists(this.knex, code);
+  }
+
+  themeExists(code: string): Promise<boolean> {
+    return themeExists(this.knex, code);
+  }
+
+  /** How many layers the caller may see. */
+  countVisible(caller: Caller): Promise<number> {
+    return countVisibleLayers(this.knex, caller);
+  }
+
+  /** Every layer the caller may see (optionally of one agency), by title, with full metadata. */
+  visibleLayers(caller: Caller, agency: string | null = null): Promise<LayerRecord[]> {
+    return allVisibleLayers(this.knex, caller, agency);
+  }
+
+  /** Search with prepared filters (tsquery, keyword, order), unchecked: for adapters such as CKAN. */
+  find(caller: Caller, filters: LayerFilters): Promise<{ total: number; items: LayerRecord[] }> {
+    return searchLayers(this.knex, caller, filters);
+  }
+
   index(caller: Caller): Promise<LayerIndexRow[]> {
     return layerIndex(this.knex, caller);
   }
@@ -71,5 +100,27 @@ export class CatalogService {
 
   themes(caller: Caller): Promise<ThemeRow[]> {
     return listThemes(this.knex, caller);
+  }
+
+  /**
+   * Registry writes inside a transaction the caller holds, so another capability (ingest) can
+   * record its audit entry in the same one. Returns the new layer's id and data version.
+   */
+  async insertLayer(trx: Knex.Transaction, input: LayerInput): Promise<{ id: number; dataVersion: number }> {
+    const id = (await insertLayers(trx, [input])).get(input.slug);
+    const found = id === undefined ? null : await layerIdBySlug(trx, input.slug);
+    if (!found) throw new Error('layer insert returned no id');
+    return found;
+  }
+
+  /** The id and data version of a layer by slug, whatever its classification (writers check access first). */
+  findId(trx: Knex.Transaction, slug: string): Promise<{ id: number; dataVersion: number } | null> {
+    return layerIdBySlug(trx, slug);
+  }
+
+  /** Locks a layer's registry row for the rest of the transaction and rewrites its metadata. */
+  async updateLayer(trx: Knex.Transaction, id: number, input: LayerInput): Promise<void> {
+    await lockLayer(trx, id);
+    await updateLayer(trx, id, input);
   }
 }

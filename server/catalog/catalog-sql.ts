@@ -11,7 +11,7 @@ interface LayerRow {
   scale_denominator: number | null; update_frequency: string | null; last_update: string | null;
   license: string | null; keywords: string[]; lineage: string | null; reference_system: string | null;
   is_sample: boolean; tile_fields: string[] | null; xmin: number | null; ymin: number | null; xmax: number | null; ymax: number | null;
-  feature_count: number; data_version: number; data_updated_at: string; total?: number;
+  feature_count: number; data_version: number; data_updated_at: string; time_min: string | null; time_max: string | null; total?: number;
 }
 
 const LAYER_COLUMNS = [
@@ -19,7 +19,7 @@ const LAYER_COLUMNS = [
   'a.short_name as agency_short_name', 'l.theme_code', 't.name as theme_name', 'l.geometry_type',
   'l.classification', 'l.fields', 'l.style', 'l.min_zoom', 'l.max_zoom', 'l.producer', 'l.custodian',
   'l.contact_email', 'l.source', 'l.scale_denominator', 'l.update_frequency', 'l.license', 'l.keywords',
-  'l.lineage', 'l.reference_system', 'l.is_sample', 'l.tile_fields', 'l.feature_count', 'l.data_version',
+  'l.lineage', 'l.reference_system', 'l.is_sample', 'l.tile_fields', 'l.feature_count', 'l.data_version', 'l.time_min', 'l.time_max',
 ];
 
 function layerQuery(knex: Knex, caller: Caller): Knex.QueryBuilder {
@@ -46,6 +46,7 @@ function toLayerRecord(r: LayerRow): LayerRecord {
     isSample: r.is_sample, tileFields: r.tile_fields,
     bbox: r.xmin === null || r.ymin === null || r.xmax === null || r.ymax === null ? null : [r.xmin, r.ymin, r.xmax, r.ymax],
     featureCount: r.feature_count, dataVersion: r.data_version, dataUpdatedAt: r.data_updated_at,
+    timeExtent: r.time_min === null || r.time_max === null ? null : [r.time_min, r.time_max],
   };
 }
 

@@ -37,6 +37,15 @@ export async function updateLayer(knex: Knex, id: number, l: LayerInput): Promis
   await knex('layers').where({ id }).update(layerColumns(knex, l, await searchNames(knex)));
 }
 
+export async function layerIdBySlug(knex: Knex, slug: string): Promise<{ id: number; dataVersion: number } | null> {
+  const row: { id: number; data_version: number } | undefined = await knex('layers').where({ slug }).first('id', 'data_version');
+  return row ? { id: row.id, dataVersion: row.data_version } : null;
+}
+
+export async function lockLayer(knex: Knex, id: number): Promise<void> {
+  await knex.raw('select 1 from layers where id = ? for update', [id]);
+}
+
 interface SearchNames { agencies: Map<string, string>; themes: Map<string, string> }
 
 async function searchNames(knex: Knex): Promise<SearchNames> {

@@ -47,6 +47,8 @@ export interface LayerRecord extends LayerInput {
   /** [minLon, minLat, maxLon, maxLat] in EPSG:4326, null while the layer is empty. */
   bbox: [number, number, number, number] | null;
   featureCount: number;
+  /** First and last day (YYYY-MM-DD) of the layer's first date property; null without dated data. */
+  timeExtent: [string, string] | null;
   dataVersion: number;
   dataUpdatedAt: string;
 }

@@ -1,11 +1,11 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { AppDeps } from '../app-deps.js';
-import { cacheFor } from '../http/caller.js';
+import { cacheFor } from '../auth/caller.js';
 import { intParam, parseQuery } from '../http/query.js';
 import { baseUrl, withQuery, type Link } from '../http/links.js';
 import { layerDetail, layerSummary } from './layer-json.js';
-import { CatalogService } from './catalog-service.js';
+import type { CatalogService } from './catalog-service.js';
 
 const code = z.string().min(1).max(64);
 
@@ -22,9 +22,8 @@ export function layerSearchQuery(maxLimit: number) {
   });
 }
 
-export function catalogRoutes(deps: AppDeps): Router {
+export function catalogRoutes(deps: AppDeps, service: CatalogService): Router {
   const router = Router();
-  const service = new CatalogService(deps.db.knex);
   const max = deps.config.catalogMaxLimit;
   const searchSchema = layerSearchQuery(max);
 

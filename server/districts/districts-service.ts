@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { Caller } from '../auth/access.js';
 import { notFound } from '../http/app-error.js';
-import { districtsAt, findDistrict, layersInDistrict, listDistricts, type District, type DistrictGeometry, type DistrictLevel } from './districts-sql.js';
+import { cityExtent, districtExists, districtsAt, findDistrict, layersInDistrict, listDistricts, type District, type DistrictGeometry, type DistrictLevel } from './districts-sql.js';
 
 export interface LookupResult {
   inside: boolean;
@@ -21,6 +21,16 @@ export class DistrictsService {
 
   list(filter: { level?: DistrictLevel | undefined; parent?: string | undefined }, geometry: DistrictGeometry) {
     return listDistricts(this.knex, filter, geometry);
+  }
+
+  /** The city's extent, [minLon, minLat, maxLon, maxLat] in EPSG:4326; null before the boundaries are loaded. */
+  cityExtent(): Promise<[number, number, number, number] | null> {
+    return cityExtent(this.knex);
+  }
+
+  /** Whether a kota, kecamatan or kelurahan has this Kemendagri code. */
+  exists(code: string): Promise<boolean> {
+    return districtExists(this.knex, code);
   }
 
   async get(code: string): Promise<{ district: District; geometry: string }> {

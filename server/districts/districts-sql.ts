@@ -77,3 +77,10 @@ export async function layersInDistrict(knex: Knex, caller: Caller, code: string)
   const rows = (await whereLayerVisible(qb, caller)) as { slug: string; title: string; agency_code: string; theme_code: string; feature_count: number }[];
   return rows.map((r) => ({ slug: r.slug, title: r.title, agencyCode: r.agency_code, themeCode: r.theme_code, featureCount: r.feature_count }));
 }
+
+/** The city's extent (EPSG:4326), or null before the boundaries are loaded. */
+export async function cityExtent(knex: Knex): Promise<[number, number, number, number] | null> {
+  const { rows: [r] } = await knex.raw<{ rows: { x0: number | null; y0: number; x1: number; y1: number }[] }>(
+    `select ST_XMin(e) as x0, ST_YMin(e) as y0, ST_XMax(e) as x1, ST_YMax(e) as y1 from (select ST_Extent(geom)::geometry as e from districts where level = 'kota') s`);
+  return !r || r.x0 === null ? null : [r.x0, r.y0, r.x1, r.y1];
+}

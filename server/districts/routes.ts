@@ -4,7 +4,7 @@ import type { AppDeps } from '../app-deps.js';
 import { withQuery } from '../http/links.js';
 import { parseQuery } from '../http/query.js';
 import { coordinate } from '../http/coordinates.js';
-import { DistrictsService } from './districts-service.js';
+import type { DistrictsService } from './districts-service.js';
 
 /** Queries of GET /api/districts and /api/districts/lookup; also feed the OpenAPI document. */
 export const districtsQuery = z.object({
@@ -15,9 +15,8 @@ export const districtsQuery = z.object({
 });
 export const lookupQuery = z.object({ lon: coordinate('lon'), lat: coordinate('lat') });
 
-export function districtRoutes(deps: AppDeps): Router {
+export function districtRoutes(deps: AppDeps, service: DistrictsService): Router {
   const router = Router();
-  const service = new DistrictsService(deps.db.knex);
   const self = (req: Parameters<typeof withQuery>[0]) => [{ href: withQuery(req, deps.config.publicUrl, {}), rel: 'self', type: 'application/json' }];
 
   router.get('/districts', async (req, res) => {

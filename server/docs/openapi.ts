@@ -26,13 +26,12 @@ const bearer = [{ bearer: [] }];
 const jsonBody = (schema: z.ZodType) => ({ required: true, content: { 'application/json': { schema: z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'openapi-3.0' }) } } });
 const get = (summary: string, tags: string[], parameters: Param[], responses: Record<string, unknown>) => ({ get: { summary, tags, parameters, responses } });
 
-/** OpenAPI 3.0 description of the public API (/api, /tiles, /ogc, CKAN, DCAT). */
+/** OpenAPI 3.0 description of the public API (/api, /tiles, CKAN, DCAT); /ogc is described by ogc/ogc-openapi.ts. */
 export function openApiDocument(config: Config, base: string): Record<string, unknown> {
   const id = path('id', 'Layer id (slug), e.g. batas-kelurahan-kota-tangerang');
-  const collection = path('collectionId', 'Collection id = layer id');
   return {
     openapi: '3.0.3',
-    info: { title: 'satupeta — Satu Data Satu Peta Kota Tangerang', version: '1.0.0', description: 'GeoJSON, vector tiles, OGC API Features/Tiles and a CKAN/DCAT catalog of the city\'s public layers.' },
+    info: { title: 'satupeta — Satu Data Satu Peta Kota Tangerang', version: '1.0.0', description: 'GeoJSON, vector tiles and a CKAN/DCAT catalog of the city\'s public layers. The OGC API (Features, Tiles) has its own document at /ogc/api, as OGC clients expect.' },
     servers: [{ url: base }],
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'API token (npm run token -- create …); anonymous callers read publik layers only' } },
@@ -83,23 +82,6 @@ export function openApiDocument(config: Config, base: string): Record<string, un
         [path('layers', 'Layer ids, comma-separated'), path('z', 'Zoom 0–22'), path('x', 'Column'), path('y', 'Row'),
           { name: 'v', in: 'query', required: false, description: 'Version token from the TileJSON', schema: { type: 'string', pattern: '^\\d+(-\\d+)*$' } }],
         ok('MVT', 'application/vnd.mapbox-vector-tile')),
-      '/ogc': get('OGC API landing page', ['ogc'], [], ok('Landing page')),
-      '/ogc/conformance': get('Conformance classes', ['ogc'], [], ok('{ conformsTo }')),
-      '/ogc/collections': get('Collections', ['ogc'], [], ok('{ collections, links }')),
-      '/ogc/collections/{collectionId}': get('One collection', ['ogc'], [collection], ok('Collection')),
-      '/ogc/collections/{collectionId}/queryables': get('Queryable properties (JSON Schema)', ['ogc'], [collection], ok('JSON Schema', 'application/schema+json')),
-      '/ogc/collections/{collectionId}/items': get('Features; also any queryable property as an equality filter', ['ogc'], [collection,
-        { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 10000, default: 10 } },
-        { name: 'bbox', in: 'query', style: 'form', explode: false, schema: { type: 'array', minItems: 4, maxItems: 6, items: { type: 'number' } } },
-        { name: 'filter', in: 'query', description: 'CQL2 text', schema: { type: 'string' } },
-        { name: 'filter-lang', in: 'query', schema: { type: 'string', enum: ['cql2-text'] } },
-        { name: 'after', in: 'query', description: 'Paging cursor from the next link', schema: { type: 'integer' } },
-        { name: 'f', in: 'query', schema: { type: 'string', enum: ['json', 'html'] } }],
-      ok('FeatureCollection', 'application/geo+json')),
-      '/ogc/collections/{collectionId}/items/{featureId}': get('One feature', ['ogc'], [collection, path('featureId', 'Feature id')], ok('Feature', 'application/geo+json')),
-      '/ogc/tileMatrixSets/WebMercatorQuad': get('The tile matrix set', ['ogc'], [], ok('TileMatrixSet')),
-      '/ogc/collections/{collectionId}/tiles/WebMercatorQuad/{tileMatrix}/{tileRow}/{tileCol}': get('Vector tile of a collection', ['ogc'],
-        [collection, path('tileMatrix', 'Zoom'), path('tileRow', 'Row (y)'), path('tileCol', 'Column (x)')], ok('MVT', 'application/vnd.mapbox-vector-tile')),
       '/api/3/action/package_search': get('CKAN package_search over publik layers', ['ckan'], queryParams(packageSearchQuery), ok('{ help, success, result }')),
       '/api/3/action/package_show': get('CKAN package_show', ['ckan'], [{ name: 'id', in: 'query', required: true, schema: { type: 'string' } }], ok('{ help, success, result }')),
       '/api/3/action/package_list': get('CKAN package_list', ['ckan'], [], ok('{ help, success, result }')),

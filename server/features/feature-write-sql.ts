@@ -8,6 +8,8 @@ export interface FeatureInput {
 }
 
 const BATCH = 2000;
+/** A stored value that starts with a plausible ISO date (the temporal extent counts only these). */
+const ISO_DATE = '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])';
 
 /**
  * Inserts features of one layer. Each batch travels as one bound JSON document and is
@@ -27,7 +29,7 @@ export async function insertFeatures(knex: Knex, layerId: number, features: Feat
 }
 
 /**
- * Recomputes feature count, extent, per-district counts and the geometry checks (invalid
+ * Recomputes feature count, extent, temporal extent, per-district counts and the geometry checks (invalid
  * geometries; features more than about 100 m outside Kota Tangerang) of the given layers.
  * `knownValid`: the caller has just checked every geometry (an upload), so invalid ones are not
  * counted again: none after a replace, the same as before after an append.
@@ -53,6 +55,20 @@ export async function refreshLayerStats(knex: Knex, layerIds: number[], knownVal
             outside_city_count = (select count(*)::int from features f, city where f.layer_id = l.id and not ST_Intersects(city.g, f.geom))
       where l.id in (select (jsonb_array_elements_text(?::jsonb))::int)`,
     [knownValid, ids],
+  );
+  await knex.raw(
+    `update layers l
+        set time_min = s.lo, time_max = s.hi
+       from (select l2.id,
+                    min(left(f.properties ->> t.field, 10) collate "C") filter (where (f.properties ->> t.field) ~ ?) as lo,
+                    max(left(f.properties ->> t.field, 10) collate "C") filter (where (f.properties ->> t.field) ~ ?) as hi
+               from layers l2
+               left join lateral (select e ->> 'name' as field from jsonb_array_elements(l2.fields) e where e ->> 'type' = 'date' limit 1) t on true
+               left join features f on f.layer_id = l2.id and t.field is not null
+              where l2.id in (select (jsonb_array_elements_text(?::jsonb))::int)
+              group by l2.id) s
+      where l.id = s.id`,
+    [ISO_DATE, ISO_DATE, ids],
   );
   await knex.raw(`delete from layer_districts where layer_id in (select (jsonb_array_elements_text(?::jsonb))::int)`, [ids]);
   await knex.raw(

@@ -2,71 +2,84 @@ import type { Knex } from 'knex';
 import type { Caller } from '../auth/access.js';
 import type { CatalogService } from '../catalog/catalog-service.js';
 import type { LayerRecord } from '../catalog/layer-types.js';
-import { districtExists } from '../districts/districts-sql.js';
-import { badRequest, notFound } from '../http/app-error.js';
-import { parseBbox } from '../http/coordinates.js';
-import { selectFeature, selectFeaturePage } from './features-sql.js';
+import type { DistrictsService } from '../districts/districts-service.js';
+import { badRequest } from '../http/app-error.js';
+import type { FeatureQuery } from './feature-query.js';
+import { refreshLayerStats } from './feature-write-sql.js';
+import { countFeatures, selectFeature, selectFeaturePage } from './features-sql.js';
 
-export interface FeatureRequest {
-  bbox?: string | undefined;
-  district?: string | undefined;
-  clip: boolean;
-  properties?: string | undefined;
-  limit?: number | undefined;
-  after: number;
-}
+/** Where a next or previous page starts: after a feature id (id order) or at an offset (any order). */
+export type PageCursor = { after: number } | { offset: number };
 
 export interface FeaturePage {
   layer: LayerRecord;
   /** Feature JSON texts joined by commas. */
   features: string;
-  returned: number;
-  /** fid of the last feature returned; the cursor of the next page when there is one. */
-  next: number | null;
+  numberReturned: number;
+  numberMatched: number;
+  next: PageCursor | null;
+  prev: PageCursor | null;
   limit: number;
 }
 
+/** Runs feature queries for every protocol: one page, its exact count and its neighbours. */
 export class FeaturesService {
+  /**
+   * numberMatched by layer, data version and filters: paging repeats the same count on every
+   * page. The data version is in the key, so a count is never stale.
+   */
+  private readonly counts = new Map<string, number>();
+
   constructor(
     private readonly knex: Knex,
     private readonly catalog: CatalogService,
-    private readonly limits: { defaultLimit: number; maxLimit: number },
+    private readonly districts: DistrictsService,
   ) {}
 
-  async page(caller: Caller, slug: string, r: FeatureRequest): Promise<FeaturePage> {
-    const layer = await this.catalog.getLayer(caller, slug);
-    const limit = r.limit ?? this.limits.defaultLimit;
-    if (limit > this.limits.maxLimit) {
-      throw badRequest('limit_too_large', `limit may be at most ${this.limits.maxLimit}; follow the "next" link for more.`, { parameter: 'limit', value: limit, max: this.limits.maxLimit });
-    }
-    const bbox = r.bbox === undefined ? null : parseBbox(r.bbox);
-    if (r.district && !(await districtExists(this.knex, r.district))) {
-      throw badRequest('unknown_district', `No kecamatan or kelurahan with code "${r.district}". See /api/districts.`, { parameter: 'district', value: r.district });
-    }
-    if (r.clip && !r.district) throw badRequest('invalid_parameter', 'clip=true needs a district to clip to.', { parameter: 'clip' });
-    const properties = r.properties === undefined ? null : this.checkProperties(layer, r.properties);
-    const page = await selectFeaturePage(this.knex, {
-      layerId: layer.id, bbox, district: r.district ?? null, clip: r.clip, properties, afterFid: r.after, limit,
-    });
-    return { layer, features: page.features, returned: Math.min(page.found, limit), next: page.found > limit ? page.lastFid : null, limit };
+  /** A layer the caller may see, or layer_not_found. */
+  layer(caller: Caller, slug: string): Promise<LayerRecord> {
+    return this.catalog.getLayer(caller, slug);
   }
 
-  async one(caller: Caller, slug: string, fid: number): Promise<{ layer: LayerRecord; feature: string }> {
-    const layer = await this.catalog.getLayer(caller, slug);
-    const feature = await selectFeature(this.knex, layer.id, fid);
-    if (!feature) throw notFound('feature_not_found', `Layer "${slug}" has no feature with id ${fid}.`, { parameter: 'fid', value: fid });
-    return { layer, feature };
+  async page(q: FeatureQuery): Promise<FeaturePage> {
+    if (q.district && !(await this.districts.exists(q.district))) {
+      throw badRequest('unknown_district', `No kecamatan or kelurahan with code "${q.district}". See /api/districts.`, { parameter: 'district', value: q.district });
+    }
+    const byOffset = q.offset > 0 || q.sortby.length > 0;
+    const [page, numberMatched] = await Promise.all([selectFeaturePage(this.knex, q), this.count(q)]);
+    const more = page.found > q.limit;
+    let next: PageCursor | null = null;
+    let prev: PageCursor | null = null;
+    if (byOffset) {
+      if (more) next = { offset: q.offset + q.limit };
+      if (q.offset > 0) prev = { offset: Math.max(0, q.offset - q.limit) };
+    } else {
+      if (more && page.lastFid !== null) next = { after: page.lastFid };
+      if (page.prevAfter !== null) prev = { after: page.prevAfter };
+    }
+    return { layer: q.layer, features: page.features, numberReturned: Math.min(page.found, q.limit), numberMatched, next, prev, limit: q.limit };
   }
 
-  /** Property names come from the request but are only ever compared against the registry's field list. */
-  private checkProperties(layer: LayerRecord, list: string): string[] {
-    const names = list.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
-    const known = layer.fields.map((f) => f.name);
-    const unknown = names.filter((n) => !known.includes(n));
-    if (unknown.length > 0) {
-      throw badRequest('unknown_property', `Layer "${layer.slug}" has no propert${unknown.length > 1 ? 'ies' : 'y'} ${unknown.map((u) => `"${u}"`).join(', ')}. Available: ${known.join(', ')}.`,
-        { parameter: 'properties', unknown, available: known });
-    }
-    return names;
+  /** One feature as GeoJSON text, or null. */
+  one(layer: LayerRecord, fid: number): Promise<string | null> {
+    return selectFeature(this.knex, layer.id, fid);
+  }
+
+  /**
+   * Recomputes layers' counts, extents, time extents, district counts and geometry checks after
+   * their features changed, inside the writer's transaction (see refreshLayerStats).
+   */
+  refreshStats(trx: Knex.Transaction, layerIds: number[], knownValid: 'replace' | 'append' | null = null): Promise<void> {
+    return refreshLayerStats(trx, layerIds, knownValid);
+  }
+
+  private async count(q: FeatureQuery): Promise<number> {
+    const key = `${q.layer.id}|${q.layer.dataVersion}|${JSON.stringify([q.bbox, q.district, q.filter])}`;
+    const known = this.counts.get(key);
+    if (known !== undefined) return known;
+    const n = await countFeatures(this.knex, q);
+    if (this.counts.size >= 10_000) this.counts.clear();
+    this.counts.set(key, n);
+    return n;
   }
 }

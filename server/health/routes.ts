@@ -1,19 +1,19 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { AppDeps } from '../app-deps.js';
-import { countVisibleLayers } from '../catalog/catalog-sql.js';
+import type { CatalogService } from '../catalog/catalog-service.js';
 import { openApiDocument } from '../docs/openapi.js';
 import { baseUrl } from '../http/links.js';
 import { parseQuery } from '../http/query.js';
 import type { TileCache } from '../tiles/tile-cache.js';
 
-export function healthRoutes(deps: AppDeps, tileCacheStats: () => ReturnType<TileCache['stats']>): Router {
+export function healthRoutes(deps: AppDeps, catalog: CatalogService, tileCacheStats: () => ReturnType<TileCache['stats']>): Router {
   const router = Router();
   const { backend, capabilities } = deps.db;
 
   router.get('/health', async (req, res) => {
     parseQuery(req, z.object({}));
-    const layers = await countVisibleLayers(deps.db.knex, req.caller);
+    const layers = await catalog.countVisible(req.caller);
     res.json({
       status: 'ok',
       database: { backend, postgres: capabilities.postgresVersion, postgis: capabilities.postgisVersion },

@@ -5,11 +5,13 @@ import { actorName, requireWriter, type Caller } from '../auth/access.js';
 import type { CatalogService } from '../catalog/catalog-service.js';
 import type { FieldDef, GeometryType, LayerRecord } from '../catalog/layer-types.js';
 import type { Backend } from '../db/database.js';
-import { refreshLayerStats } from '../features/feature-write-sql.js';
+import type { DistrictsService } from '../districts/districts-service.js';
+import type { FeaturesService } from '../features/features-service.js';
 import { AppError } from '../http/app-error.js';
 import { checkFeature, type CheckContext } from './feature-check.js';
 import { readFeatureCollection, readNdjson, type FeatureBatch } from './geojson-source.js';
-import { recordHistory } from './history-sql.js';
+import { layerHistory, recordHistory, type HistoryEntry } from './history-sql.js';
+import { MAX_LISTED, invalidStaged, layerAfterUpload, lockLayerRow, repairStaged, setLayerFields, tryLockUploads, writeStaged, type LockedLayer } from './ingest-sql.js';
 import { ProblemList } from './problems.js';
 import { readZippedShapefile } from './shapefile-source.js';
 import { Staging } from './staging.js';
@@ -49,10 +51,9 @@ export interface UploadResult {
   seconds: { read: number; validity: number; write: number; stats: number; total: number };
 }
 
-const MAX_PROBLEMS = 100;
+const MAX_PROBLEMS = MAX_LISTED;
 /** Features whose box misses the city's extent grown by this much (degrees, about 11 km) are rejected as misplaced. */
 const AREA_MARGIN = 0.1;
-const LOCK_SPACE = 7411;
 
 /**
  * The upload pipeline, one transaction per upload: read the file as a stream, check every
@@ -64,6 +65,8 @@ export class IngestService {
     private readonly knex: Knex,
     private readonly backend: Backend,
     private readonly catalog: CatalogService,
+    private readonly features: FeaturesService,
+    private readonly districts: DistrictsService,
     private readonly limits: UploadLimits,
   ) {}
 
@@ -74,65 +77,36 @@ export class IngestService {
     return layer;
   }
 
+  /** A layer's audit records, newest first (paged by id), for anyone who may see the layer. */
+  async history(caller: Caller, slug: string, limit: number, before: number | null): Promise<{ layer: LayerRecord; items: HistoryEntry[] }> {
+    const layer = await this.catalog.getLayer(caller, slug);
+    return { layer, items: await layerHistory(this.knex, layer.id, limit, before) };
+  }
+
+  /**
+   * One upload in one transaction: lock the layer, read and check the file into staging, check
+   * geometry validity, write the features, refresh the layer's stats, record the audit entry.
+   */
   async upload(caller: Caller, slug: string, u: Upload): Promise<UploadResult> {
     const visible = await this.authorize(caller, slug);
     const area = await this.cityArea();
     const workDir = await fs.mkdtemp(path.join(this.limits.tempDir, 'satupeta-ingest-'));
     try {
       return await this.knex.transaction(async (trx) => {
-        const { rows: [locked] } = await trx.raw<{ rows: { ok: boolean }[] }>('select pg_try_advisory_xact_lock(?, ?) as ok', [LOCK_SPACE, visible.id]);
-        if (!locked?.ok) {
-          throw new AppError(409, 'upload_in_progress', `Another upload to "${slug}" is running; try again when it has finished. Nothing was written.`, { layer: slug });
-        }
-        const { rows: [layer] } = await trx.raw<{ rows: { id: number; geometry_type: GeometryType; fields: FieldDef[]; data_version: number; feature_count: number }[] }>(
-          'select id, geometry_type, fields, data_version, feature_count from layers where id = ? for update', [visible.id]);
-        if (!layer) throw new Error('layer vanished inside its upload');
-        const problems = new ProblemList(MAX_PROBLEMS);
-        const ctx: CheckContext = {
-          geometryType: layer.geometry_type, fields: new Map(layer.fields.map((f) => [f.name, { type: f.type, fixed: true, firstSeen: null, seen: false }])),
-          maxProperties: this.limits.maxProperties, maxValueChars: this.limits.maxValueChars, area, problems,
-        };
+        const layer = await this.lock(trx, visible.id, slug);
         const clock = stopwatch();
-        const staging = await Staging.open(trx, this.backend);
-        let received = 0;
-        try {
-          for await (const batch of this.source(u, workDir)) {
-            for (const raw of batch) {
-              const index = received++;
-              if (index >= this.limits.maxFeatures) {
-                throw new AppError(413, 'too_many_features', `The upload has more than ${this.limits.maxFeatures} features, the most one upload may hold. Split it and append the parts. Nothing was written.`, { limit: this.limits.maxFeatures });
-              }
-              const checked = checkFeature(raw, index, ctx);
-              if (checked && problems.total === 0) await staging.add(checked);
-            }
-          }
-          if (received === 0) throw new AppError(422, 'empty_upload', 'The upload holds no features; to empty a layer, say so by replacing it with at least one feature or ask an admin. Nothing was written.');
-          problems.throwIfAny();
-          await staging.finish();
-        } catch (err) {
-          staging.abort();
-          throw err;
-        }
+        const { received, ctx, problems } = await this.stage(trx, u, workDir, layer, area);
         const read = clock();
         const repaired = await this.checkValidity(trx, layer.geometry_type, u.repair, problems);
         problems.throwIfAny();
         const validity = clock();
-
-        // Features go in spatial (Z-order) order: neighbours share index and heap pages, which makes
-        // the stats below and later tile reads of this layer touch far fewer pages. The GIN index on
-        // properties takes new entries into its pending list and merges them later (autovacuum).
-        if (this.backend === 'postgresql') await trx.raw(`set local gin_pending_list_limit = '256MB'; set local work_mem = '256MB'`);
-        const deleted = u.mode === 'replace' ? (await trx.raw<{ rowCount: number }>('delete from features where layer_id = ?', [layer.id])).rowCount ?? 0 : 0;
-        const { rows: [base] } = await trx.raw<{ rows: { max: number }[] }>('select coalesce(max(fid), 0)::int as max from features where layer_id = ?', [layer.id]);
-        await trx.raw('insert into features (layer_id, fid, properties, geom) select ?, ? + idx + 1, properties, geom from ingest_rows order by sort_key',
-          [layer.id, base?.max ?? 0]);
+        const deleted = await writeStaged(trx, this.backend, layer.id, u.mode === 'replace');
         const fields = mergeFields(layer.fields, ctx.fields, u.mode);
-        await trx.raw('update layers set fields = ?::jsonb, last_update = current_date where id = ?', [JSON.stringify(fields), layer.id]);
+        await setLayerFields(trx, layer.id, fields);
         const write = clock();
-        await refreshLayerStats(trx, [layer.id], u.mode);
+        await this.features.refreshStats(trx, [layer.id], u.mode);
         const stats = clock();
-        const { rows: [after] } = await trx.raw<{ rows: { data_version: number; feature_count: number; outside_city_count: number }[] }>(
-          'select data_version, feature_count, coalesce(outside_city_count, 0) as outside_city_count from layers where id = ?', [layer.id]);
+        const after = await layerAfterUpload(trx, layer.id);
         if (!after) throw new Error('layer vanished inside its upload');
         const result: UploadResult = {
           layer: slug, mode: u.mode, format: u.format, received, inserted: received, deleted, repaired, featureCount: after.feature_count,
@@ -151,6 +125,46 @@ export class IngestService {
     }
   }
 
+  /** Takes the layer's upload lock (409 when another upload holds it) and its registry row. */
+  private async lock(trx: Knex.Transaction, layerId: number, slug: string): Promise<LockedLayer> {
+    if (!(await tryLockUploads(trx, layerId))) {
+      throw new AppError(409, 'upload_in_progress', `Another upload to "${slug}" is running; try again when it has finished. Nothing was written.`, { layer: slug });
+    }
+    const layer = await lockLayerRow(trx, layerId);
+    if (!layer) throw new Error('layer vanished inside its upload');
+    return layer;
+  }
+
+  /** Reads the file feature by feature, checks each, and stages the good ones while no problem has been found. */
+  private async stage(trx: Knex.Transaction, u: Upload, workDir: string, layer: LockedLayer, area: [number, number, number, number]) {
+    const problems = new ProblemList(MAX_PROBLEMS);
+    const ctx: CheckContext = {
+      geometryType: layer.geometry_type, fields: new Map(layer.fields.map((f) => [f.name, { type: f.type, fixed: true, firstSeen: null, seen: false }])),
+      maxProperties: this.limits.maxProperties, maxValueChars: this.limits.maxValueChars, area, problems,
+    };
+    const staging = await Staging.open(trx, this.backend);
+    let received = 0;
+    try {
+      for await (const batch of this.source(u, workDir)) {
+        for (const raw of batch) {
+          const index = received++;
+          if (index >= this.limits.maxFeatures) {
+            throw new AppError(413, 'too_many_features', `The upload has more than ${this.limits.maxFeatures} features, the most one upload may hold. Split it and append the parts. Nothing was written.`, { limit: this.limits.maxFeatures });
+          }
+          const checked = checkFeature(raw, index, ctx);
+          if (checked && problems.total === 0) await staging.add(checked);
+        }
+      }
+      if (received === 0) throw new AppError(422, 'empty_upload', 'The upload holds no features; to empty a layer, say so by replacing it with at least one feature or ask an admin. Nothing was written.');
+      problems.throwIfAny();
+      await staging.finish();
+    } catch (err) {
+      staging.abort();
+      throw err;
+    }
+    return { received, ctx, problems };
+  }
+
   private source(u: Upload, workDir: string): AsyncGenerator<FeatureBatch> {
     switch (u.format) {
       case 'geojson': return readFeatureCollection(u.file);
@@ -162,22 +176,15 @@ export class IngestService {
   /** GEOS validity of every staged geometry: listed as problems, or repaired when asked. Returns how many were repaired. */
   private async checkValidity(trx: Knex.Transaction, type: GeometryType, repair: boolean, problems: ProblemList): Promise<number> {
     if (repair) {
-      const dim = { Point: 1, LineString: 2, Polygon: 3 }[type];
-      const res = await trx.raw<{ rowCount: number }>(
-        'update ingest_rows set geom = ST_Multi(ST_CollectionExtract(ST_MakeValid(geom), ?)) where not ST_IsValid(geom)', [dim]);
-      const { rows: [empty] } = await trx.raw<{ rows: { idx: number }[] }>('select idx from ingest_rows where ST_IsEmpty(geom) order by idx limit 1');
-      if (empty) problems.add({ feature: empty.idx, field: 'geometry', code: 'invalid_geometry', message: `Feature ${empty.idx} has nothing left of its ${type} after repair.` });
-      return res.rowCount ?? 0;
+      const { repaired, firstEmpty } = await repairStaged(trx, type);
+      if (firstEmpty !== null) problems.add({ feature: firstEmpty, field: 'geometry', code: 'invalid_geometry', message: `Feature ${firstEmpty} has nothing left of its ${type} after repair.` });
+      return repaired;
     }
-    const { rows } = await trx.raw<{ rows: { idx: number; reason: string }[] }>(
-      `select idx, ST_IsValidReason(geom) as reason from ingest_rows where not ST_IsValid(geom) order by idx limit ${MAX_PROBLEMS + 1}`);
-    if (rows.length === 0) return 0;
-    const { rows: [count] } = await trx.raw<{ rows: { n: number }[] }>('select count(*)::int as n from ingest_rows where not ST_IsValid(geom)');
-    const total = count?.n ?? rows.length;
-    for (const r of rows) {
+    const { listed, total } = await invalidStaged(trx);
+    for (const r of listed) {
       problems.add({ feature: r.idx, field: 'geometry', code: 'invalid_geometry', message: `Invalid geometry: ${r.reason}. Fix it, or upload with repair=true to let ST_MakeValid repair it.` });
     }
-    problems.addUnlisted('invalid_geometry', total - rows.length);
+    problems.addUnlisted('invalid_geometry', total - listed.length);
     return 0;
   }
 
@@ -185,12 +192,10 @@ export class IngestService {
 
   /** The city's extent with the margin: where features may be. */
   private cityArea(): Promise<[number, number, number, number]> {
-    this.cachedArea ??= this.knex.raw<{ rows: { x0: number; y0: number; x1: number; y1: number }[] }>(
-      `select ST_XMin(e) as x0, ST_YMin(e) as y0, ST_XMax(e) as x1, ST_YMax(e) as y1 from (select ST_Extent(geom)::geometry as e from districts where level = 'kota') s`)
-      .then(({ rows: [r] }) => {
-        if (!r || r.x0 === null) return [95, -11, 141, 6] as [number, number, number, number]; // no boundary loaded: Indonesia
-        return [r.x0 - AREA_MARGIN, r.y0 - AREA_MARGIN, r.x1 + AREA_MARGIN, r.y1 + AREA_MARGIN] as [number, number, number, number];
-      });
+    this.cachedArea ??= this.districts.cityExtent().then((e) => {
+      if (!e) return [95, -11, 141, 6] as [number, number, number, number]; // no boundary loaded: Indonesia
+      return [e[0] - AREA_MARGIN, e[1] - AREA_MARGIN, e[2] + AREA_MARGIN, e[3] + AREA_MARGIN] as [number, number, number, number];
+    });
     return this.cachedArea;
   }
 }

@@ -2,8 +2,6 @@ import type { Knex } from 'knex';
 import { z } from 'zod';
 import { actorName, requireWriter, type Caller } from '../auth/access.js';
 import type { CatalogService } from '../catalog/catalog-service.js';
-import { agencyExists, themeExists } from '../catalog/catalog-sql.js';
-import { insertLayers, updateLayer } from '../catalog/catalog-write-sql.js';
 import type { LayerInput, LayerRecord } from '../catalog/layer-types.js';
 import { AppError, badRequest } from '../http/app-error.js';
 import { describeIssue } from '../http/body.js';
@@ -62,7 +60,7 @@ export class LayerWriteService {
   constructor(private readonly knex: Knex, private readonly catalog: CatalogService) {}
 
   async create(caller: Caller, b: z.infer<typeof layerCreateBody>): Promise<LayerRecord> {
-    if (!(await agencyExists(this.knex, b.agency))) throw badRequest('unknown_agency', `No agency with code "${b.agency}". See /api/agencies.`, { field: 'agency' });
+    if (!(await this.catalog.agencyExists(b.agency))) throw badRequest('unknown_agency', `No agency with code "${b.agency}". See /api/agencies.`, { field: 'agency' });
     requireWriter(caller, b.agency);
     const input: LayerInput = {
       slug: b.slug, title: b.title, description: b.description ?? '', agencyCode: b.agency, themeCode: b.theme, geometryType: b.geometryType,
@@ -74,13 +72,11 @@ export class LayerWriteService {
     };
     await this.checkReferences(input);
     await this.knex.transaction(async (trx) => {
-      if (await trx('layers').where({ slug: b.slug }).first('id')) {
+      if (await this.catalog.findId(trx, b.slug)) {
         throw new AppError(409, 'layer_exists', `A layer "${b.slug}" already exists; choose another id, or PATCH that layer.`, { field: 'slug', value: b.slug });
       }
-      const id = (await insertLayers(trx, [input])).get(b.slug);
-      if (id === undefined) throw new Error('layer insert returned no id');
-      const { rows: [v] } = await trx.raw<{ rows: { data_version: number }[] }>('select data_version from layers where id = ?', [id]);
-      await recordHistory(trx, { layerId: id, actor: actorName(caller), action: 'create', details: { metadata: b }, previousVersion: null, newVersion: v?.data_version ?? null });
+      const { id, dataVersion } = await this.catalog.insertLayer(trx, input);
+      await recordHistory(trx, { layerId: id, actor: actorName(caller), action: 'create', details: { metadata: b }, previousVersion: null, newVersion: dataVersion });
     });
     return this.catalog.getLayer(caller, b.slug);
   }
@@ -93,8 +89,7 @@ export class LayerWriteService {
     const next: LayerInput = { ...current, ...rest, themeCode: theme ?? current.themeCode };
     await this.checkReferences(next);
     await this.knex.transaction(async (trx) => {
-      await trx.raw('select 1 from layers where id = ? for update', [current.id]);
-      await updateLayer(trx, current.id, next);
+      await this.catalog.updateLayer(trx, current.id, next);
       const changed = Object.fromEntries(Object.keys(p).map((k) => [k, { from: (current as unknown as Record<string, unknown>)[k === 'theme' ? 'themeCode' : k], to: (p as Record<string, unknown>)[k] }]));
       await recordHistory(trx, { layerId: current.id, actor: actorName(caller), action: 'update_metadata', details: { changed }, previousVersion: current.dataVersion, newVersion: current.dataVersion });
     });
@@ -102,7 +97,7 @@ export class LayerWriteService {
   }
 
   private async checkReferences(l: LayerInput): Promise<void> {
-    if (!(await themeExists(this.knex, l.themeCode))) throw badRequest('unknown_theme', `No theme with code "${l.themeCode}". See /api/themes.`, { field: 'theme' });
+    if (!(await this.catalog.themeExists(l.themeCode))) throw badRequest('unknown_theme', `No theme with code "${l.themeCode}". See /api/themes.`, { field: 'theme' });
     if (l.minZoom > l.maxZoom) throw badRequest('invalid_layer_metadata', `minZoom (${l.minZoom}) must not exceed maxZoom (${l.maxZoom}).`, { field: 'minZoom' });
     const names = new Set(l.fields.map((f) => f.name));
     if (names.size !== l.fields.length) throw badRequest('invalid_layer_metadata', 'fields: each field name may appear once.', { field: 'fields' });

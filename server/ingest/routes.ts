@@ -2,14 +2,12 @@ import fs from 'node:fs/promises';
 import express, { Router } from 'express';
 import { z } from 'zod';
 import type { AppDeps } from '../app-deps.js';
-import type { CatalogService } from '../catalog/catalog-service.js';
 import { intParam, parseQuery } from '../http/query.js';
 import { baseUrl, withQuery } from '../http/links.js';
 import { layerDetail } from '../catalog/layer-json.js';
-import { layerCreateBody, layerPatchBody, LayerWriteService, parseBody } from './layer-write.js';
+import { layerCreateBody, layerPatchBody, parseBody, type LayerWriteService } from './layer-write.js';
 import { requireToken } from '../auth/access.js';
-import { layerHistory } from './history-sql.js';
-import { IngestService } from './ingest-service.js';
+import type { IngestService } from './ingest-service.js';
 import { detectFormat, receiveToFile } from './receive.js';
 
 const historyQuery = z.object({ limit: intParam(1, 1000).default(100), before: intParam(1, 999_999_999).optional() });
@@ -25,11 +23,8 @@ export const uploadQuery = z.object({
 });
 
 /** Feature uploads and a layer's change history (audit). */
-export function ingestRoutes(deps: AppDeps, catalog: CatalogService, onMetadataChange: () => void): Router {
+export function ingestRoutes(deps: AppDeps, ingest: IngestService, layers: LayerWriteService, onMetadataChange: () => void): Router {
   const router = Router();
-  const ingest = new IngestService(deps.db.knex, deps.db.backend, catalog, deps.config.upload);
-
-  const layers = new LayerWriteService(deps.db.knex, catalog);
   const json = express.json({ limit: '256kb', type: ['application/json', 'application/merge-patch+json'] });
 
   router.post('/layers', json, async (req, res) => {
@@ -71,8 +66,7 @@ export function ingestRoutes(deps: AppDeps, catalog: CatalogService, onMetadataC
 
   router.get('/layers/:id/history', async (req, res) => {
     const q = parseQuery(req, historyQuery);
-    const layer = await catalog.getLayer(req.caller, req.params.id);
-    const items = await layerHistory(deps.db.knex, layer.id, q.limit, q.before ?? null);
+    const { layer, items } = await ingest.history(req.caller, req.params.id, q.limit, q.before ?? null);
     const last = items.at(-1);
     const links = [{ href: withQuery(req, deps.config.publicUrl, {}), rel: 'self', type: 'application/json' }];
     if (last && items.length === q.limit) links.push({ href: withQuery(req, deps.config.publicUrl, { before: last.id }), rel: 'next', type: 'application/json' });

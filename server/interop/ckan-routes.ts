@@ -1,12 +1,11 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { AppDeps } from '../app-deps.js';
-import type { CatalogService } from '../catalog/catalog-service.js';
 import { AppError } from '../http/app-error.js';
 import { baseUrl } from '../http/links.js';
 import { intParam, parseQuery } from '../http/query.js';
 import { packageJson } from './ckan-json.js';
-import { CkanService } from './ckan-service.js';
+import type { CkanService } from './ckan-service.js';
 import { dcatCatalog } from './dcat.js';
 
 /** Query of package_search; also feeds the OpenAPI document. */
@@ -21,9 +20,8 @@ export const packageSearchQuery = z.object({
  * envelope, so these answer `{ help, success, result }` and, on errors, CKAN's error object with
  * our stable code beside it and the real HTTP status.
  */
-export function interopRoutes(deps: AppDeps, catalog: CatalogService): Router {
+export function interopRoutes(deps: AppDeps, service: CkanService): Router {
   const router = Router();
-  const service = new CkanService(deps.db.knex, catalog);
   const root = (req: Request) => baseUrl(req, deps.config.publicUrl);
   const action = (name: string, handler: (req: Request) => Promise<unknown>) => {
     router.get(`/api/3/action/${name}`, async (req: Request, res: Response, next: NextFunction) => {

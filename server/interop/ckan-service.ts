@@ -1,20 +1,17 @@
-import type { Knex } from 'knex';
 import { harvestView, type Caller } from '../auth/access.js';
-import type { CatalogService } from '../catalog/catalog-service.js';
-import { allVisibleLayers, listAgencies, listThemes, searchLayers, type LayerFilters } from '../catalog/catalog-sql.js';
+import type { CatalogService, LayerFilters } from '../catalog/catalog-service.js';
 import type { LayerRecord } from '../catalog/layer-types.js';
 import { toPrefixQuery } from '../catalog/search-text.js';
 import { AppError } from '../http/app-error.js';
 
-
 export interface PackageSearch { q?: string | undefined; fq?: string | undefined; rows: number; start: number; sort?: string | undefined }
 
 export class CkanService {
-  constructor(private readonly knex: Knex, private readonly catalog: CatalogService) {}
+  constructor(private readonly catalog: CatalogService) {}
 
   /** Every method views the catalog as access.harvestView decides: `publik` layers only, whoever asks. */
   async all(caller: Caller): Promise<LayerRecord[]> {
-    return allVisibleLayers(this.knex, harvestView(caller));
+    return this.catalog.visibleLayers(harvestView(caller));
   }
 
   show(caller: Caller, id: string): Promise<LayerRecord> {
@@ -26,7 +23,7 @@ export class CkanService {
     const sort = s.sort?.trim() || 'score desc, metadata_modified desc';
     const order = SORTS[sort];
     if (!order) throw new AppError(409, 'invalid_sort', `sort must be one of: ${Object.keys(SORTS).join('; ')}.`, { parameter: 'sort', value: sort });
-    const { total, items } = await searchLayers(this.knex, harvestView(caller), base({
+    const { total, items } = await this.catalog.find(harvestView(caller), base({
       tsquery: s.q && s.q !== '*:*' ? toPrefixQuery(s.q) : null,
       agency: fq.organization ?? null, theme: fq.groups ?? null, keyword: fq.tags ?? null,
       sort: order, limit: s.rows, offset: s.start,
@@ -35,11 +32,11 @@ export class CkanService {
   }
 
   organizations(caller: Caller) {
-    return listAgencies(this.knex, harvestView(caller));
+    return this.catalog.agencies(harvestView(caller));
   }
 
   groups(caller: Caller) {
-    return listThemes(this.knex, harvestView(caller));
+    return this.catalog.themes(harvestView(caller));
   }
 }
 

@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
-import { whereLayerVisible, type Caller } from '../auth/access.js';
-import { allVisibleLayers } from '../catalog/catalog-sql.js';
+import type { Caller } from '../auth/access.js';
+import type { CatalogService } from '../catalog/catalog-service.js';
 import { completeness } from './metadata-elements.js';
+import { geometryChecks } from './quality-sql.js';
 
 export interface LayerQuality {
   id: string; title: string; agency: string; score: number; missing: string[];
@@ -15,13 +16,13 @@ export interface AgencyQuality {
 
 /** Metadata completeness and geometry checks, per layer and per agency, over what the caller may see. */
 export class QualityService {
-  constructor(private readonly knex: Knex) {}
+  constructor(
+    private readonly knex: Knex,
+    private readonly catalog: CatalogService,
+  ) {}
 
   async report(caller: Caller, agency: string | null): Promise<{ layers: LayerQuality[]; agencies: AgencyQuality[] }> {
-    const items = await allVisibleLayers(this.knex, caller, agency);
-    const checks = new Map((await whereLayerVisible(this.knex('layers as l')
-      .select('l.slug', 'l.invalid_geometry_count', 'l.outside_city_count'), caller) as { slug: string; invalid_geometry_count: number | null; outside_city_count: number | null }[])
-      .map((r) => [r.slug, r]));
+    const [items, checks] = await Promise.all([this.catalog.visibleLayers(caller, agency), geometryChecks(this.knex, caller)]);
     const layers = items.map((l): LayerQuality => {
       const c = checks.get(l.slug);
       return {

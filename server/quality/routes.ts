@@ -1,12 +1,12 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { AppDeps } from '../app-deps.js';
-import { agencyExists } from '../catalog/catalog-sql.js';
+import type { CatalogService } from '../catalog/catalog-service.js';
 import { badRequest } from '../http/app-error.js';
 import { withQuery } from '../http/links.js';
 import { intParam, parseQuery } from '../http/query.js';
 import { ELEMENTS } from './metadata-elements.js';
-import { QualityService } from './quality-service.js';
+import type { QualityService } from './quality-service.js';
 
 /** Query of GET /api/quality; also feeds the OpenAPI document. */
 export const qualityQuery = z.object({
@@ -17,12 +17,11 @@ export const qualityQuery = z.object({
 });
 
 /** GET /api/quality: metadata completeness and geometry checks per layer (paged) and per agency. */
-export function qualityRoutes(deps: AppDeps): Router {
+export function qualityRoutes(deps: AppDeps, service: QualityService, catalog: CatalogService): Router {
   const router = Router();
-  const service = new QualityService(deps.db.knex);
   router.get('/quality', async (req, res) => {
     const q = parseQuery(req, qualityQuery);
-    if (q.agency && !(await agencyExists(deps.db.knex, q.agency))) {
+    if (q.agency && !(await catalog.agencyExists(q.agency))) {
       throw badRequest('unknown_agency', `No agency with code "${q.agency}". See /api/agencies.`, { parameter: 'agency', value: q.agency });
     }
     const report = await service.report(req.caller, q.agency ?? null);

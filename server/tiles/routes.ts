@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { AppDeps } from '../app-deps.js';
 import { badRequest } from '../http/app-error.js';
 import { baseUrl } from '../http/links.js';
-import { cacheFor } from '../http/caller.js';
+import { cacheFor } from '../auth/caller.js';
 import { parseQuery } from '../http/query.js';
 import { parseTileCoord } from './tile-coords.js';
 import { tileJson } from './tilejson.js';

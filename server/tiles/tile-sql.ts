@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import type { GeometryType } from '../catalog/layer-types.js';
 
 /**
@@ -124,4 +125,21 @@ export function featureRowsQuery(layers: TileLayerSpec[], p: TileParams): BuiltQ
 
 function fieldBinding(l: TileLayerSpec): string[] {
   return l.fields === null ? [] : [JSON.stringify(l.fields)];
+}
+
+// Read in the same statement (one snapshot) as the features, to detect a change during rendering.
+const VERSION_SUM = `(select coalesce(sum(data_version), 0)::float8 from layers where id in (select (jsonb_array_elements_text(?::jsonb))::int))`;
+
+/** Runs an mvtQuery; `versions` is the sum of the layers' data versions in the same snapshot. */
+export async function runMvtQuery(knex: Knex, q: BuiltQuery, layerIds: number[]): Promise<{ tile: Uint8Array; versions: number } | undefined> {
+  const { rows } = await knex.raw<{ rows: { tile: Uint8Array; versions: number }[] }>(`${q.sql}, ${VERSION_SUM} as versions`, [...q.bindings, JSON.stringify(layerIds)]);
+  return rows[0];
+}
+
+export interface TileFeatureRow { layer: number; fid: number; properties: string; geometry: string; versions: number }
+
+/** Runs a featureRowsQuery (for the JS encoder), each row with the layers' version sum of the same snapshot. */
+export async function runFeatureRowsQuery(knex: Knex, q: BuiltQuery, layerIds: number[]): Promise<TileFeatureRow[]> {
+  const { rows } = await knex.raw<{ rows: TileFeatureRow[] }>(`select r.*, v.versions from (${q.sql}) r, (select ${VERSION_SUM} as versions) v`, [...q.bindings, JSON.stringify(layerIds)]);
+  return rows;
 }

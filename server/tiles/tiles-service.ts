@@ -7,7 +7,7 @@ import type { LayerRecord } from '../catalog/layer-types.js';
 import { encodeTile, type TileLayer } from './mvt-encoder.js';
 import type { TileCache } from './tile-cache.js';
 import { parseLayerList, type TileCoord } from './tile-coords.js';
-import { featureRowsQuery, mvtQuery, type TileLayerSpec } from './tile-sql.js';
+import { featureRowsQuery, mvtQuery, runFeatureRowsQuery, runMvtQuery, type TileLayerSpec } from './tile-sql.js';
 
 const gzip = promisify(gzipCb);
 
@@ -138,15 +138,12 @@ export class TilesService {
     if (useMvt) {
       const q = mvtQuery(specs, params);
       if (!q) return { raw: new Uint8Array(0), consistent: true };
-      const { rows } = await this.knex.raw<{ rows: { tile: Uint8Array; versions: number }[] }>(
-        `${q.sql}, ${VERSION_SUM} as versions`, [...q.bindings, JSON.stringify(layers.map((l) => l.id))]);
-      const row = rows[0];
+      const row = await runMvtQuery(this.knex, q, layers.map((l) => l.id));
       return { raw: new Uint8Array(row?.tile ?? new Uint8Array(0)), consistent: row?.versions === versions };
     }
     const q = featureRowsQuery(specs, params);
     if (!q) return { raw: new Uint8Array(0), consistent: true };
-    const { rows } = await this.knex.raw<{ rows: { layer: number; fid: number; properties: string; geometry: string; versions: number }[] }>(
-      `select r.*, v.versions from (${q.sql}) r, (select ${VERSION_SUM} as versions) v`, [...q.bindings, JSON.stringify(layers.map((l) => l.id))]);
+    const rows = await runFeatureRowsQuery(this.knex, q, layers.map((l) => l.id));
     const out: TileLayer[] = layers.map((l) => ({ name: l.slug, features: [] }));
     for (const r of rows) {
       out[r.layer]?.features.push({ id: r.fid, properties: JSON.parse(r.properties) as Record<string, unknown>, geometry: JSON.parse(r.geometry) as TileLayer['features'][number]['geometry'] });
@@ -154,9 +151,6 @@ export class TilesService {
     return { raw: encodeTile(out), consistent: rows.length === 0 || rows[0]?.versions === versions };
   }
 }
-
-// Read in the same statement (one snapshot) as the features, to detect a change during rendering.
-const VERSION_SUM = `(select coalesce(sum(data_version), 0)::float8 from layers where id in (select (jsonb_array_elements_text(?::jsonb))::int))`;
 
 function matches(ifNoneMatch: string | undefined, etag: string): boolean {
   return ifNoneMatch !== undefined && ifNoneMatch.split(',').some((s) => s.trim().replace(/^W\//, '') === etag);

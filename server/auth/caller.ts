@@ -1,8 +1,8 @@
 import type { Request, RequestHandler, Response } from 'express';
-import { ANONYMOUS, type Caller } from '../auth/access.js';
-import type { TokenStore } from '../auth/token-store.js';
-import { AppError } from './app-error.js';
-import type { WindowCounter } from './rate-limit.js';
+import { ANONYMOUS, type Caller } from './access.js';
+import type { TokenStore } from './token-store.js';
+import { AppError } from '../http/app-error.js';
+import type { WindowCounter } from '../http/rate-limit.js';
 
 declare module 'express-serve-static-core' {
   interface Request {

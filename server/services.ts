@@ -1,0 +1,54 @@
+import type { AppDeps } from './app-deps.js';
+import { TokenStore } from './auth/token-store.js';
+import { CatalogService } from './catalog/catalog-service.js';
+import { DistrictsService } from './districts/districts-service.js';
+import { FeaturesService } from './features/features-service.js';
+import { GlyphsService } from './glyphs/glyphs-service.js';
+import { IngestService } from './ingest/ingest-service.js';
+import { LayerWriteService } from './ingest/layer-write.js';
+import { CkanService } from './interop/ckan-service.js';
+import { OgcService } from './ogc/ogc-service.js';
+import { QualityService } from './quality/quality-service.js';
+import { TileCache } from './tiles/tile-cache.js';
+import { TilesService } from './tiles/tiles-service.js';
+
+/** Each capability's public face, built once. Route factories receive these; nothing else builds a service. */
+export interface Services {
+  tokens: TokenStore;
+  catalog: CatalogService;
+  districts: DistrictsService;
+  features: FeaturesService;
+  ogc: OgcService;
+  tiles: TilesService;
+  quality: QualityService;
+  ckan: CkanService;
+  ingest: IngestService;
+  layerWrites: LayerWriteService;
+  glyphs: GlyphsService;
+}
+
+/** The composition root. */
+export function buildServices(deps: AppDeps): Services {
+  const { knex } = deps.db;
+  const { config } = deps;
+  const districts = new DistrictsService(knex);
+  const catalog = new CatalogService(knex, districts);
+  const features = new FeaturesService(knex, catalog, districts);
+  const tiles = new TilesService(knex, catalog, deps.tileCache ?? new TileCache(config.tileCacheBytes), {
+    useMvt: deps.db.capabilities.mvt, maxLayers: config.tilesMaxLayers, maxFeatures: config.tilesMaxFeatures,
+    registryTtlMs: config.tilesRegistryTtlMs,
+  });
+  return {
+    tokens: new TokenStore(knex, deps.log),
+    catalog,
+    districts,
+    features,
+    ogc: new OgcService(catalog, features, { defaultLimit: config.ogcDefaultLimit, maxLimit: config.featuresMaxLimit, overMax: 'clamp' }),
+    tiles,
+    quality: new QualityService(knex, catalog),
+    ckan: new CkanService(catalog),
+    ingest: new IngestService(knex, deps.db.backend, catalog, features, districts, config.upload),
+    layerWrites: new LayerWriteService(knex, catalog),
+    glyphs: new GlyphsService(),
+  };
+}
