@@ -1,3 +1,5 @@
+import type { ErrorCode } from './error-codes.js';
+
 /**
  * The one error type that reaches clients. `code` is stable and documented; `message` is for a
  * person and says what to change; `details` names the offending parameter and values.
@@ -5,7 +7,7 @@
 export class AppError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly details: Record<string, unknown> = {},
   ) {
@@ -14,11 +16,11 @@ export class AppError extends Error {
   }
 }
 
-export function badRequest(code: string, message: string, details: Record<string, unknown> = {}): AppError {
+export function badRequest(code: ErrorCode, message: string, details: Record<string, unknown> = {}): AppError {
   return new AppError(400, code, message, details);
 }
 
-export function notFound(code: string, message: string, details: Record<string, unknown> = {}): AppError {
+export function notFound(code: ErrorCode, message: string, details: Record<string, unknown> = {}): AppError {
   return new AppError(404, code, message, details);
 }
 

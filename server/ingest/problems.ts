@@ -1,4 +1,5 @@
 import { AppError } from '../http/app-error.js';
+import type { ErrorCode } from '../http/error-codes.js';
 
 /** One thing wrong with an upload: which feature (0-based, in file order), which field, what kind. */
 export interface Problem {
@@ -40,6 +41,6 @@ export class ProblemList {
 }
 
 /** An upload that cannot be read at all (not JSON, a broken zip, …): 400 with a stable code. */
-export function unreadable(code: string, message: string, details: Record<string, unknown> = {}): AppError {
+export function unreadable(code: ErrorCode, message: string, details: Record<string, unknown> = {}): AppError {
   return new AppError(400, code, `${message} Nothing was written.`, details);
 }

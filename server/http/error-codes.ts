@@ -1,0 +1,82 @@
+/**
+ * Every error code a client can receive, with its HTTP status and what it means. AppError takes
+ * only these, so a new code is added here first; the README's table of error codes is checked
+ * against this list by tests/error-codes.test.ts (print it with `npm run docs:errors`).
+ */
+export const ERROR_CODES = {
+  // Requests
+  bad_request: [400, 'The URL or body could not be read at all'],
+  invalid_parameter: [400, 'A query or path parameter has a wrong value; details.parameter names it'],
+  unknown_parameter: [400, 'A query parameter the endpoint does not know (a typo never widens a result)'],
+  invalid_bbox: [400, 'bbox is not four (OGC: or six) numbers, or its minimum exceeds its maximum'],
+  coordinates_out_of_range: [400, 'A longitude outside -180..180 or a latitude outside -90..90'],
+  unknown_property: [400, 'A property name (properties, sortby) the layer does not have'],
+  invalid_filter: [400, 'A CQL2 filter that cannot be read, names a non-queryable or compares values of the wrong type'],
+  limit_too_large: [400, 'limit above FEATURES_MAX_LIMIT on /api (OGC clamps instead)'],
+  unknown_agency: [400, 'No agency with that code'],
+  unknown_theme: [400, 'No theme with that code'],
+  unknown_district: [400, 'No kecamatan or kelurahan with that code'],
+  invalid_glyph_range: [400, 'A glyph range that is not a block of 256 code points'],
+  // Not found (a layer the caller may not see answers exactly like a missing one)
+  not_found: [404, 'No endpoint at that path'],
+  layer_not_found: [404, 'No visible layer with that id'],
+  collection_not_found: [404, 'No visible OGC collection with that id'],
+  feature_not_found: [404, 'No feature with that id in the layer'],
+  district_not_found: [404, 'No kota, kecamatan or kelurahan with that code'],
+  organization_not_found: [404, 'CKAN: no organization with that id'],
+  tile_matrix_set_not_found: [404, 'OGC API Tiles: only WebMercatorQuad is offered'],
+  token_not_found: [404, 'No token with that id'],
+  // Tiles
+  invalid_tile: [400, 'z/x/y are not whole numbers'],
+  tile_out_of_range: [400, 'z above 22, or x/y outside 0..2^z-1'],
+  invalid_layer_list: [400, 'The layer list of a composite tile cannot be read'],
+  duplicate_layer: [400, 'A layer named twice in a composite tile'],
+  too_many_layers: [400, 'More layers in one composite tile than TILES_MAX_LAYERS'],
+  // CKAN
+  invalid_fq: [409, 'CKAN fq that is not organization:/tags:/groups: pairs'],
+  invalid_sort: [409, 'CKAN sort that is not one of the supported orders'],
+  // Access
+  authentication_required: [401, 'A write without a token'],
+  invalid_authorization: [401, 'An Authorization header that is not "Bearer <token>"'],
+  invalid_token: [401, 'A token that is unknown or revoked'],
+  forbidden: [403, 'A token without the role or agency scope for this'],
+  cors_write_forbidden: [403, 'A write from a page on another site'],
+  invalid_token_request: [400, 'A token request with a wrong name, role or agency scope'],
+  too_many_auth_failures: [429, 'Too many requests with a wrong token from one address; see Retry-After'],
+  rate_limited: [429, 'More writes per minute than WRITE_RATE_LIMIT; see Retry-After'],
+  // Layer metadata and uploads (nothing is written when any of these answers)
+  invalid_body: [400, 'The body is not a JSON object'],
+  invalid_json: [400, 'The body or upload is not valid JSON'],
+  invalid_layer_metadata: [400, 'Layer metadata with a wrong or missing field; details.field names it'],
+  layer_exists: [409, 'A layer with that id already exists'],
+  upload_in_progress: [409, 'Another upload to the same layer is running'],
+  payload_too_large: [413, 'A body larger than UPLOAD_MAX_MB (unpacked)'],
+  too_many_features: [413, 'More features than UPLOAD_MAX_FEATURES in one upload'],
+  zip_too_large: [400, 'A zipped Shapefile that unpacks to more than 4 x UPLOAD_MAX_MB, or packs suspiciously tight'],
+  unsupported_format: [415, 'The upload is not GeoJSON, newline-delimited GeoJSON or a zipped Shapefile'],
+  unsupported_encoding: [415, 'A Content-Encoding other than gzip'],
+  invalid_gzip: [400, 'A gzip body that cannot be unpacked'],
+  invalid_feature_collection: [400, 'GeoJSON that is not a readable FeatureCollection'],
+  not_a_feature_collection: [400, 'A GeoJSON document that is not a FeatureCollection'],
+  feature_too_large: [400, 'One feature larger than the reader accepts'],
+  invalid_zip: [400, 'A zip file that cannot be read'],
+  invalid_shapefile: [400, 'A Shapefile that cannot be read'],
+  missing_shapefile_part: [400, 'A zipped Shapefile without its .shp, .shx or .dbf'],
+  multiple_shapefiles: [400, 'More than one Shapefile in one zip'],
+  missing_prj: [400, 'A Shapefile without .prj and without crs='],
+  invalid_prj: [400, 'A .prj that cannot be read'],
+  unsupported_crs: [400, 'A coordinate reference system the importer does not know'],
+  empty_upload: [422, 'An upload with no features'],
+  invalid_features: [422, 'Features that failed their checks, listed by feature index and field'],
+  upload_interrupted: [400, 'The upload stopped before its body was complete'],
+  // Server
+  internal_error: [500, 'Our fault: logged, never with SQL or a stack trace'],
+} as const satisfies Record<string, readonly [number, string]>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** The README's table of error codes, as `npm run docs:errors` prints it. */
+export function errorCodeTable(): string {
+  const rows = Object.entries(ERROR_CODES).map(([code, [status, meaning]]) => `| \`${code}\` | ${status} | ${meaning} |`);
+  return ['| code | status | meaning |', '|---|---|---|', ...rows].join('\n');
+}
