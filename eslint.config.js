@@ -14,20 +14,43 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-floating-promises': 'error',
-      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read configuration through server/config.ts.' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'Read configuration through server/config.ts.' },
+      ],
     },
   },
   // A capability's service is its public face: its *-sql.ts is imported only from its own folder.
   {
     files: ['server/*/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['../**/*-sql.js', '../**/*-sql'], message: "Another capability's *-sql.ts: go through that capability's service (server/services.ts)." }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['../**/*-sql.js', '../**/*-sql'],
+              message: "Another capability's *-sql.ts: go through that capability's service (server/services.ts).",
+            },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['server/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['./*/*-sql.js', './*/*-sql'], message: "A capability's *-sql.ts: go through its service (server/services.ts)." }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['./*/*-sql.js', './*/*-sql'],
+              message: "A capability's *-sql.ts: go through its service (server/services.ts).",
+            },
+          ],
+        },
+      ],
     },
   },
   {

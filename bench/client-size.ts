@@ -18,4 +18,5 @@ const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
 console.log('| viewer asset (gzip) | size |\n|---|---|');
 for (const f of [...js, ...css]) console.log(`| ${f} | ${kb(gz(f))} |`);
 console.log(`| **main-thread JavaScript, total** (target ≤ 350 KB) | **${kb(js.reduce((n, f) => n + gz(f), 0))}** |`);
-for (const f of worker) console.log(`| MapLibre worker (loaded by the worker thread) ${f} | ${kb(gz(`assets/${f}`))} |`);
+for (const f of worker)
+  console.log(`| MapLibre worker (loaded by the worker thread) ${f} | ${kb(gz(`assets/${f}`))} |`);

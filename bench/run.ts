@@ -22,8 +22,28 @@ const OGC_PAGE = 1000;
 /** Compare the endpoint's work with the SQL's, not gzip's (clients that ask do get gzip). */
 const IDENTITY = { headers: { 'Accept-Encoding': 'identity' } };
 
-const SEARCHES = ['sekolah', 'posyandu', 'banjir', 'jalan', 'pasar', 'sekolah dasar cipondoh', 'pju', 'taman', 'puskesmas karawaci',
-  'drainase', 'menara telekomunikasi', 'halte brt', 'kantor', 'rtlh', 'zonasi', 'pipa air', 'sek', 'ban', 'batas kelurahan', 'umkm ciledug'];
+const SEARCHES = [
+  'sekolah',
+  'posyandu',
+  'banjir',
+  'jalan',
+  'pasar',
+  'sekolah dasar cipondoh',
+  'pju',
+  'taman',
+  'puskesmas karawaci',
+  'drainase',
+  'menara telekomunikasi',
+  'halte brt',
+  'kantor',
+  'rtlh',
+  'zonasi',
+  'pipa air',
+  'sek',
+  'ban',
+  'batas kelurahan',
+  'umkm ciledug',
+];
 
 const FEATURE_SQL = `
   select json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(json_build_object(
@@ -44,16 +64,23 @@ async function main(): Promise<void> {
   const plan = await bboxPlan(db, big.id);
   if (!databaseUrl) await db.close();
 
-  console.log(`backend ${backend}, ${fmt(totalFeatures, 0)} features; large layer ${big.slug} (${fmt(big.count, 0)} features)`);
+  console.log(
+    `backend ${backend}, ${fmt(totalFeatures, 0)} features; large layer ${big.slug} (${fmt(big.count, 0)} features)`,
+  );
   const afters = Array.from({ length: Math.ceil(big.count / PAGE) }, (_, i) => i * PAGE);
   const jobs = Array.from({ length: ROUNDS }, () => afters).flat();
 
-  const server: ServerProcess = await startServer(databaseUrl ? { DATABASE_URL: databaseUrl, DATABASE_POOL_MAX: String(WORKERS) } : { DATA_DIR: dataDir }, 3950);
+  const server: ServerProcess = await startServer(
+    databaseUrl ? { DATABASE_URL: databaseUrl, DATABASE_POOL_MAX: String(WORKERS) } : { DATA_DIR: dataDir },
+    3950,
+  );
   let rssPeak = server.rssMb();
   await fetch(`${server.url}/api/layers/${big.slug}/features?limit=${PAGE}`, IDENTITY).then((r) => r.text());
   let httpFeatures = 0;
   const httpSeconds = await runConcurrent(jobs, WORKERS, async (after) => {
-    const body = await (await fetch(`${server.url}/api/layers/${big.slug}/features?limit=${PAGE}&after=${after}`, IDENTITY)).text();
+    const body = await (
+      await fetch(`${server.url}/api/layers/${big.slug}/features?limit=${PAGE}&after=${after}`, IDENTITY)
+    ).text();
     httpFeatures += (JSON.parse(body) as { numberReturned: number }).numberReturned;
     rssPeak = Math.max(rssPeak, server.rssMb());
   });
@@ -75,7 +102,9 @@ async function main(): Promise<void> {
   const ogcJobs = Array.from({ length: Math.ceil(big.count / OGC_PAGE) }, (_, i) => i * OGC_PAGE);
   let ogcFeatures = 0;
   const ogcSeconds = await runConcurrent(ogcJobs, WORKERS, async (after) => {
-    const body = await (await fetch(`${server.url}/ogc/collections/${big.slug}/items?limit=${OGC_PAGE}&after=${after}`, IDENTITY)).text();
+    const body = await (
+      await fetch(`${server.url}/ogc/collections/${big.slug}/items?limit=${OGC_PAGE}&after=${after}`, IDENTITY)
+    ).text();
     ogcFeatures += (JSON.parse(body) as { numberReturned: number }).numberReturned;
   });
   const rssAfter = server.rssMb();
@@ -101,17 +130,27 @@ async function main(): Promise<void> {
 
   const httpRate = httpFeatures / httpSeconds;
   const sqlRate = sqlFeatures / sqlSeconds;
-  console.log(`\n## ${backend} (${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} cores, node ${process.version})\n`);
+  console.log(
+    `\n## ${backend} (${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} cores, node ${process.version})\n`,
+  );
   console.log('| measure | value |\n|---|---|');
-  console.log(`| GeoJSON via /api/layers/{id}/features (limit ${PAGE}, ${WORKERS} concurrent) | ${fmt(httpRate, 0)} features/s |`);
-  console.log(`| same query, JSON built in SQL, run directly (${WORKERS} concurrent) | ${fmt(sqlRate, 0)} features/s |`);
+  console.log(
+    `| GeoJSON via /api/layers/{id}/features (limit ${PAGE}, ${WORKERS} concurrent) | ${fmt(httpRate, 0)} features/s |`,
+  );
+  console.log(
+    `| same query, JSON built in SQL, run directly (${WORKERS} concurrent) | ${fmt(sqlRate, 0)} features/s |`,
+  );
   console.log(`| **ratio endpoint / direct SQL** (target ≥ 0.8) | **${fmt(httpRate / sqlRate)}** |`);
   console.log(`| catalog search over ${fmt(big.catalog, 0)} layers, median | ${fmt(percentile(latencies, 50))} ms |`);
   console.log(`| catalog search, p95 (target < 10 ms on PostgreSQL) | ${fmt(percentile(latencies, 95))} ms |`);
   console.log(`| server RSS after the run / peak during GeoJSON | ${fmt(rssAfter, 0)} MB / ${fmt(rssPeak, 0)} MB |`);
-  console.log(`| OGC API items (limit ${OGC_PAGE}, numberMatched included, ${WORKERS} concurrent) | ${fmt(ogcFeatures / ogcSeconds, 0)} features/s |`);
+  console.log(
+    `| OGC API items (limit ${OGC_PAGE}, numberMatched included, ${WORKERS} concurrent) | ${fmt(ogcFeatures / ogcSeconds, 0)} features/s |`,
+  );
   console.log(`| same page + count run directly in SQL | ${fmt(ogcSqlFeatures / ogcSqlSeconds, 0)} features/s |`);
-  console.log(`| **ratio OGC items / direct SQL** (target ≥ 0.8) | **${fmt(ogcFeatures / ogcSeconds / (ogcSqlFeatures / ogcSqlSeconds))}** |`);
+  console.log(
+    `| **ratio OGC items / direct SQL** (target ≥ 0.8) | **${fmt(ogcFeatures / ogcSeconds / (ogcSqlFeatures / ogcSqlSeconds))}** |`,
+  );
   console.log(`\nCQL2 filters as the server writes them, spatial then attribute:\n\n\`\`\`\n${plans}\n\`\`\``);
   console.log(`\nbbox query plan for one layer (index on layer_id + geom):\n\n\`\`\`\n${plan}\n\`\`\``);
 }
@@ -119,34 +158,44 @@ async function main(): Promise<void> {
 async function biggestLayer(db: Database): Promise<{ id: number; slug: string; count: number; catalog: number }> {
   const { rows } = await db.knex.raw<{ rows: { id: number; slug: string; feature_count: number; catalog: number }[] }>(
     `select id, slug, feature_count, (select count(*)::int from layers) as catalog
-       from layers where classification = 'publik' order by feature_count desc, slug limit 1`);
+       from layers where classification = 'publik' order by feature_count desc, slug limit 1`,
+  );
   const row = rows[0];
   if (!row) throw new Error('the catalog is empty');
   return { id: row.id, slug: row.slug, count: row.feature_count, catalog: row.catalog };
 }
 
 async function countFeatures(db: Database): Promise<number> {
-  const { rows } = await db.knex.raw<{ rows: { n: number }[] }>('select sum(feature_count)::bigint::float8 as n from layers');
+  const { rows } = await db.knex.raw<{ rows: { n: number }[] }>(
+    'select sum(feature_count)::bigint::float8 as n from layers',
+  );
   return rows[0]?.n ?? 0;
 }
 
 async function bboxPlan(db: Database, layerId: number): Promise<string> {
   const { rows } = await db.knex.raw<{ rows: { 'QUERY PLAN': string }[] }>(
     `explain (analyze, buffers, costs off) select fid from features
-      where layer_id = ? and geom && (select ST_Expand(ST_Centroid(extent), 0.003) from layers where id = ?)`, [layerId, layerId]);
+      where layer_id = ? and geom && (select ST_Expand(ST_Centroid(extent), 0.003) from layers where id = ?)`,
+    [layerId, layerId],
+  );
   return rows.map((r) => r['QUERY PLAN']).join('\n');
 }
 
 /** EXPLAIN of an S_INTERSECTS filter and a text-equality filter, in the SQL the CQL2 translator emits. */
 async function filterPlans(db: Database, layerId: number): Promise<string> {
   const { rows: sample } = await db.knex.raw<{ rows: { key: string; value: string }[] }>(
-    `select e.key, e.value from features f, jsonb_each_text(f.properties) e where f.layer_id = ? and jsonb_typeof(f.properties -> e.key) = 'string' limit 1`, [layerId]);
+    `select e.key, e.value from features f, jsonb_each_text(f.properties) e where f.layer_id = ? and jsonb_typeof(f.properties -> e.key) = 'string' limit 1`,
+    [layerId],
+  );
   const spatial = await db.knex.raw<{ rows: { 'QUERY PLAN': string }[] }>(
     `explain (costs off) select fid from features f where f.layer_id = ?
-       and ST_Intersects(f.geom, ST_MakeEnvelope(106.62, -6.20, 106.64, -6.18, 4326))`, [layerId]);
+       and ST_Intersects(f.geom, ST_MakeEnvelope(106.62, -6.20, 106.64, -6.18, 4326))`,
+    [layerId],
+  );
   const attribute = await db.knex.raw<{ rows: { 'QUERY PLAN': string }[] }>(
     `explain (costs off) select fid from features f where f.layer_id = ? and f.properties @> jsonb_build_object(?::text, ?::text)`,
-    [layerId, sample[0]?.key ?? 'nama', sample[0]?.value ?? '']);
+    [layerId, sample[0]?.key ?? 'nama', sample[0]?.value ?? ''],
+  );
   return [...spatial.rows, { 'QUERY PLAN': '' }, ...attribute.rows].map((r) => r['QUERY PLAN']).join('\n');
 }
 

@@ -5,7 +5,12 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-export interface ServerProcess { url: string; child: ChildProcess; rssMb(): number; stop(): Promise<void> }
+export interface ServerProcess {
+  url: string;
+  child: ChildProcess;
+  rssMb(): number;
+  stop(): Promise<void>;
+}
 
 /** Starts the real server (built JS, as in production) in its own process. */
 export async function startServer(env: Record<string, string>, port: number): Promise<ServerProcess> {
@@ -30,10 +35,11 @@ export async function startServer(env: Record<string, string>, port: number): Pr
       const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
       return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
     },
-    stop: () => new Promise((resolve) => {
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    }),
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
   };
 }
 
@@ -43,9 +49,11 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export async function runConcurrent<T>(items: T[], workers: number, task: (item: T) => Promise<void>): Promise<number> {
   const queue = [...items];
   const started = performance.now();
-  await Promise.all(Array.from({ length: workers }, async () => {
-    for (let item = queue.shift(); item !== undefined; item = queue.shift()) await task(item);
-  }));
+  await Promise.all(
+    Array.from({ length: workers }, async () => {
+      for (let item = queue.shift(); item !== undefined; item = queue.shift()) await task(item);
+    }),
+  );
   return (performance.now() - started) / 1000;
 }
 
@@ -54,4 +62,5 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
-export const fmt = (n: number, digits = 2) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+export const fmt = (n: number, digits = 2) =>
+  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });

@@ -6,7 +6,9 @@ import { openDatabase } from '../server/db/database.js';
 import { migrateDownAll, migrateLatest } from '../server/db/migrate.js';
 
 /** npm run seed -- [--scale demo|full|reference] [--reset]: load the fixtures into the configured database. */
-const { values } = parseArgs({ options: { scale: { type: 'string', default: 'demo' }, reset: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: { scale: { type: 'string', default: 'demo' }, reset: { type: 'boolean', default: false } },
+});
 if (values.scale !== 'demo' && values.scale !== 'full' && values.scale !== 'reference') {
   console.error(`--scale must be demo, full or reference, not "${values.scale}"`);
   process.exit(2);

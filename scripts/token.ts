@@ -13,7 +13,11 @@ npm run token -- revoke <id>`;
 /** Creates, lists and revokes API tokens directly in the configured database (the first admin token comes from here). */
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { role: { type: 'string' }, agency: { type: 'string', multiple: true, default: [] }, name: { type: 'string' } },
+  options: {
+    role: { type: 'string' },
+    agency: { type: 'string', multiple: true, default: [] },
+    name: { type: 'string' },
+  },
 });
 const [command, arg] = positionals;
 if (!command || !['create', 'list', 'revoke'].includes(command)) fail(USAGE);
@@ -28,12 +32,23 @@ try {
     const agencies = values.agency.flatMap((a) => a.split(',')).filter(Boolean);
     const name = values.name ?? `${role}${agencies.length ? ` ${agencies.join(',')}` : ''}`;
     const { token, info } = await store.create({ name, role, agencies, createdBy: `cli (${userInfo().username})` });
-    console.log(`Created token ${info.id} (${info.role}${info.agencies.length ? ` of ${info.agencies.join(', ')}` : ''}). It is shown only now:\n\n  ${token}\n`);
+    console.log(
+      `Created token ${info.id} (${info.role}${info.agencies.length ? ` of ${info.agencies.join(', ')}` : ''}). It is shown only now:\n\n  ${token}\n`,
+    );
     console.log('Use it as: Authorization: Bearer <token>');
   } else if (command === 'list') {
     for (const t of await store.list()) {
-      console.log([t.id, t.role, t.agencies.join(',') || '-', t.prefix + '…', t.name, t.revokedAt ? `revoked ${t.revokedAt}` : 'active',
-        `last used ${t.lastUsedAt ?? 'never'}`].join('\t'));
+      console.log(
+        [
+          t.id,
+          t.role,
+          t.agencies.join(',') || '-',
+          t.prefix + '…',
+          t.name,
+          t.revokedAt ? `revoked ${t.revokedAt}` : 'active',
+          `last used ${t.lastUsedAt ?? 'never'}`,
+        ].join('\t'),
+      );
     }
   } else {
     if (!arg || !/^\d+$/.test(arg)) fail(`revoke needs a token id (see list)\n${USAGE}`);

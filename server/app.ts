@@ -43,7 +43,9 @@ export function buildApp(deps: AppDeps, services: Services = buildServices(deps)
   app.set('trust proxy', deps.config.trustProxy);
   const { config } = deps;
   const s = services;
-  app.use(securityHeaders({ embedFrameAncestors: config.embedFrameAncestors, connectSources: config.cspConnectSources }));
+  app.use(
+    securityHeaders({ embedFrameAncestors: config.embedFrameAncestors, connectSources: config.cspConnectSources }),
+  );
   app.use(cors());
   app.use(attachCaller(s.tokens, new WindowCounter(config.authFailureLimit, 15 * 60_000)));
   app.use(writeRateLimit(new WindowCounter(config.writeRateLimit, 60_000)));
@@ -67,7 +69,10 @@ export function buildApp(deps: AppDeps, services: Services = buildServices(deps)
   app.use(ogcTileRoutes(deps, s.ogc, s.tiles));
 
   // The viewer at /, the embeddable map at /embed. Vite fingerprints assets, so they may be cached long.
-  app.use('/assets', express.static(`${deps.config.clientDir}/assets`, { immutable: true, maxAge: '365d', fallthrough: false }));
+  app.use(
+    '/assets',
+    express.static(`${deps.config.clientDir}/assets`, { immutable: true, maxAge: '365d', fallthrough: false }),
+  );
   app.use(express.static(deps.config.clientDir, { index: 'index.html', extensions: ['html'], maxAge: '5m' }));
   app.use(notFoundHandler());
   app.use(errorHandler(deps.log));

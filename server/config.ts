@@ -7,12 +7,18 @@ const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
   PUBLIC_URL: z.url().optional(),
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://').optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+    .optional(),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(50).default(10),
   DATA_DIR: z.string().default('./data'),
   CLIENT_DIR: z.string().default('./client/dist'),
   SEED_SCALE: z.enum(['demo', 'full', 'reference']).default('demo'),
-  AUTO_SEED: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  AUTO_SEED: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
   FEATURES_MAX_LIMIT: z.coerce.number().int().min(1).max(100_000).default(10_000),
   FEATURES_DEFAULT_LIMIT: z.coerce.number().int().min(1).default(100),
   OGC_DEFAULT_LIMIT: z.coerce.number().int().min(1).default(10),
@@ -24,16 +30,37 @@ const schema = z.object({
   BASEMAP_STYLE_URL: z.url().optional(),
   WRITE_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(120),
   AUTH_FAILURE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(20),
-  EMBED_FRAME_ANCESTORS: z.string().default('*').refine((v) => v.split(/[ ,]+/).filter(Boolean).every((o) => o === '*' || /^https?:\/\/[^\s/]+$/.test(o)),
-    'must be * or a list of origins like https://tangerangkota.go.id'),
-  CSP_CONNECT_SRC: z.string().default('').refine((v) => v.split(/[ ,]+/).filter(Boolean).every((o) => /^https?:\/\/[^\s/]+$/.test(o)),
-    'must be a list of origins like https://tiles.example.id'),
+  EMBED_FRAME_ANCESTORS: z
+    .string()
+    .default('*')
+    .refine(
+      (v) =>
+        v
+          .split(/[ ,]+/)
+          .filter(Boolean)
+          .every((o) => o === '*' || /^https?:\/\/[^\s/]+$/.test(o)),
+      'must be * or a list of origins like https://tangerangkota.go.id',
+    ),
+  CSP_CONNECT_SRC: z
+    .string()
+    .default('')
+    .refine(
+      (v) =>
+        v
+          .split(/[ ,]+/)
+          .filter(Boolean)
+          .every((o) => /^https?:\/\/[^\s/]+$/.test(o)),
+      'must be a list of origins like https://tiles.example.id',
+    ),
   UPLOAD_MAX_MB: z.coerce.number().int().min(1).max(100_000).default(512),
   UPLOAD_MAX_FEATURES: z.coerce.number().int().min(1).max(100_000_000).default(2_000_000),
   UPLOAD_MAX_PROPERTIES: z.coerce.number().int().min(1).max(10_000).default(200),
   UPLOAD_MAX_VALUE_CHARS: z.coerce.number().int().min(1).max(10_000_000).default(10_000),
   UPLOAD_DIR: z.string().optional(),
-  TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  TRUST_PROXY: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -121,10 +148,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     writeRateLimit: e.WRITE_RATE_LIMIT,
     authFailureLimit: e.AUTH_FAILURE_LIMIT,
     embedFrameAncestors: e.EMBED_FRAME_ANCESTORS.split(/[ ,]+/).filter(Boolean),
-    cspConnectSources: [...new Set([...e.CSP_CONNECT_SRC.split(/[ ,]+/).filter(Boolean), ...(e.BASEMAP_STYLE_URL ? [new URL(e.BASEMAP_STYLE_URL).origin] : [])])],
+    cspConnectSources: [
+      ...new Set([
+        ...e.CSP_CONNECT_SRC.split(/[ ,]+/).filter(Boolean),
+        ...(e.BASEMAP_STYLE_URL ? [new URL(e.BASEMAP_STYLE_URL).origin] : []),
+      ]),
+    ],
     upload: {
-      maxBytes: e.UPLOAD_MAX_MB * 1024 * 1024, maxFeatures: e.UPLOAD_MAX_FEATURES, maxProperties: e.UPLOAD_MAX_PROPERTIES,
-      maxValueChars: e.UPLOAD_MAX_VALUE_CHARS, tempDir: path.resolve(e.UPLOAD_DIR ?? os.tmpdir()),
+      maxBytes: e.UPLOAD_MAX_MB * 1024 * 1024,
+      maxFeatures: e.UPLOAD_MAX_FEATURES,
+      maxProperties: e.UPLOAD_MAX_PROPERTIES,
+      maxValueChars: e.UPLOAD_MAX_VALUE_CHARS,
+      tempDir: path.resolve(e.UPLOAD_DIR ?? os.tmpdir()),
     },
     trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,

@@ -8,13 +8,20 @@ import { seedIfEmpty } from '../fixtures/seed.js';
 async function main(): Promise<void> {
   const config = loadConfig();
   const log = pino({ level: config.logLevel });
-  log.info(config.databaseUrl ? 'database: PostgreSQL (DATABASE_URL)' : `database: embedded PostGIS in ${config.dataDir}`);
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, poolMax: config.databasePoolMax, dataDir: config.dataDir });
+  log.info(
+    config.databaseUrl ? 'database: PostgreSQL (DATABASE_URL)' : `database: embedded PostGIS in ${config.dataDir}`,
+  );
+  const db = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    poolMax: config.databasePoolMax,
+    dataDir: config.dataDir,
+  });
   log.info({ backend: db.backend, ...db.capabilities }, 'database ready');
   if (config.autoSeed) {
     // Seeding is the fixtures module's job, shared with `npm run seed`; the server only asks for it.
     const summary = await seedIfEmpty(db.knex, config.seedScale, (msg) => log.info(msg));
-    if (summary) log.info(summary, 'empty database: loaded the Tangerang boundaries and the sample catalog (first start only)');
+    if (summary)
+      log.info(summary, 'empty database: loaded the Tangerang boundaries and the sample catalog (first start only)');
   }
 
   const server = createServer(buildHandler({ db, config, log }));
@@ -28,10 +35,13 @@ async function main(): Promise<void> {
     stopping = true;
     log.info({ signal }, 'shutting down: finishing open requests');
     server.close(() => {
-      db.close().then(() => process.exit(0), (err: unknown) => {
-        log.error({ err }, 'closing the database failed');
-        process.exit(1);
-      });
+      db.close().then(
+        () => process.exit(0),
+        (err: unknown) => {
+          log.error({ err }, 'closing the database failed');
+          process.exit(1);
+        },
+      );
     });
     setTimeout(() => process.exit(1), 10_000).unref();
   };

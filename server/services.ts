@@ -35,7 +35,9 @@ export function buildServices(deps: AppDeps): Services {
   const catalog = new CatalogService(knex, districts);
   const features = new FeaturesService(knex, catalog, districts);
   const tiles = new TilesService(knex, catalog, deps.tileCache ?? new TileCache(config.tileCacheBytes), {
-    useMvt: deps.db.capabilities.mvt, maxLayers: config.tilesMaxLayers, maxFeatures: config.tilesMaxFeatures,
+    useMvt: deps.db.capabilities.mvt,
+    maxLayers: config.tilesMaxLayers,
+    maxFeatures: config.tilesMaxFeatures,
     registryTtlMs: config.tilesRegistryTtlMs,
   });
   return {
@@ -43,7 +45,11 @@ export function buildServices(deps: AppDeps): Services {
     catalog,
     districts,
     features,
-    ogc: new OgcService(catalog, features, { defaultLimit: config.ogcDefaultLimit, maxLimit: config.featuresMaxLimit, overMax: 'clamp' }),
+    ogc: new OgcService(catalog, features, {
+      defaultLimit: config.ogcDefaultLimit,
+      maxLimit: config.featuresMaxLimit,
+      overMax: 'clamp',
+    }),
     tiles,
     quality: new QualityService(knex, catalog),
     ckan: new CkanService(catalog),

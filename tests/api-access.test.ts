@@ -7,7 +7,15 @@ import { useTestServer } from './support/use-test-server.js';
 // Its own database copy: this file creates and revokes tokens. A low failure limit to test it.
 const s = useTestServer({ writable: true, env: { AUTH_FAILURE_LIMIT: '8', WRITE_RATE_LIMIT: '15' } });
 
-interface Fixture { slug: string; agency: string; fid: number; district: string; tile: string; publik: string; otherAgency: string }
+interface Fixture {
+  slug: string;
+  agency: string;
+  fid: number;
+  district: string;
+  tile: string;
+  publik: string;
+  otherAgency: string;
+}
 let f: Fixture;
 const tokens = new Map<string, string>();
 
@@ -23,18 +31,44 @@ const CALLERS: { name: string; role?: Role; agencies?: 'own' | 'other'; sees: bo
 
 beforeAll(async () => {
   const knex = s.db.knex;
-  const layer = await knex<{ id: number; agency_code: string; slug: string }>('layers').where({ slug: s.terbatas }).first('id', 'agency_code');
+  const layer = await knex<{ id: number; agency_code: string; slug: string }>('layers')
+    .where({ slug: s.terbatas })
+    .first('id', 'agency_code');
   if (!layer) throw new Error('no terbatas layer');
-  const feature = (await knex.raw<{ rows: { fid: number; x: number; y: number }[] }>(
-    'select fid, ST_X(ST_PointOnSurface(geom)) as x, ST_Y(ST_PointOnSurface(geom)) as y from features where layer_id = ? order by fid limit 1', [layer.id])).rows[0];
-  const district = (await knex.raw<{ rows: { code: string }[] }>(
-    `select ld.district_code as code from layer_districts ld join districts d on d.code = ld.district_code
-      where ld.layer_id = ? and d.level = 'kecamatan' order by 1 limit 1`, [layer.id])).rows[0];
-  const other = await knex<{ agency_code: string; classification: string }>('layers').where({ classification: 'terbatas' }).whereNot({ agency_code: layer?.agency_code }).orderBy('slug').first('agency_code');
-  const publik = await knex<{ slug: string; classification: string }>('layers').where({ classification: 'publik' }).orderBy('slug').first('slug');
-  if (!layer || !feature || !district || !other || !publik) throw new Error('fixtures lack a terbatas layer with features');
+  const feature = (
+    await knex.raw<{ rows: { fid: number; x: number; y: number }[] }>(
+      'select fid, ST_X(ST_PointOnSurface(geom)) as x, ST_Y(ST_PointOnSurface(geom)) as y from features where layer_id = ? order by fid limit 1',
+      [layer.id],
+    )
+  ).rows[0];
+  const district = (
+    await knex.raw<{ rows: { code: string }[] }>(
+      `select ld.district_code as code from layer_districts ld join districts d on d.code = ld.district_code
+      where ld.layer_id = ? and d.level = 'kecamatan' order by 1 limit 1`,
+      [layer.id],
+    )
+  ).rows[0];
+  const other = await knex<{ agency_code: string; classification: string }>('layers')
+    .where({ classification: 'terbatas' })
+    .whereNot({ agency_code: layer?.agency_code })
+    .orderBy('slug')
+    .first('agency_code');
+  const publik = await knex<{ slug: string; classification: string }>('layers')
+    .where({ classification: 'publik' })
+    .orderBy('slug')
+    .first('slug');
+  if (!layer || !feature || !district || !other || !publik)
+    throw new Error('fixtures lack a terbatas layer with features');
   const t = tileOf(feature.x, feature.y, 14);
-  f = { slug: s.terbatas, agency: layer.agency_code, fid: feature.fid, district: district.code, tile: `14/${t.x}/${t.y}`, publik: publik.slug, otherAgency: other.agency_code };
+  f = {
+    slug: s.terbatas,
+    agency: layer.agency_code,
+    fid: feature.fid,
+    district: district.code,
+    tile: `14/${t.x}/${t.y}`,
+    publik: publik.slug,
+    otherAgency: other.agency_code,
+  };
   const store = new TokenStore(knex);
   for (const c of CALLERS) {
     if (!c.role) continue;
@@ -56,15 +90,34 @@ async function jsonAs<T>(caller: string, p: string): Promise<T> {
 
 /** Every endpoint that names one layer; {L} is the layer, {F} a feature, {T} a tile holding it. */
 const DIRECT = [
-  '/api/layers/{L}', '/api/layers/{L}/features', '/api/layers/{L}/features/{F}', '/api/layers/{L}/features?district={D}',
-  '/tiles/{L}.json', '/tiles/{P},{L}.json', '/tiles/{L}/{T}.mvt', '/tiles/{P},{L}/{T}.mvt',
-  '/ogc/collections/{L}', '/ogc/collections/{L}/items', '/ogc/collections/{L}/items/{F}', '/ogc/collections/{L}/queryables',
-  '/ogc/collections/{L}/tiles', '/ogc/collections/{L}/tiles/WebMercatorQuad', '/ogc/collections/{L}/tiles/WebMercatorQuad/{T}',
+  '/api/layers/{L}',
+  '/api/layers/{L}/features',
+  '/api/layers/{L}/features/{F}',
+  '/api/layers/{L}/features?district={D}',
+  '/tiles/{L}.json',
+  '/tiles/{P},{L}.json',
+  '/tiles/{L}/{T}.mvt',
+  '/tiles/{P},{L}/{T}.mvt',
+  '/ogc/collections/{L}',
+  '/ogc/collections/{L}/items',
+  '/ogc/collections/{L}/items/{F}',
+  '/ogc/collections/{L}/queryables',
+  '/ogc/collections/{L}/tiles',
+  '/ogc/collections/{L}/tiles/WebMercatorQuad',
+  '/ogc/collections/{L}/tiles/WebMercatorQuad/{T}',
   '/api/layers/{L}/history',
 ];
-const fill = (p: string, slug: string) => p.replaceAll('{L}', slug).replaceAll('{F}', String(f.fid)).replaceAll('{D}', f.district)
-  .replaceAll('{P}', f.publik).replaceAll('{T}', p.includes('WebMercatorQuad') ? ogcTile(f.tile) : f.tile);
-const ogcTile = (zxy: string) => { const [z, x, y] = zxy.split('/'); return `${z}/${y}/${x}`; };
+const fill = (p: string, slug: string) =>
+  p
+    .replaceAll('{L}', slug)
+    .replaceAll('{F}', String(f.fid))
+    .replaceAll('{D}', f.district)
+    .replaceAll('{P}', f.publik)
+    .replaceAll('{T}', p.includes('WebMercatorQuad') ? ogcTile(f.tile) : f.tile);
+const ogcTile = (zxy: string) => {
+  const [z, x, y] = zxy.split('/');
+  return `${z}/${y}/${x}`;
+};
 
 describe('a terbatas layer on every endpoint that names it', () => {
   for (const c of CALLERS) {
@@ -73,13 +126,18 @@ describe('a terbatas layer on every endpoint that names it', () => {
         const res = await getAs(c.name, fill(template, f.slug));
         if (c.sees) {
           expect([200, 204], `${template} as ${c.name}`).toContain(res.status);
-          if (res.status === 200 && template.endsWith('.mvt')) expect(res.headers.get('cache-control'), template).toMatch(/^private/);
+          if (res.status === 200 && template.endsWith('.mvt'))
+            expect(res.headers.get('cache-control'), template).toMatch(/^private/);
         } else {
           const missing = await getAs(c.name, fill(template, 'tidak-ada-lapisan'));
           expect(res.status, `${template} as ${c.name}`).toBe(404);
-          const [hidden, absent] = [await res.json(), await missing.json()] as { error: { code: string; message: string } }[];
+          const [hidden, absent] = [await res.json(), await missing.json()] as {
+            error: { code: string; message: string };
+          }[];
           expect(hidden?.error.code, template).toBe(absent?.error.code);
-          expect(hidden?.error.message.replaceAll(f.slug, 'X'), template).toBe(absent?.error.message.replaceAll('tidak-ada-lapisan', 'X'));
+          expect(hidden?.error.message.replaceAll(f.slug, 'X'), template).toBe(
+            absent?.error.message.replaceAll('tidak-ada-lapisan', 'X'),
+          );
         }
       }
     });
@@ -93,7 +151,9 @@ describe('a terbatas layer in every list and count', () => {
     if (agency) void q.where({ agency_code: agency });
     if (c.role !== 'admin') {
       const own = c.agencies === 'own' ? [f.agency] : c.agencies === 'other' ? [f.otherAgency] : [];
-      void q.where((w) => { void w.where({ classification: 'publik' }).orWhereIn('agency_code', own); });
+      void q.where((w) => {
+        void w.where({ classification: 'publik' }).orWhereIn('agency_code', own);
+      });
     }
     return Number((await q)[0]?.n);
   }
@@ -101,13 +161,20 @@ describe('a terbatas layer in every list and count', () => {
   for (const c of CALLERS) {
     it(`${c.sees ? 'includes' : 'leaves out'} the layer for ${c.name}`, async () => {
       const ids = {
-        search: (await jsonAs<{ items: { id: string }[] }>(c.name, `/api/layers?agency=${f.agency}&limit=500`)).items.map((l) => l.id),
+        search: (
+          await jsonAs<{ items: { id: string }[] }>(c.name, `/api/layers?agency=${f.agency}&limit=500`)
+        ).items.map((l) => l.id),
         index: (await jsonAs<{ items: { id: string }[] }>(c.name, '/api/layer-index')).items.map((l) => l.id),
-        district: (await jsonAs<{ items: { slug: string }[] }>(c.name, `/api/districts/${f.district}/layers`)).items.map((l) => l.slug),
+        district: (
+          await jsonAs<{ items: { slug: string }[] }>(c.name, `/api/districts/${f.district}/layers`)
+        ).items.map((l) => l.slug),
         ogc: (await jsonAs<{ collections: { id: string }[] }>(c.name, '/ogc/collections')).collections.map((l) => l.id),
-        quality: (await jsonAs<{ items: { id: string }[] }>(c.name, `/api/quality?agency=${f.agency}&limit=500`)).items.map((l) => l.id),
+        quality: (
+          await jsonAs<{ items: { id: string }[] }>(c.name, `/api/quality?agency=${f.agency}&limit=500`)
+        ).items.map((l) => l.id),
       };
-      for (const [surface, list] of Object.entries(ids)) expect(list.includes(f.slug), `${surface} as ${c.name}`).toBe(c.sees);
+      for (const [surface, list] of Object.entries(ids))
+        expect(list.includes(f.slug), `${surface} as ${c.name}`).toBe(c.sees);
 
       const total = await expectedCount(c);
       expect((await jsonAs<{ catalog: { layers: number } }>(c.name, '/api/health')).catalog.layers).toBe(total);
@@ -151,7 +218,12 @@ describe('tokens', () => {
       expect(((await res.json()) as { error: { code: string } }).error.code).toBe(code);
     }
     const store = new TokenStore(s.db.knex);
-    const { token, info } = await store.create({ name: 'to revoke', role: 'viewer', agencies: [f.agency], createdBy: 'test' });
+    const { token, info } = await store.create({
+      name: 'to revoke',
+      role: 'viewer',
+      agencies: [f.agency],
+      createdBy: 'test',
+    });
     expect((await s.get(`/api/layers/${f.slug}`, { headers: { Authorization: `Bearer ${token}` } })).status).toBe(200);
     await store.revoke(info.id);
     const revoked = await s.get(`/api/layers/${f.slug}`, { headers: { Authorization: `Bearer ${token}` } });
@@ -169,14 +241,22 @@ describe('tokens', () => {
 
   it('lets only an admin create, list and revoke tokens over HTTP, with the secret shown once', async () => {
     const body = JSON.stringify({ name: 'Dinkes viewer', role: 'viewer', agencies: [f.agency] });
-    const post = (caller: string) => s.get('/api/tokens', { method: 'POST', body, headers: { ...as(caller).headers as Record<string, string>, 'Content-Type': 'application/json' } });
+    const post = (caller: string) =>
+      s.get('/api/tokens', {
+        method: 'POST',
+        body,
+        headers: { ...(as(caller).headers as Record<string, string>), 'Content-Type': 'application/json' },
+      });
     expect((await post('anonymous')).status).toBe(401);
     expect((await post('editor of the agency')).status).toBe(403);
     const created = await post('admin');
     expect(created.status).toBe(201);
     const { token, id } = (await created.json()) as { token: string; id: number };
     expect(token).toMatch(/^sp_[A-Za-z0-9_-]{43}$/);
-    const me = (await (await s.get('/api/me', { headers: { Authorization: `Bearer ${token}` } })).json()) as { role: string; agencies: string[] };
+    const me = (await (await s.get('/api/me', { headers: { Authorization: `Bearer ${token}` } })).json()) as {
+      role: string;
+      agencies: string[];
+    };
     expect(me).toMatchObject({ role: 'viewer', agencies: [f.agency] });
     const listed = await jsonAs<{ items: { id: number; prefix: string }[] }>('admin', '/api/tokens');
     expect(JSON.stringify(listed)).not.toContain(token);
@@ -200,9 +280,15 @@ describe('tokens', () => {
     ];
     const before = await s.db.knex('api_tokens').count<{ n: string }[]>('* as n');
     for (const body of cases) {
-      const res = await s.get('/api/tokens', { method: 'POST', body: JSON.stringify(body), headers: { ...as('admin').headers as Record<string, string>, 'Content-Type': 'application/json' } });
+      const res = await s.get('/api/tokens', {
+        method: 'POST',
+        body: JSON.stringify(body),
+        headers: { ...(as('admin').headers as Record<string, string>), 'Content-Type': 'application/json' },
+      });
       expect(res.status, JSON.stringify(body)).toBe(400);
-      expect(((await res.json()) as { error: { code: string } }).error.code).toMatch(/^(invalid_token_request|unknown_agency)$/);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toMatch(
+        /^(invalid_token_request|unknown_agency)$/,
+      );
     }
     expect(await s.db.knex('api_tokens').count<{ n: string }[]>('* as n')).toEqual(before);
   });
@@ -212,10 +298,20 @@ describe('browser-facing headers', () => {
   it('lets any site read, with or without a token, and no site write from a browser', async () => {
     const read = await s.get('/api/layers?limit=1', { headers: { Origin: 'https://example.org' } });
     expect(read.headers.get('access-control-allow-origin')).toBe('*');
-    const preflightRead = await s.get('/api/layers', { method: 'OPTIONS', headers: { Origin: 'https://example.org', 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'authorization' } });
+    const preflightRead = await s.get('/api/layers', {
+      method: 'OPTIONS',
+      headers: {
+        Origin: 'https://example.org',
+        'Access-Control-Request-Method': 'GET',
+        'Access-Control-Request-Headers': 'authorization',
+      },
+    });
     expect(preflightRead.status).toBe(204);
     expect(preflightRead.headers.get('access-control-allow-headers')).toMatch(/Authorization/);
-    const preflightWrite = await s.get('/api/layers', { method: 'OPTIONS', headers: { Origin: 'https://example.org', 'Access-Control-Request-Method': 'POST' } });
+    const preflightWrite = await s.get('/api/layers', {
+      method: 'OPTIONS',
+      headers: { Origin: 'https://example.org', 'Access-Control-Request-Method': 'POST' },
+    });
     expect(preflightWrite.status).toBe(403);
     expect(preflightWrite.headers.get('access-control-allow-origin')).toBeNull();
   });
@@ -239,10 +335,16 @@ describe('browser-facing headers', () => {
 
 describe('writes from one token', () => {
   it('are answered 429 past WRITE_RATE_LIMIT a minute, while its reads go on', async () => {
-    const { token } = await new TokenStore(s.db.knex).create({ name: 'busy', role: 'viewer', agencies: [f.agency], createdBy: 'test' });
+    const { token } = await new TokenStore(s.db.knex).create({
+      name: 'busy',
+      role: 'viewer',
+      agencies: [f.agency],
+      createdBy: 'test',
+    });
     const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
     const statuses: number[] = [];
-    for (let i = 0; i < 16; i++) statuses.push((await s.get('/api/tokens', { method: 'POST', headers, body: '{}' })).status);
+    for (let i = 0; i < 16; i++)
+      statuses.push((await s.get('/api/tokens', { method: 'POST', headers, body: '{}' })).status);
     expect(statuses.slice(0, 15).every((st) => st === 403)).toBe(true);
     const limited = await s.get('/api/tokens', { method: 'POST', headers, body: '{}' });
     expect(limited.status).toBe(429);
@@ -254,7 +356,8 @@ describe('writes from one token', () => {
 describe('wrong tokens from one address', () => {
   it('are answered 429 after the limit, while anonymous reads go on', async () => {
     let status = 0;
-    for (let i = 0; i < 12 && status !== 429; i++) status = (await s.get('/api/me', { headers: { Authorization: `Bearer sp_guess${i}` } })).status;
+    for (let i = 0; i < 12 && status !== 429; i++)
+      status = (await s.get('/api/me', { headers: { Authorization: `Bearer sp_guess${i}` } })).status;
     expect(status).toBe(429);
     const blocked = await getAs('admin', '/api/me');
     expect(blocked.status).toBe(429);

@@ -2,8 +2,21 @@ import { describe, expect, it } from 'vitest';
 import { parseFq } from '../server/interop/ckan-service.js';
 import { useTestServer } from './support/use-test-server.js';
 
-interface Envelope<T> { help: string; success: boolean; result: T; error?: { __type: string; message: string; code: string } }
-interface Pkg { name: string; title: string; organization: { name: string }; groups: { name: string }[]; tags: { name: string }[]; resources: { format: string; url: string }[]; extras: { key: string; value: string }[] }
+interface Envelope<T> {
+  help: string;
+  success: boolean;
+  result: T;
+  error?: { __type: string; message: string; code: string };
+}
+interface Pkg {
+  name: string;
+  title: string;
+  organization: { name: string };
+  groups: { name: string }[];
+  tags: { name: string }[];
+  resources: { format: string; url: string }[];
+  extras: { key: string; value: string }[];
+}
 
 const s = useTestServer();
 
@@ -12,7 +25,9 @@ const action = <T>(path: string) => s.json<Envelope<T>>(`/api/3/action/${path}`)
 describe('CKAN Action API for Satu Data Indonesia', () => {
   it('lists every publik layer as a package and no terbatas one', async () => {
     const { body } = await action<string[]>('package_list');
-    const publik = Number((await s.db.knex('layers').where({ classification: 'publik' }).count<{ n: string }[]>('* as n'))[0]?.n);
+    const publik = Number(
+      (await s.db.knex('layers').where({ classification: 'publik' }).count<{ n: string }[]>('* as n'))[0]?.n,
+    );
     expect(body.success).toBe(true);
     expect(body.help).toMatch(/help_show\?name=package_list$/);
     expect(body.result).toHaveLength(publik);
@@ -40,13 +55,21 @@ describe('CKAN Action API for Satu Data Indonesia', () => {
   });
 
   it('searches with q, fq on organization, tags and groups, rows, start and sort', async () => {
-    const { body } = await action<{ count: number; results: Pkg[] }>('package_search?q=sekolah&fq=organization:disdik&rows=5');
+    const { body } = await action<{ count: number; results: Pkg[] }>(
+      'package_search?q=sekolah&fq=organization:disdik&rows=5',
+    );
     expect(body.result.count).toBeGreaterThan(5);
     expect(body.result.results).toHaveLength(5);
     expect(body.result.results.every((p) => p.organization.name === 'disdik')).toBe(true);
-    const tagged = await action<{ count: number; results: Pkg[] }>('package_search?fq=tags:%22lampu%20jalan%22%20groups:utilitas&rows=100');
+    const tagged = await action<{ count: number; results: Pkg[] }>(
+      'package_search?fq=tags:%22lampu%20jalan%22%20groups:utilitas&rows=100',
+    );
     expect(tagged.body.result.count).toBeGreaterThan(0);
-    expect(tagged.body.result.results.every((p) => p.tags.some((t) => t.name === 'lampu jalan') && p.groups[0]?.name === 'utilitas')).toBe(true);
+    expect(
+      tagged.body.result.results.every(
+        (p) => p.tags.some((t) => t.name === 'lampu jalan') && p.groups[0]?.name === 'utilitas',
+      ),
+    ).toBe(true);
     const page2 = await action<{ results: Pkg[] }>('package_search?q=sekolah&fq=organization:disdik&rows=5&start=5');
     expect(page2.body.result.results[0]?.name).not.toBe(body.result.results[0]?.name);
     const byTitle = await action<{ results: Pkg[] }>('package_search?sort=title_string%20asc&rows=3');
@@ -88,7 +111,10 @@ describe('DCAT catalog', () => {
   it('publishes the same publik datasets as JSON-LD with distributions', async () => {
     const res = await s.get('/catalog/dcat.jsonld');
     expect(res.headers.get('content-type')).toMatch(/application\/ld\+json/);
-    const body = (await res.json()) as { '@type': string; 'dcat:dataset': { 'dct:identifier': string; 'dcat:distribution': unknown[] }[] };
+    const body = (await res.json()) as {
+      '@type': string;
+      'dcat:dataset': { 'dct:identifier': string; 'dcat:distribution': unknown[] }[];
+    };
     const list = await action<string[]>('package_list');
     expect(body['@type']).toBe('dcat:Catalog');
     expect(body['dcat:dataset'].map((d) => d['dct:identifier']).sort()).toEqual([...list.body.result].sort());

@@ -1,14 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import { useTestServer } from './support/use-test-server.js';
 
-interface LayerItem { id: string; title: string; classification: string; agency: { code: string }; theme: { code: string }; geometryType: string; featureCount: number }
-interface List<T> { total: number; items: T[]; links: { rel: string; href: string }[] }
+interface LayerItem {
+  id: string;
+  title: string;
+  classification: string;
+  agency: { code: string };
+  theme: { code: string };
+  geometryType: string;
+  featureCount: number;
+}
+interface List<T> {
+  total: number;
+  items: T[];
+  links: { rel: string; href: string }[];
+}
 
 const s = useTestServer();
 
 describe('catalog', () => {
   it('lists only publik layers to anonymous callers, counted exactly', async () => {
-    const publik = (await s.db.knex('layers').where({ classification: 'publik' }).count<{ n: string }[]>('* as n'))[0]?.n;
+    const publik = (await s.db.knex('layers').where({ classification: 'publik' }).count<{ n: string }[]>('* as n'))[0]
+      ?.n;
     const { status, body } = await s.json<List<LayerItem>>('/api/layers?limit=500');
     expect(status).toBe(200);
     expect(body.total).toBe(Number(publik));
@@ -35,7 +48,9 @@ describe('catalog', () => {
     const missing = await s.json<{ error: { code: string } }>('/api/layers/tidak-ada-layer-ini');
     expect(hidden.status).toBe(404);
     expect(hidden.body.error.code).toBe(missing.body.error.code);
-    const search = await s.json<List<LayerItem>>(`/api/layers?q=${encodeURIComponent(s.terbatas.split('-').slice(1, 3).join(' '))}&limit=500`);
+    const search = await s.json<List<LayerItem>>(
+      `/api/layers?q=${encodeURIComponent(s.terbatas.split('-').slice(1, 3).join(' '))}&limit=500`,
+    );
     expect(search.body.items.map((l) => l.id)).not.toContain(s.terbatas);
   });
 
@@ -55,7 +70,9 @@ describe('catalog', () => {
   });
 
   it('filters by agency, theme, geometry type and district together', async () => {
-    const { body } = await s.json<List<LayerItem>>('/api/layers?agency=disdik&theme=fasilitas-pendidikan&geometryType=Point&district=36.71.05&limit=100');
+    const { body } = await s.json<List<LayerItem>>(
+      '/api/layers?agency=disdik&theme=fasilitas-pendidikan&geometryType=Point&district=36.71.05&limit=100',
+    );
     expect(body.total).toBeGreaterThan(0);
     for (const l of body.items) {
       expect(l.agency.code).toBe('disdik');
@@ -69,12 +86,19 @@ describe('catalog', () => {
     expect(body.total).toBeGreaterThan(0);
     const layer = body.items.find((l) => l.featureCount > 0 && l.id.startsWith('kec-benda'));
     expect(layer).toBeDefined();
-    const inside = await s.json<{ numberReturned: number }>(`/api/layers/${layer?.id}/features?district=36.71.04.1004&limit=1`);
+    const inside = await s.json<{ numberReturned: number }>(
+      `/api/layers/${layer?.id}/features?district=36.71.04.1004&limit=1`,
+    );
     expect(inside.body.numberReturned).toBe(1);
   });
 
   it('gives full Satu Data metadata for one layer', async () => {
-    const { status, body } = await s.json<{ id: string; metadata: Record<string, unknown>; fields: unknown[]; bbox: number[] }>('/api/layers/batas-kelurahan-kota-tangerang');
+    const { status, body } = await s.json<{
+      id: string;
+      metadata: Record<string, unknown>;
+      fields: unknown[];
+      bbox: number[];
+    }>('/api/layers/batas-kelurahan-kota-tangerang');
     expect(status).toBe(200);
     expect(body.metadata).toMatchObject({ sampleData: false, referenceSystem: 'EPSG:4326', scale: '1:10.000' });
     expect(body.fields.length).toBeGreaterThan(0);
@@ -94,7 +118,11 @@ describe('catalog', () => {
   });
 
   it('reports health with the backend and its capabilities', async () => {
-    const { body } = await s.json<{ status: string; database: { backend: string; postgis: string }; capabilities: { mvt: boolean } }>('/api/health');
+    const { body } = await s.json<{
+      status: string;
+      database: { backend: string; postgis: string };
+      capabilities: { mvt: boolean };
+    }>('/api/health');
     expect(body.status).toBe('ok');
     expect(body.database.postgis).toMatch(/^3\./);
     expect(body.capabilities.mvt).toBe(body.database.backend === 'postgresql');

@@ -1,8 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { useTestServer } from './support/use-test-server.js';
 
-interface D { code: string; name: string; level: string; parentCode: string | null; areaKm2: number }
-interface Lookup { inside: boolean; kecamatan: D | null; kelurahan: D | null; kota: D | null; message: string }
+interface D {
+  code: string;
+  name: string;
+  level: string;
+  parentCode: string | null;
+  areaKm2: number;
+}
+interface Lookup {
+  inside: boolean;
+  kecamatan: D | null;
+  kelurahan: D | null;
+  kota: D | null;
+  message: string;
+}
 
 const s = useTestServer();
 
@@ -34,11 +46,15 @@ describe('districts', () => {
   });
 
   it('gives one label point inside each district', async () => {
-    const fc = (await (await s.get('/api/districts?format=geojson&geometry=label&level=kecamatan')).json()) as { features: { geometry: { type: string; coordinates: [number, number] }; properties: D }[] };
+    const fc = (await (await s.get('/api/districts?format=geojson&geometry=label&level=kecamatan')).json()) as {
+      features: { geometry: { type: string; coordinates: [number, number] }; properties: D }[];
+    };
     expect(fc.features).toHaveLength(13);
     for (const f of fc.features) {
       expect(f.geometry.type).toBe('Point');
-      const { body } = await s.json<{ kecamatan: D | null }>(`/api/districts/lookup?lon=${f.geometry.coordinates[0]}&lat=${f.geometry.coordinates[1]}`);
+      const { body } = await s.json<{ kecamatan: D | null }>(
+        `/api/districts/lookup?lon=${f.geometry.coordinates[0]}&lat=${f.geometry.coordinates[1]}`,
+      );
       expect(body.kecamatan?.code).toBe(f.properties.code);
     }
   });
@@ -73,10 +89,14 @@ describe('districts', () => {
   });
 
   it('lists the visible layers with features in a kelurahan, with counts', async () => {
-    const { body } = await s.json<{ total: number; items: { slug: string; featureCount: number }[] }>('/api/districts/36.71.04.1004/layers');
+    const { body } = await s.json<{ total: number; items: { slug: string; featureCount: number }[] }>(
+      '/api/districts/36.71.04.1004/layers',
+    );
     expect(body.total).toBeGreaterThan(0);
     expect(body.items.every((l) => l.featureCount > 0)).toBe(true);
-    const terbatas = new Set((await s.db.knex('layers').where({ classification: 'terbatas' }).pluck('slug')) as string[]);
+    const terbatas = new Set(
+      (await s.db.knex('layers').where({ classification: 'terbatas' }).pluck('slug')) as string[],
+    );
     expect(body.items.some((l) => terbatas.has(l.slug))).toBe(false);
   });
 });

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { useTestServer } from './support/use-test-server.js';
 
-interface ErrorBody { error: { code: string; message: string; details: Record<string, unknown> } }
+interface ErrorBody {
+  error: { code: string; message: string; details: Record<string, unknown> };
+}
 
 const s = useTestServer();
 
@@ -76,7 +78,11 @@ describe('bad input', () => {
   });
 
   it('hides a terbatas layer on every layer endpoint with the same 404 as a missing one', async () => {
-    for (const path of [`/api/layers/${s.terbatas}`, `/api/layers/${s.terbatas}/features`, `/api/layers/${s.terbatas}/features/1`]) {
+    for (const path of [
+      `/api/layers/${s.terbatas}`,
+      `/api/layers/${s.terbatas}/features`,
+      `/api/layers/${s.terbatas}/features/1`,
+    ]) {
       const res = await s.get(path);
       expect(res.status).toBe(404);
       expect(((await res.json()) as ErrorBody).error.code).toBe('layer_not_found');

@@ -2,14 +2,26 @@ import { describe, expect, it } from 'vitest';
 import { useTestServer } from './support/use-test-server.js';
 
 type Position = [number, number];
-interface Feature { type: 'Feature'; id: number; geometry: { type: string; coordinates: unknown }; properties: Record<string, unknown> }
-interface FC { type: 'FeatureCollection'; numberReturned: number; features: Feature[]; links: { rel: string; href: string }[] }
+interface Feature {
+  type: 'Feature';
+  id: number;
+  geometry: { type: string; coordinates: unknown };
+  properties: Record<string, unknown>;
+}
+interface FC {
+  type: 'FeatureCollection';
+  numberReturned: number;
+  features: Feature[];
+  links: { rel: string; href: string }[];
+}
 
 const s = useTestServer();
 
 function signedArea(ring: Position[]): number {
   let sum = 0;
-  for (let i = 0; i < ring.length - 1; i++) sum += (ring[i] as Position)[0] * (ring[i + 1] as Position)[1] - (ring[i + 1] as Position)[0] * (ring[i] as Position)[1];
+  for (let i = 0; i < ring.length - 1; i++)
+    sum +=
+      (ring[i] as Position)[0] * (ring[i + 1] as Position)[1] - (ring[i + 1] as Position)[0] * (ring[i] as Position)[1];
   return sum / 2;
 }
 
@@ -40,8 +52,15 @@ describe('GeoJSON features', () => {
   });
 
   it('pages with next links until every feature of the layer is read once', async () => {
-    const count = Number((await s.db.knex('features as f').join('layers as l', 'l.id', 'f.layer_id')
-      .where('l.slug', 'batas-kelurahan-kota-tangerang').count<{ n: string }[]>('* as n'))[0]?.n);
+    const count = Number(
+      (
+        await s.db
+          .knex('features as f')
+          .join('layers as l', 'l.id', 'f.layer_id')
+          .where('l.slug', 'batas-kelurahan-kota-tangerang')
+          .count<{ n: string }[]>('* as n')
+      )[0]?.n,
+    );
     const ids = new Set<number>();
     let next: string | undefined = '/api/layers/batas-kelurahan-kota-tangerang/features?limit=30&properties=nama';
     let pages = 0;
@@ -56,25 +75,35 @@ describe('GeoJSON features', () => {
   });
 
   it('keeps only the asked properties', async () => {
-    const fc = (await (await s.get('/api/layers/batas-kecamatan-kota-tangerang/features?properties=nama,kode')).json()) as FC;
+    const fc = (await (
+      await s.get('/api/layers/batas-kecamatan-kota-tangerang/features?properties=nama,kode')
+    ).json()) as FC;
     expect(fc.features).toHaveLength(13);
     for (const f of fc.features) expect(Object.keys(f.properties).sort()).toEqual(['kode', 'nama']);
   });
 
   it('filters by bbox', async () => {
     // A small box around the airport, in Kelurahan Pajang (Benda).
-    const fc = (await (await s.get('/api/layers/batas-kelurahan-kota-tangerang/features?bbox=106.655,-6.126,106.656,-6.125')).json()) as FC;
+    const fc = (await (
+      await s.get('/api/layers/batas-kelurahan-kota-tangerang/features?bbox=106.655,-6.126,106.656,-6.125')
+    ).json()) as FC;
     expect(fc.features.map((f) => f.properties.nama)).toContain('Pajang');
     expect(fc.features.length).toBeLessThan(5);
   });
 
   it('filters by district, and clips to it on request', async () => {
-    const filtered = (await (await s.get('/api/layers/batas-kecamatan-kota-tangerang/features?district=36.71.04.1004')).json()) as FC;
+    const filtered = (await (
+      await s.get('/api/layers/batas-kecamatan-kota-tangerang/features?district=36.71.04.1004')
+    ).json()) as FC;
     expect(filtered.features.map((f) => f.properties.nama)).toContain('Benda');
-    const clipped = (await (await s.get('/api/layers/batas-kota-tangerang/features?district=36.71.04.1004&clip=true')).json()) as FC;
+    const clipped = (await (
+      await s.get('/api/layers/batas-kota-tangerang/features?district=36.71.04.1004&clip=true')
+    ).json()) as FC;
     expect(clipped.features).toHaveLength(1);
     const whole = (await (await s.get('/api/layers/batas-kota-tangerang/features')).json()) as FC;
-    expect(JSON.stringify(clipped.features[0]?.geometry).length).toBeLessThan(JSON.stringify(whole.features[0]?.geometry).length);
+    expect(JSON.stringify(clipped.features[0]?.geometry).length).toBeLessThan(
+      JSON.stringify(whole.features[0]?.geometry).length,
+    );
   });
 
   it('returns one feature by id', async () => {

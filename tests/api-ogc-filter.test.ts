@@ -1,13 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from './support/test-server.js';
 
-interface Feature { id: number; properties: { nama: string; kode: string; luas_km2: number } }
-interface Items { numberMatched: number; numberReturned: number; features: Feature[] }
+interface Feature {
+  id: number;
+  properties: { nama: string; kode: string; luas_km2: number };
+}
+interface Items {
+  numberMatched: number;
+  numberReturned: number;
+  features: Feature[];
+}
 
 let s: TestServer;
 let all: Feature[] = [];
 const KEL = 'batas-kelurahan-kota-tangerang';
-const items = (filter: string, extra = '') => s.get(`/ogc/collections/${KEL}/items?limit=500&filter=${encodeURIComponent(filter)}${extra}`);
+const items = (filter: string, extra = '') =>
+  s.get(`/ogc/collections/${KEL}/items?limit=500&filter=${encodeURIComponent(filter)}${extra}`);
 
 beforeAll(async () => {
   s = await startTestServer();
@@ -27,7 +35,10 @@ describe('CQL2 filters on items', () => {
     ["nama IN ('Pajang', 'Sukasari', 'Tidak Ada')", (p) => ['Pajang', 'Sukasari'].includes(p.nama)],
     ['luas_km2 BETWEEN 1 AND 2', (p) => p.luas_km2 >= 1 && p.luas_km2 <= 2],
     ["kode LIKE '36.71.04.%' AND luas_km2 > 1", (p) => p.kode.startsWith('36.71.04.') && p.luas_km2 > 1],
-    ["kode LIKE '36.71.04.%' OR kode LIKE '36.71.05.%'", (p) => p.kode.startsWith('36.71.04.') || p.kode.startsWith('36.71.05.')],
+    [
+      "kode LIKE '36.71.04.%' OR kode LIKE '36.71.05.%'",
+      (p) => p.kode.startsWith('36.71.04.') || p.kode.startsWith('36.71.05.'),
+    ],
     ["NOT (luas_km2 > 1) AND nama LIKE 'S%'", (p) => !(p.luas_km2 > 1) && p.nama.startsWith('S')],
     ['nama IS NULL', () => false],
     ['nama IS NOT NULL', () => true],
@@ -35,7 +46,10 @@ describe('CQL2 filters on items', () => {
     const res = await items(filter);
     expect(res.status).toBe(200);
     const page = (await res.json()) as Items;
-    const expected = all.filter((f) => predicate(f.properties)).map((f) => f.id).sort((a, b) => a - b);
+    const expected = all
+      .filter((f) => predicate(f.properties))
+      .map((f) => f.id)
+      .sort((a, b) => a - b);
     expect(page.features.map((f) => f.id).sort((a, b) => a - b)).toEqual(expected);
     expect(page.numberMatched).toBe(expected.length);
   });
@@ -43,7 +57,9 @@ describe('CQL2 filters on items', () => {
   it('finds the kelurahan containing a point and those crossing a box (S_INTERSECTS)', async () => {
     const point = (await (await items('S_INTERSECTS(geometry, POINT(106.6559 -6.1256))')).json()) as Items;
     expect(point.features.map((f) => f.properties.nama)).toContain('Pajang');
-    const box = (await (await items('S_INTERSECTS(geometry, BBOX(106.655, -6.126, 106.656, -6.125)) AND luas_km2 > 0')).json()) as Items;
+    const box = (await (
+      await items('S_INTERSECTS(geometry, BBOX(106.655, -6.126, 106.656, -6.125)) AND luas_km2 > 0')
+    ).json()) as Items;
     expect(box.features.map((f) => f.properties.nama)).toContain('Pajang');
     expect(box.numberMatched).toBeLessThan(5);
   });
@@ -66,7 +82,13 @@ describe('CQL2 filters on items', () => {
   });
 
   it('answers cql2-json like the same filter in text', async () => {
-    const json = { op: 'and', args: [{ op: 'like', args: [{ property: 'kode' }, '36.71.04.%'] }, { op: '>', args: [{ property: 'luas_km2' }, 1] }] };
+    const json = {
+      op: 'and',
+      args: [
+        { op: 'like', args: [{ property: 'kode' }, '36.71.04.%'] },
+        { op: '>', args: [{ property: 'luas_km2' }, 1] },
+      ],
+    };
     const a = (await (await items(JSON.stringify(json), '&filter-lang=cql2-json')).json()) as Items;
     const b = (await (await items("kode LIKE '36.71.04.%' AND luas_km2 > 1")).json()) as Items;
     expect(a.numberMatched).toBeGreaterThan(0);
@@ -74,7 +96,9 @@ describe('CQL2 filters on items', () => {
     const bad = await items("nama = 'x'", '&filter-lang=cql2-json');
     expect(bad.status).toBe(400);
     const lang = await items("nama = 'x'", '&filter-lang=ecql');
-    expect(((await lang.json()) as { error: { details: { parameter: string } } }).error.details.parameter).toBe('filter-lang');
+    expect(((await lang.json()) as { error: { details: { parameter: string } } }).error.details.parameter).toBe(
+      'filter-lang',
+    );
   });
 
   it('tests spatial relations against the exact geometry: within, contains, disjoint, intersects', async () => {
@@ -86,12 +110,20 @@ describe('CQL2 filters on items', () => {
     const cityBox = 'POLYGON((106.5 -6.3, 106.8 -6.3, 106.8 -6.0, 106.5 -6.0, 106.5 -6.3))';
     const within = (await (await items(`S_WITHIN(geometry, ${cityBox})`)).json()) as Items;
     expect(within.numberMatched).toBe(all.length);
-    const none = (await (await items(`S_WITHIN(geometry, POLYGON((106.655 -6.126, 106.656 -6.126, 106.656 -6.125, 106.655 -6.125, 106.655 -6.126)))`)).json()) as Items;
+    const none = (await (
+      await items(
+        `S_WITHIN(geometry, POLYGON((106.655 -6.126, 106.656 -6.126, 106.656 -6.125, 106.655 -6.125, 106.655 -6.126)))`,
+      )
+    ).json()) as Items;
     expect(none.numberMatched).toBe(0);
   });
 
   it.each([
-    ["aktif = 'abc'", 400], ['luas_km2 = 007', 200], ["luas_km2 LIKE '1%'", 400], ["nama IN ('x', 1)", 400], ["kode > DATE('2024-01-01')", 400],
+    ["aktif = 'abc'", 400],
+    ['luas_km2 = 007', 200],
+    ["luas_km2 LIKE '1%'", 400],
+    ["nama IN ('x', 1)", 400],
+    ["kode > DATE('2024-01-01')", 400],
   ])('answers a type mismatch %j with a 400, never a 500', async (filter, status) => {
     const res = await items(filter);
     expect(res.status).toBe(status);

@@ -10,8 +10,20 @@ import { useTestServer } from './support/use-test-server.js';
 interface Report {
   elements: { element: string }[];
   total: number;
-  agencies: { code: string; averageScore: number; layersWithGaps: number; invalidGeometries: number; outsideCity: number; emptyLayers: number }[];
-  items: { id: string; score: number; missing: string[]; checks: { invalidGeometries: number; outsideCity: number; empty: boolean } }[];
+  agencies: {
+    code: string;
+    averageScore: number;
+    layersWithGaps: number;
+    invalidGeometries: number;
+    outsideCity: number;
+    emptyLayers: number;
+  }[];
+  items: {
+    id: string;
+    score: number;
+    missing: string[];
+    checks: { invalidGeometries: number; outsideCity: number; empty: boolean };
+  }[];
 }
 
 const s = useTestServer();
@@ -29,7 +41,15 @@ describe('metadata quality', () => {
 
   it('finds exactly the gaps the data has, agency by agency', async () => {
     const { body } = await s.json<Report>('/api/quality?agency=setwan&limit=5000');
-    const noContact = Number((await s.db.knex('layers').where({ agency_code: 'setwan', classification: 'publik' }).whereNull('contact_email').count<{ n: string }[]>('* as n'))[0]?.n);
+    const noContact = Number(
+      (
+        await s.db
+          .knex('layers')
+          .where({ agency_code: 'setwan', classification: 'publik' })
+          .whereNull('contact_email')
+          .count<{ n: string }[]>('* as n')
+      )[0]?.n,
+    );
     expect(noContact).toBeGreaterThan(0);
     expect(body.items.filter((l) => l.missing.includes('contact'))).toHaveLength(noContact);
     const all = await s.json<Report>('/api/quality?limit=1');
@@ -37,7 +57,13 @@ describe('metadata quality', () => {
     const disdik = all.body.agencies.find((a) => a.code === 'disdik');
     expect(setwan?.averageScore).toBeLessThan(100);
     expect(setwan?.layersWithGaps).toBeGreaterThan(0);
-    expect(disdik).toMatchObject({ averageScore: 100, layersWithGaps: 0, invalidGeometries: 0, outsideCity: 0, emptyLayers: 0 });
+    expect(disdik).toMatchObject({
+      averageScore: 100,
+      layersWithGaps: 0,
+      invalidGeometries: 0,
+      outsideCity: 0,
+      emptyLayers: 0,
+    });
     // Worst first.
     expect(all.body.agencies[0]?.averageScore).toBeLessThanOrEqual(all.body.agencies.at(-1)?.averageScore ?? 0);
   });
@@ -52,12 +78,21 @@ describe('metadata quality', () => {
     const undo = new Error('undo');
     const change = s.db.knex.transaction(async (trx) => {
       const { id } = await layerRow(trx, { slug: 'batas-kota-tangerang' });
-      await trx.raw(`insert into features (layer_id, fid, properties, geom) values
+      await trx.raw(
+        `insert into features (layer_id, fid, properties, geom) values
         (?, 900, '{}', ST_GeomFromText('POLYGON((106.6 -6.2, 106.61 -6.19, 106.61 -6.2, 106.6 -6.19, 106.6 -6.2))', 4326)),
-        (?, 901, '{}', ST_GeomFromText('POINT(106.8456 -6.2088)', 4326))`, [id, id]);
+        (?, 901, '{}', ST_GeomFromText('POINT(106.8456 -6.2088)', 4326))`,
+        [id, id],
+      );
       await refreshLayerStats(trx, [id]);
-      const report = await new QualityService(trx, new CatalogService(trx, new DistrictsService(trx))).report(ANONYMOUS, 'setda');
-      expect(report.layers.find((l) => l.id === 'batas-kota-tangerang')?.checks).toMatchObject({ invalidGeometries: 1, outsideCity: 1 });
+      const report = await new QualityService(trx, new CatalogService(trx, new DistrictsService(trx))).report(
+        ANONYMOUS,
+        'setda',
+      );
+      expect(report.layers.find((l) => l.id === 'batas-kota-tangerang')?.checks).toMatchObject({
+        invalidGeometries: 1,
+        outsideCity: 1,
+      });
       expect(report.agencies[0]).toMatchObject({ invalidGeometries: 1, outsideCity: 1 });
       throw undo;
     });

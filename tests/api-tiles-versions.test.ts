@@ -6,7 +6,8 @@ import { useTestServer } from './support/use-test-server.js';
 // This file changes features, so it runs on its own copy of the database.
 const s = useTestServer({ writable: true });
 
-const path = (layers: string, t: { z: number; x: number; y: number }, q = '') => `/tiles/${layers}/${t.z}/${t.x}/${t.y}.mvt${q}`;
+const path = (layers: string, t: { z: number; x: number; y: number }, q = '') =>
+  `/tiles/${layers}/${t.z}/${t.x}/${t.y}.mvt${q}`;
 
 async function tile(p: string): Promise<{ res: Response; bytes: Uint8Array }> {
   const res = await s.get(p);
@@ -21,7 +22,10 @@ describe('tile versions', () => {
     const old = decodeTile((await tile(path(slug, t))).bytes).get(slug)?.[0];
     expect(old?.properties.nama).toBe('Kota Tangerang');
     const { id: layerId } = await layerRow(s.db.knex, { slug });
-    await s.db.knex('features').where({ layer_id: layerId, fid: 1 }).update({ properties: s.db.knex.raw(`properties || '{"nama":"Kota Tangerang (diubah)"}'::jsonb`) });
+    await s.db
+      .knex('features')
+      .where({ layer_id: layerId, fid: 1 })
+      .update({ properties: s.db.knex.raw(`properties || '{"nama":"Kota Tangerang (diubah)"}'::jsonb`) });
     const after = await s.json<{ tiles: string[] }>(`/tiles/${slug}.json`);
     expect(after.body.tiles[0]).not.toBe(before.body.tiles[0]);
     const v = new URL(after.body.tiles[0] ?? '').searchParams.get('v');

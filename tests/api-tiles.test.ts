@@ -9,7 +9,8 @@ const s = useTestServer();
 const KEC = 'batas-kecamatan-kota-tangerang';
 const KEL = 'batas-kelurahan-kota-tangerang';
 const AIRPORT = tileOf(106.6559, -6.1256, 12);
-const path = (layers: string, t: { z: number; x: number; y: number }, q = '') => `/tiles/${layers}/${t.z}/${t.x}/${t.y}.mvt${q}`;
+const path = (layers: string, t: { z: number; x: number; y: number }, q = '') =>
+  `/tiles/${layers}/${t.z}/${t.x}/${t.y}.mvt${q}`;
 
 async function tile(p: string, headers: Record<string, string> = {}): Promise<{ res: Response; bytes: Uint8Array }> {
   const res = await s.get(p, { headers });
@@ -17,22 +18,35 @@ async function tile(p: string, headers: Record<string, string> = {}): Promise<{ 
 }
 
 /** A GET that leaves the body as it came over the wire (fetch would decompress it). */
-function rawGet(url: string, headers: Record<string, string>): Promise<{ headers: http.IncomingHttpHeaders; body: Buffer }> {
+function rawGet(
+  url: string,
+  headers: Record<string, string>,
+): Promise<{ headers: http.IncomingHttpHeaders; body: Buffer }> {
   return new Promise((resolve, reject) => {
-    http.get(url, { headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
-    }).on('error', reject);
+    http
+      .get(url, { headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+      })
+      .on('error', reject);
   });
 }
 
 describe('TileJSON', () => {
   it('describes a composite in TileJSON 3.0.0 with versioned absolute tile URLs', async () => {
-    const { status, body } = await s.json<{ tilejson: string; tiles: string[]; vector_layers: { id: string; fields: Record<string, string>; minzoom: number }[]; bounds: number[]; attribution: string }>(`/tiles/${KEC},${KEL}.json`);
+    const { status, body } = await s.json<{
+      tilejson: string;
+      tiles: string[];
+      vector_layers: { id: string; fields: Record<string, string>; minzoom: number }[];
+      bounds: number[];
+      attribution: string;
+    }>(`/tiles/${KEC},${KEL}.json`);
     expect(status).toBe(200);
     expect(body.tilejson).toBe('3.0.0');
-    expect(body.tiles[0]).toMatch(new RegExp(`^${s.url}/tiles/${KEC},${KEL}/\\{z\\}/\\{x\\}/\\{y\\}\\.mvt\\?v=\\d+-\\d+$`));
+    expect(body.tiles[0]).toMatch(
+      new RegExp(`^${s.url}/tiles/${KEC},${KEL}/\\{z\\}/\\{x\\}/\\{y\\}\\.mvt\\?v=\\d+-\\d+$`),
+    );
     expect(body.vector_layers.map((l) => l.id)).toEqual([KEC, KEL]);
     expect(body.vector_layers[0]?.fields).toMatchObject({ nama: 'String', luas_km2: 'Number' });
     expect(body.bounds[0]).toBeCloseTo(106.5515, 3);
@@ -49,10 +63,12 @@ describe('vector tiles', () => {
     const benda = features.find((f) => f.properties.nama === 'Benda');
     expect(benda).toMatchObject({ type: 3, properties: { kode: '36.71.04', level: 'kecamatan' } });
     expect(benda?.id).toBeGreaterThan(0);
-    for (const f of features) for (const ring of f.rings) for (const [x, y] of ring) {
-      expect(x).toBeGreaterThanOrEqual(-64);
-      expect(y).toBeLessThanOrEqual(4096 + 64);
-    }
+    for (const f of features)
+      for (const ring of f.rings)
+        for (const [x, y] of ring) {
+          expect(x).toBeGreaterThanOrEqual(-64);
+          expect(y).toBeLessThanOrEqual(4096 + 64);
+        }
   });
 
   it('puts one MVT layer per data layer in a composite, in the order asked', async () => {
@@ -65,13 +81,16 @@ describe('vector tiles', () => {
 
   it('carries only the configured properties of a wide layer, in tiles and TileJSON alike', async () => {
     const slug = 'disperkimtan-tapak-bangunan-benda-2025';
-    const meta = await s.json<{ tileFields: string[]; fields: { name: string }[]; bbox: number[] }>(`/api/layers/${slug}`);
+    const meta = await s.json<{ tileFields: string[]; fields: { name: string }[]; bbox: number[] }>(
+      `/api/layers/${slug}`,
+    );
     expect(meta.body.tileFields).toEqual(['fungsi', 'jumlah_lantai']);
     expect(meta.body.fields.map((f) => f.name)).toContain('luas_m2');
     const tj = await s.json<{ vector_layers: { fields: Record<string, string> }[] }>(`/tiles/${slug}.json`);
     expect(Object.keys(tj.body.vector_layers[0]?.fields ?? {}).sort()).toEqual(['fungsi', 'jumlah_lantai']);
     const [x0, y0, x1, y1] = meta.body.bbox as [number, number, number, number];
-    const features = decodeTile((await tile(path(slug, tileOf((x0 + x1) / 2, (y0 + y1) / 2, 13)))).bytes).get(slug) ?? [];
+    const features =
+      decodeTile((await tile(path(slug, tileOf((x0 + x1) / 2, (y0 + y1) / 2, 13)))).bytes).get(slug) ?? [];
     const all = [...features, ...(decodeTile((await tile(path(slug, tileOf(x0, y0, 13)))).bytes).get(slug) ?? [])];
     expect(all.length).toBeGreaterThan(0);
     for (const f of all) expect(Object.keys(f.properties).sort()).toEqual(['fungsi', 'jumlah_lantai']);
@@ -97,7 +116,9 @@ describe('vector tiles', () => {
 
   it('answers a repeated tile from memory with the same bytes and headers as the first time', async () => {
     const tj = await s.json<{ tiles: string[] }>(`/tiles/${KEL}.json`);
-    const url = (tj.body.tiles[0] ?? '').replace(s.url, '').replace('{z}/{x}/{y}', `${AIRPORT.z}/${AIRPORT.x}/${AIRPORT.y + 1}`);
+    const url = (tj.body.tiles[0] ?? '')
+      .replace(s.url, '')
+      .replace('{z}/{x}/{y}', `${AIRPORT.z}/${AIRPORT.x}/${AIRPORT.y + 1}`);
     const hits = async () => (await s.json<{ tileCache: { hits: number } }>('/api/health')).body.tileCache.hits;
     const first = await tile(url, { 'Accept-Encoding': 'identity' });
     const before = await hits();
@@ -130,12 +151,16 @@ describe('vector tiles', () => {
     expect(again.body).toEqual(wire.body);
     expect((await s.json<{ tileCache: { hits: number } }>('/api/health')).body.tileCache.hits).toBe(before + 1);
   });
-
 });
 
 describe('tiles keep restricted layers and bad requests out', () => {
   it('never shows a terbatas layer to an anonymous caller, alone or in a composite', async () => {
-    for (const p of [path(s.terbatas, AIRPORT), path(`${KEC},${s.terbatas}`, AIRPORT), `/tiles/${s.terbatas}.json`, `/tiles/${KEC},${s.terbatas}.json`]) {
+    for (const p of [
+      path(s.terbatas, AIRPORT),
+      path(`${KEC},${s.terbatas}`, AIRPORT),
+      `/tiles/${s.terbatas}.json`,
+      `/tiles/${KEC},${s.terbatas}.json`,
+    ]) {
       const res = await s.get(p);
       expect(res.status).toBe(404);
       expect(((await res.json()) as { error: { code: string } }).error.code).toBe('layer_not_found');

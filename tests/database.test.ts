@@ -8,11 +8,13 @@ import { layerRow } from './support/queries.js';
 import { openTestDatabase } from './support/test-db.js';
 
 let db: Database;
-beforeAll(async () => { db = await openTestDatabase(); });
+beforeAll(async () => {
+  db = await openTestDatabase();
+});
 afterAll(() => db.close());
 
 const count = async (table: string, where: Record<string, unknown> = {}) =>
-  Number(((await db.knex(table).where(where).count<{ n: string }[]>('* as n'))[0])?.n);
+  Number((await db.knex(table).where(where).count<{ n: string }[]>('* as n'))[0]?.n);
 
 describe('fixtures', () => {
   it('load 43 agencies, 13 kecamatan, 104 kelurahan and 2,491 layers', async () => {
@@ -35,14 +37,16 @@ describe('fixtures', () => {
   it('place every sample feature inside Kota Tangerang', async () => {
     const { rows } = await db.knex.raw<{ rows: { outside: number }[] }>(
       `with city as materialized (select ST_Buffer(geom, 0.001) as g from districts where level = 'kota')
-       select count(*)::int as outside from features f, city where not ST_Intersects(city.g, f.geom)`);
+       select count(*)::int as outside from features f, city where not ST_Intersects(city.g, f.geom)`,
+    );
     expect(rows[0]?.outside).toBe(0);
   });
 
   it('keep feature counts and extents of layers in step with their features', async () => {
     const { rows } = await db.knex.raw<{ rows: { n: number }[] }>(
       `select count(*)::int as n from layers l
-        where l.feature_count <> (select count(*) from features f where f.layer_id = l.id)`);
+        where l.feature_count <> (select count(*) from features f where f.layer_id = l.id)`,
+    );
     expect(rows[0]?.n).toBe(0);
   });
 });
@@ -50,17 +54,20 @@ describe('fixtures', () => {
 describe('features table', () => {
   it('keeps the EPSG:3857 geometry in step with the EPSG:4326 one', async () => {
     const { rows } = await db.knex.raw<{ rows: { srid: number; x: number }[] }>(
-      `select ST_SRID(geom_3857) as srid, ST_X(ST_PointOnSurface(geom_3857)) as x from features where fid = 1 limit 1`);
+      `select ST_SRID(geom_3857) as srid, ST_X(ST_PointOnSurface(geom_3857)) as x from features where fid = 1 limit 1`,
+    );
     expect(rows[0]?.srid).toBe(3857);
     expect(rows[0]?.x).toBeGreaterThan(11_860_000);
     expect(rows[0]?.x).toBeLessThan(11_885_000);
   });
 
-  it('reads only one layer\'s rows for a bbox query (index on layer and geometry)', async () => {
+  it("reads only one layer's rows for a bbox query (index on layer and geometry)", async () => {
     const { id } = await layerRow(db.knex, { slug: 'batas-kelurahan-kota-tangerang' });
     await db.knex.raw('set enable_seqscan = off');
     const { rows } = await db.knex.raw<{ rows: { 'QUERY PLAN': string }[] }>(
-      `explain select fid from features where layer_id = ? and geom && ST_MakeEnvelope(106.6, -6.2, 106.7, -6.1, 4326)`, [id]);
+      `explain select fid from features where layer_id = ? and geom && ST_MakeEnvelope(106.6, -6.2, 106.7, -6.1, 4326)`,
+      [id],
+    );
     await db.knex.raw('reset enable_seqscan');
     const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
     expect(plan).toMatch(/features_layer_geom_idx/);
@@ -71,7 +78,9 @@ describe('features table', () => {
     const undo = new Error('undo the test change');
     const change = db.knex.transaction(async (trx) => {
       const before = await layerRow(trx, { slug: 'batas-kota-tangerang' });
-      await trx('features').where({ layer_id: before.id, fid: 1 }).update({ properties: JSON.stringify({ nama: 'diubah' }) });
+      await trx('features')
+        .where({ layer_id: before.id, fid: 1 })
+        .update({ properties: JSON.stringify({ nama: 'diubah' }) });
       const after = await layerRow(trx, { id: before.id });
       expect(after.data_version).toBeGreaterThan(before.data_version);
       throw undo;
@@ -86,12 +95,35 @@ describe('migrations', () => {
     const url = server ? await createTestDatabase(server, 'migrate') : '';
     const fresh = server ? await openDatabase({ databaseUrl: url, poolMax: 2, dataDir: '', migrate: false }) : db;
     try {
-      if (server) expect(await migrateLatest(fresh.knex)).toEqual(['001-schema', '002-tile-fields', '003-properties-index', '004-geometry-checks', '005-access', '006-time-extent']);
-      expect(await migrateDownAll(fresh.knex)).toEqual(['006-time-extent', '005-access', '004-geometry-checks', '003-properties-index', '002-tile-fields', '001-schema']);
+      if (server)
+        expect(await migrateLatest(fresh.knex)).toEqual([
+          '001-schema',
+          '002-tile-fields',
+          '003-properties-index',
+          '004-geometry-checks',
+          '005-access',
+          '006-time-extent',
+        ]);
+      expect(await migrateDownAll(fresh.knex)).toEqual([
+        '006-time-extent',
+        '005-access',
+        '004-geometry-checks',
+        '003-properties-index',
+        '002-tile-fields',
+        '001-schema',
+      ]);
       const { rows } = await fresh.knex.raw<{ rows: { n: number }[] }>(
-        `select count(*)::int as n from information_schema.tables where table_schema = 'public' and table_name in ('layers', 'features', 'districts', 'agencies', 'themes', 'layer_districts')`);
+        `select count(*)::int as n from information_schema.tables where table_schema = 'public' and table_name in ('layers', 'features', 'districts', 'agencies', 'themes', 'layer_districts')`,
+      );
       expect(rows[0]?.n).toBe(0);
-      expect(await migrateLatest(fresh.knex)).toEqual(['001-schema', '002-tile-fields', '003-properties-index', '004-geometry-checks', '005-access', '006-time-extent']);
+      expect(await migrateLatest(fresh.knex)).toEqual([
+        '001-schema',
+        '002-tile-fields',
+        '003-properties-index',
+        '004-geometry-checks',
+        '005-access',
+        '006-time-extent',
+      ]);
       const layers = await fresh.knex('layers').count<{ n: string }[]>('* as n');
       expect(Number(layers[0]?.n)).toBe(0);
     } finally {

@@ -1,9 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { useTestServer } from './support/use-test-server.js';
 
-interface Feature { id: number; properties: Record<string, unknown> }
-interface Page { numberMatched: number; numberReturned: number; features: Feature[]; links: { rel: string; href: string }[] }
-interface Field { name: string; type: 'string' | 'integer' | 'number' | 'boolean' | 'date' }
+interface Feature {
+  id: number;
+  properties: Record<string, unknown>;
+}
+interface Page {
+  numberMatched: number;
+  numberReturned: number;
+  features: Feature[];
+  links: { rel: string; href: string }[];
+}
+interface Field {
+  name: string;
+  type: 'string' | 'integer' | 'number' | 'boolean' | 'date';
+}
 
 const s = useTestServer();
 const KEL = 'batas-kelurahan-kota-tangerang';
@@ -20,25 +31,44 @@ function random(seed: number): () => number {
 }
 
 /** A random CQL2 text filter over a layer's fields, with the same predicate evaluated in JavaScript. */
-function randomFilter(rnd: () => number, fields: Field[], sample: Record<string, unknown>[]): [string, (p: Record<string, unknown>) => boolean] {
+function randomFilter(
+  rnd: () => number,
+  fields: Field[],
+  sample: Record<string, unknown>[],
+): [string, (p: Record<string, unknown>) => boolean] {
   const pick = <T>(xs: T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
   const one = (): [string, (p: Record<string, unknown>) => boolean] => {
     const f = pick(fields);
-    const values = sample.map((p) => p[f.name]).filter((v): v is string | number | boolean => ['string', 'number', 'boolean'].includes(typeof v));
+    const values = sample
+      .map((p) => p[f.name])
+      .filter((v): v is string | number | boolean => ['string', 'number', 'boolean'].includes(typeof v));
     const v = values.length ? pick(values) : null;
     if (v === null) return [`${f.name} IS NULL`, (p) => p[f.name] === null || p[f.name] === undefined];
     if (f.type === 'integer' || f.type === 'number') {
       const op = pick(['<', '<=', '>', '>=', '=', '<>']);
-      const cmp = { '<': (a: number) => a < Number(v), '<=': (a: number) => a <= Number(v), '>': (a: number) => a > Number(v), '>=': (a: number) => a >= Number(v), '=': (a: number) => a === Number(v), '<>': (a: number) => a !== Number(v) }[op] as (a: number) => boolean;
+      const cmp = {
+        '<': (a: number) => a < Number(v),
+        '<=': (a: number) => a <= Number(v),
+        '>': (a: number) => a > Number(v),
+        '>=': (a: number) => a >= Number(v),
+        '=': (a: number) => a === Number(v),
+        '<>': (a: number) => a !== Number(v),
+      }[op] as (a: number) => boolean;
       return [`${f.name} ${op} ${String(v)}`, (p) => typeof p[f.name] === 'number' && cmp(p[f.name] as number)];
     }
     if (f.type === 'date') {
-      return [`${f.name} >= DATE('${String(v)}')`, (p) => typeof p[f.name] === 'string' && (p[f.name] as string) >= String(v)];
+      return [
+        `${f.name} >= DATE('${String(v)}')`,
+        (p) => typeof p[f.name] === 'string' && (p[f.name] as string) >= String(v),
+      ];
     }
     const text = String(v);
     if (rnd() < 0.5) return [`${f.name} = '${text.replace(/'/g, "''")}'`, (p) => p[f.name] === text];
     const prefix = text.slice(0, 1);
-    return [`${f.name} LIKE '${prefix.replace(/'/g, "''")}%'`, (p) => typeof p[f.name] === 'string' && (p[f.name] as string).startsWith(prefix)];
+    return [
+      `${f.name} LIKE '${prefix.replace(/'/g, "''")}%'`,
+      (p) => typeof p[f.name] === 'string' && (p[f.name] as string).startsWith(prefix),
+    ];
   };
   const [a, fa] = one();
   if (rnd() < 0.5) return [a, fa];
@@ -56,11 +86,21 @@ async function ids(path: string): Promise<number[]> {
 
 describe('one feature query behind /api and /ogc', () => {
   it('gives /api, /ogc and a direct ST_Intersects the same features for 200 random boxes and CQL2 filters', async () => {
-    const layers = (await s.db.knex.raw<{ rows: { slug: string; id: number; fields: Field[] }[] }>(
-      `select distinct on (geometry_type, fields::text) slug, id, fields from layers
+    const layers = (
+      await s.db.knex.raw<{ rows: { slug: string; id: number; fields: Field[] }[] }>(
+        `select distinct on (geometry_type, fields::text) slug, id, fields from layers
         where classification = 'publik' and feature_count > 0 and jsonb_array_length(fields) > 0
-        order by geometry_type, fields::text, feature_count desc`)).rows.slice(0, 12);
-    layers.push(...(await s.db.knex.raw<{ rows: { slug: string; id: number; fields: Field[] }[] }>('select slug, id, fields from layers where slug = ?', [KEL])).rows);
+        order by geometry_type, fields::text, feature_count desc`,
+      )
+    ).rows.slice(0, 12);
+    layers.push(
+      ...(
+        await s.db.knex.raw<{ rows: { slug: string; id: number; fields: Field[] }[] }>(
+          'select slug, id, fields from layers where slug = ?',
+          [KEL],
+        )
+      ).rows,
+    );
     const rnd = random(20261129);
     const [x0, y0, x1, y1] = [106.55, -6.26, 106.75, -6.09];
     for (let i = 0; i < 200; i++) {
@@ -72,11 +112,20 @@ describe('one feature query behind /api and /ogc', () => {
       const lat = y0 + rnd() * (y1 - y0 - h);
       // 17 significant digits, as desktop clients print doubles.
       const bbox = [lon, lat, lon + w, lat + h].map((n) => n.toPrecision(17)).join(',');
-      const [filter, keep] = randomFilter(rnd, layer.fields, all.map((f) => f.properties));
+      const [filter, keep] = randomFilter(
+        rnd,
+        layer.fields,
+        all.map((f) => f.properties),
+      );
       const { rows } = await s.db.knex.raw<{ rows: { fid: number }[] }>(
-        'select fid from features where layer_id = ? and ST_Intersects(geom, ST_MakeEnvelope(?, ?, ?, ?, 4326))', [layer.id, lon, lat, lon + w, lat + h]);
+        'select fid from features where layer_id = ? and ST_Intersects(geom, ST_MakeEnvelope(?, ?, ?, ?, 4326))',
+        [layer.id, lon, lat, lon + w, lat + h],
+      );
       const inBox = new Set(rows.map((r) => r.fid));
-      const expected = all.filter((f) => inBox.has(f.id) && keep(f.properties)).map((f) => f.id).sort((x, y) => x - y);
+      const expected = all
+        .filter((f) => inBox.has(f.id) && keep(f.properties))
+        .map((f) => f.id)
+        .sort((x, y) => x - y);
       const q = `bbox=${bbox}&filter=${encodeURIComponent(filter)}&limit=10000`;
       expect(await ids(`/api/layers/${layer.slug}/features?${q}`), `${layer.slug} ${filter}`).toEqual(expected);
       expect(await ids(`/ogc/collections/${layer.slug}/items?${q}`), `${layer.slug} ${filter}`).toEqual(expected);
@@ -90,7 +139,11 @@ describe('one feature query behind /api and /ogc', () => {
     expect(expected.length).toBeGreaterThan(10);
     expect(await ids(`/ogc/collections/${KEL}/items?limit=500&bbox=${qgis}`)).toEqual(expected);
     expect(await ids(`/api/layers/${KEL}/features?limit=500&bbox=${qgis}`)).toEqual(expected);
-    expect(await ids(`/ogc/collections/${KEL}/items?limit=500&bbox=1.0659666666666666E2,-6.22e0,1.0670333333333334E+2,-612E-2`)).toEqual(expected);
+    expect(
+      await ids(
+        `/ogc/collections/${KEL}/items?limit=500&bbox=1.0659666666666666E2,-6.22e0,1.0670333333333334E+2,-612E-2`,
+      ),
+    ).toEqual(expected);
     const zero = await s.get(`/ogc/collections/${KEL}/items?bbox=-0,-0.0,0,0`);
     expect(zero.status).toBe(200);
   });
@@ -103,7 +156,9 @@ describe('one feature query behind /api and /ogc', () => {
                          ST_XMax(k.geom) as x, ST_YMin(k.geom) as y from k)
        select (select count(*)::int from features f join layers l on l.id = f.layer_id, b where l.slug = ? and f.geom && b.e) as n_box,
               (select count(*)::int from features f join layers l on l.id = f.layer_id, b where l.slug = ? and ST_Intersects(f.geom, b.e)) as n_exact,
-              b.x, b.y from b`, [KEL, KEL, KEL]);
+              b.x, b.y from b`,
+      [KEL, KEL, KEL],
+    );
     const r = rows[0];
     if (!r) throw new Error('Pajang is missing from the fixtures');
     expect(r.n_box).toBeGreaterThan(r.n_exact);
@@ -126,7 +181,8 @@ describe('one feature query behind /api and /ogc', () => {
     const areas = byArea.map((f) => f.properties.luas_km2 as number);
     expect(areas).toEqual([...areas].sort((a, b) => b - a));
     // A "+" arrives as a space when a client does not encode it.
-    const byName = (await s.json<Page>(`/ogc/collections/${KEL}/items?sortby=+nama&limit=500&properties=nama`)).body.features;
+    const byName = (await s.json<Page>(`/ogc/collections/${KEL}/items?sortby=+nama&limit=500&properties=nama`)).body
+      .features;
     const names = byName.map((f) => f.properties.nama as string);
     expect(names).toEqual([...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
     expect(Object.keys(byName[0]?.properties ?? {})).toEqual(['nama']);
@@ -140,7 +196,12 @@ describe('one feature query behind /api and /ogc', () => {
     }
     expect(paged).toEqual(byArea.map((f) => f.id));
     const offset = (await s.json<Page>(`/ogc/collections/${KEL}/items?offset=100&limit=10`)).body;
-    expect(offset.features.map((f) => f.id)).toEqual(byName.map((f) => f.id).sort((a, b) => a - b).slice(100));
+    expect(offset.features.map((f) => f.id)).toEqual(
+      byName
+        .map((f) => f.id)
+        .sort((a, b) => a - b)
+        .slice(100),
+    );
     expect(offset.links.find((l) => l.rel === 'prev')?.href).toContain('offset=90');
   });
 
@@ -160,7 +221,10 @@ describe('one feature query behind /api and /ogc', () => {
   });
 
   it('links every collection list and collection to its HTML alternate', async () => {
-    const list = await s.json<{ links: { rel: string; type: string }[]; collections: { links: { rel: string; type: string }[] }[] }>('/ogc/collections');
+    const list = await s.json<{
+      links: { rel: string; type: string }[];
+      collections: { links: { rel: string; type: string }[] }[];
+    }>('/ogc/collections');
     expect(list.body.links.find((l) => l.rel === 'alternate')?.type).toBe('text/html');
     expect(list.body.collections[0]?.links.find((l) => l.rel === 'alternate')?.type).toBe('text/html');
   });

@@ -19,28 +19,43 @@ let db: Database;
 let service: TilesService;
 beforeAll(async () => {
   db = await openTestDatabase();
-  service = new TilesService(db.knex, new CatalogService(db.knex, new DistrictsService(db.knex)), new TileCache(0), { useMvt: db.capabilities.mvt, maxLayers: 20, maxFeatures: 10_000, registryTtlMs: 0 });
+  service = new TilesService(db.knex, new CatalogService(db.knex, new DistrictsService(db.knex)), new TileCache(0), {
+    useMvt: db.capabilities.mvt,
+    maxLayers: 20,
+    maxFeatures: 10_000,
+    registryTtlMs: 0,
+  });
 });
 afterAll(() => db.close());
 
 function bbox(f: DecodedFeature): [number, number, number, number] {
   const pts = f.rings.flat();
-  return [Math.min(...pts.map((p) => p[0])), Math.min(...pts.map((p) => p[1])), Math.max(...pts.map((p) => p[0])), Math.max(...pts.map((p) => p[1]))];
+  return [
+    Math.min(...pts.map((p) => p[0])),
+    Math.min(...pts.map((p) => p[1])),
+    Math.max(...pts.map((p) => p[0])),
+    Math.max(...pts.map((p) => p[1])),
+  ];
 }
 
 function area(f: DecodedFeature): number {
   let sum = 0;
-  for (const ring of f.rings) for (let i = 0; i < ring.length; i++) {
-    const [x1, y1] = ring[i] as [number, number];
-    const [x2, y2] = ring[(i + 1) % ring.length] as [number, number];
-    sum += x1 * y2 - x2 * y1;
-  }
+  for (const ring of f.rings)
+    for (let i = 0; i < ring.length; i++) {
+      const [x1, y1] = ring[i] as [number, number];
+      const [x2, y2] = ring[(i + 1) % ring.length] as [number, number];
+      sum += x1 * y2 - x2 * y1;
+    }
   return sum / 2;
 }
 
 describe.skipIf(!onPostgres)('the JS encoder path and ST_AsMVT', () => {
   it.each([
-    ['kecamatan boundaries across tile edges', 'batas-kecamatan-kota-tangerang,batas-kelurahan-kota-tangerang', tileOf(106.6559, -6.1256, 13)],
+    [
+      'kecamatan boundaries across tile edges',
+      'batas-kecamatan-kota-tangerang,batas-kelurahan-kota-tangerang',
+      tileOf(106.6559, -6.1256, 13),
+    ],
     ['kelurahan boundaries at z15', 'batas-kelurahan-kota-tangerang', tileOf(106.6319, -6.1783, 15)],
   ])('carry the same features, properties and geometry: %s', async (_name, list, coord) => {
     const layers = await service.layers(ANONYMOUS, list);
@@ -69,7 +84,8 @@ describe.skipIf(!onPostgres)('the JS encoder path and ST_AsMVT', () => {
   it('agree on generated sample layers of every geometry type', async () => {
     const { rows } = await db.knex.raw<{ rows: { slug: string; geometry_type: string; x: number; y: number }[] }>(
       `select distinct on (geometry_type) slug, geometry_type, ST_X(ST_Centroid(extent)) as x, ST_Y(ST_Centroid(extent)) as y
-         from layers where classification = 'publik' and is_sample and feature_count > 5 order by geometry_type, slug`);
+         from layers where classification = 'publik' and is_sample and feature_count > 5 order by geometry_type, slug`,
+    );
     expect(rows).toHaveLength(3);
     for (const r of rows) {
       const coord = tileOf(r.x, r.y, 14);

@@ -4,7 +4,11 @@ import type { LayerEntry, Named } from './catalog/layer-index.js';
 
 /** Thin typed fetches of the satupeta API (same origin). */
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -18,35 +22,74 @@ async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
   return (await res.json()) as T;
 }
 
-export interface District { code: string; name: string; level: 'kota' | 'kecamatan' | 'kelurahan'; parentCode: string | null; areaKm2: number }
-export interface Lookup { inside: boolean; kota: District | null; kecamatan: District | null; kelurahan: District | null; ambiguous: boolean; message: string }
+export interface District {
+  code: string;
+  name: string;
+  level: 'kota' | 'kecamatan' | 'kelurahan';
+  parentCode: string | null;
+  areaKm2: number;
+}
+export interface Lookup {
+  inside: boolean;
+  kota: District | null;
+  kecamatan: District | null;
+  kelurahan: District | null;
+  ambiguous: boolean;
+  message: string;
+}
 export interface LayerDetail {
-  id: string; title: string; description: string; geometryType: string; featureCount: number; classification: string;
-  bbox: [number, number, number, number] | null; dataVersion: number;
-  agency: { code: string; name: string }; theme: { code: string; name: string };
-  fields: { name: string; type: string }[]; style: { color?: string };
+  id: string;
+  title: string;
+  description: string;
+  geometryType: string;
+  featureCount: number;
+  classification: string;
+  bbox: [number, number, number, number] | null;
+  dataVersion: number;
+  agency: { code: string; name: string };
+  theme: { code: string; name: string };
+  fields: { name: string; type: string }[];
+  style: { color?: string };
   metadata: Record<string, unknown> & { sampleData: boolean };
 }
-export interface Me { kind: 'token'; name: string; role: string; agencies: string[] }
-export interface TileJson { tiles: string[]; vector_layers: { id: string }[] }
+export interface Me {
+  kind: 'token';
+  name: string;
+  role: string;
+  agencies: string[];
+}
+export interface TileJson {
+  tiles: string[];
+  vector_layers: { id: string }[];
+}
 
 export const api = {
-  layerIndex: (signal?: AbortSignal) => getJson<{ items: LayerEntry[] }>('/api/layer-index', signal).then((r) => r.items),
-  agencies: () => getJson<{ items: (Named & { shortName: string; layerCount: number })[] }>('/api/agencies').then((r) => r.items),
+  layerIndex: (signal?: AbortSignal) =>
+    getJson<{ items: LayerEntry[] }>('/api/layer-index', signal).then((r) => r.items),
+  agencies: () =>
+    getJson<{ items: (Named & { shortName: string; layerCount: number })[] }>('/api/agencies').then((r) => r.items),
   themes: () => getJson<{ items: (Named & { layerCount: number })[] }>('/api/themes').then((r) => r.items),
   districts: () => getJson<{ items: District[] }>('/api/districts').then((r) => r.items),
   districtLayers: (code: string, signal?: AbortSignal) =>
-    getJson<{ items: { slug: string; title: string; featureCount: number }[] }>(`/api/districts/${encodeURIComponent(code)}/layers`, signal).then((r) => r.items),
+    getJson<{ items: { slug: string; title: string; featureCount: number }[] }>(
+      `/api/districts/${encodeURIComponent(code)}/layers`,
+      signal,
+    ).then((r) => r.items),
   districtGeometry: (code: string) => getJson<Feature>(`/api/districts/${encodeURIComponent(code)}`),
-  lookup: (lon: number, lat: number, signal?: AbortSignal) => getJson<Lookup>(`/api/districts/lookup?lon=${lon.toFixed(6)}&lat=${lat.toFixed(6)}`, signal),
-  me: (token: string) => fetch('/api/me', { headers: { Authorization: `Bearer ${token}` } })
-    .then(async (r) => (r.ok ? ((await r.json()) as Me) : Promise.reject(new ApiError(r.status, 'invalid_token', `HTTP ${r.status}`)))),
+  lookup: (lon: number, lat: number, signal?: AbortSignal) =>
+    getJson<Lookup>(`/api/districts/lookup?lon=${lon.toFixed(6)}&lat=${lat.toFixed(6)}`, signal),
+  me: (token: string) =>
+    fetch('/api/me', { headers: { Authorization: `Bearer ${token}` } }).then(async (r) =>
+      r.ok ? ((await r.json()) as Me) : Promise.reject(new ApiError(r.status, 'invalid_token', `HTTP ${r.status}`)),
+    ),
   layer: (id: string) => getJson<LayerDetail>(`/api/layers/${encodeURIComponent(id)}`),
-  tileJson: (ids: string[], signal?: AbortSignal) => getJson<TileJson>(`/tiles/${ids.map(encodeURIComponent).join(',')}.json`, signal),
+  tileJson: (ids: string[], signal?: AbortSignal) =>
+    getJson<TileJson>(`/tiles/${ids.map(encodeURIComponent).join(',')}.json`, signal),
   /** Every feature of a layer, following `next` links (optionally only inside a district). */
   async allFeatures(id: string, district: string | null): Promise<Feature[]> {
     const out: Feature[] = [];
-    let next: string | undefined = `/api/layers/${encodeURIComponent(id)}/features?limit=10000${district ? `&district=${encodeURIComponent(district)}` : ''}`;
+    let next: string | undefined =
+      `/api/layers/${encodeURIComponent(id)}/features?limit=10000${district ? `&district=${encodeURIComponent(district)}` : ''}`;
     while (next) {
       const page: { features: Feature[]; links: { rel: string; href: string }[] } = await getJson(next);
       out.push(...page.features);

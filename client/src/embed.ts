@@ -20,9 +20,24 @@ async function embed(): Promise<void> {
   const active = new ActiveLayers(map, entries, (s) => {
     status.textContent = s.kind === 'error' ? strings[state.lang].tilesFailed : '';
   });
-  const ctx = { store, map, t: () => strings[state.lang], entries, districts: [], agencies: new Map(), themes: new Map(),
-    toggleLayer: () => undefined, fitBbox: () => undefined, checkPoint: () => Promise.resolve(), reloadLayers: () => undefined } satisfies AppContext;
-  identifyOnClick(ctx, () => active.queryableLayerIds(), () => false);
+  const ctx = {
+    store,
+    map,
+    t: () => strings[state.lang],
+    entries,
+    districts: [],
+    agencies: new Map(),
+    themes: new Map(),
+    toggleLayer: () => undefined,
+    fitBbox: () => undefined,
+    checkPoint: () => Promise.resolve(),
+    reloadLayers: () => undefined,
+  } satisfies AppContext;
+  identifyOnClick(
+    ctx,
+    () => active.queryableLayerIds(),
+    () => false,
+  );
   await active.apply(state.layers);
   const link = document.getElementById('open-full') as HTMLAnchorElement;
   link.href = `/?${location.search.slice(1)}`;

@@ -23,27 +23,45 @@ async function main(): Promise<void> {
   document.documentElement.lang = store.state.lang;
 
   const [index, agencies, themes, districts, map] = await Promise.all([
-    api.layerIndex(), api.agencies(), api.themes(), api.districts(),
+    api.layerIndex(),
+    api.agencies(),
+    api.themes(),
+    api.districts(),
     createMap($('map'), store.state, { interactiveControls: true }),
   ]);
   const entries = new Map(index.map((e) => [e.id, e]));
   const status = h('div', { id: 'layer-status', role: 'status' });
   const showStatus = (s: LayerStatus) => {
     status.className = `status ${s.kind}`;
-    status.textContent = s.kind === 'loading' ? t().loading : s.kind === 'error' ? `${t().tilesFailed} (${s.message})` : '';
+    status.textContent =
+      s.kind === 'loading' ? t().loading : s.kind === 'error' ? `${t().tilesFailed} (${s.message})` : '';
   };
   const active = new ActiveLayers(map, entries, showStatus);
 
   const ctx: AppContext = {
-    store, map, t, entries, districts,
+    store,
+    map,
+    t,
+    entries,
+    districts,
     agencies: new Map(agencies.map((a) => [a.code, { name: a.name, shortName: a.shortName }])),
     themes: new Map(themes.map((th) => [th.code, { name: th.name }])),
     toggleLayer(id) {
       const layers = store.state.layers;
-      store.update({ layers: layers.some((l) => l.id === id) ? layers.filter((l) => l.id !== id) : [{ id, opacity: 1, visible: true }, ...layers] });
+      store.update({
+        layers: layers.some((l) => l.id === id)
+          ? layers.filter((l) => l.id !== id)
+          : [{ id, opacity: 1, visible: true }, ...layers],
+      });
     },
     fitBbox(b) {
-      map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: 40, maxZoom: 17, duration: 600 });
+      map.fitBounds(
+        [
+          [b[0], b[1]],
+          [b[2], b[3]],
+        ],
+        { padding: 40, maxZoom: 17, duration: 600 },
+      );
     },
     reloadLayers() {
       void active.apply(store.state.layers, true);
@@ -61,10 +79,19 @@ async function main(): Promise<void> {
   activePanel(ctx, $('panel-active'), status);
   districtPanel(ctx, $('panel-districts'));
   toolsPanel(ctx, $('panel-tools'), measure);
-  identifyOnClick(ctx, () => active.queryableLayerIds(), () => measure.active);
+  identifyOnClick(
+    ctx,
+    () => active.queryableLayerIds(),
+    () => measure.active,
+  );
 
-  const drawPoint = () => void (map.getSource('point') as GeoJSONSource).setData({ type: 'FeatureCollection', features: store.state.point
-    ? [{ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: store.state.point } }] : [] });
+  const drawPoint = () =>
+    void (map.getSource('point') as GeoJSONSource).setData({
+      type: 'FeatureCollection',
+      features: store.state.point
+        ? [{ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: store.state.point } }]
+        : [],
+    });
   const chrome = () => {
     document.documentElement.lang = store.state.lang;
     $('app-title').textContent = t().appTitle;
@@ -108,6 +135,8 @@ function selectTab(name: string): void {
 
 main().catch((err: unknown) => {
   document.body.dataset.ready = 'error';
-  document.getElementById('fatal')?.replaceChildren(`Peta gagal dimuat / the map failed to load: ${(err as Error).message}`);
+  document
+    .getElementById('fatal')
+    ?.replaceChildren(`Peta gagal dimuat / the map failed to load: ${(err as Error).message}`);
   console.error(err);
 });

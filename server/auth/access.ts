@@ -7,7 +7,13 @@ export const ROLES: readonly Role[] = ['admin', 'editor', 'viewer'];
 /** Who is asking. Every surface receives one and asks this module what it may see and do. */
 export type Caller =
   | { kind: 'anonymous' }
-  | { kind: 'token'; tokenId: number; name: string; role: Role; /** Agency codes in scope; empty for admin. */ agencies: string[] };
+  | {
+      kind: 'token';
+      tokenId: number;
+      name: string;
+      role: Role;
+      /** Agency codes in scope; empty for admin. */ agencies: string[];
+    };
 
 export const ANONYMOUS: Caller = { kind: 'anonymous' };
 
@@ -36,7 +42,9 @@ export function visibilityKey(caller: Caller): string {
 export function whereLayerVisible(qb: Knex.QueryBuilder, caller: Caller, alias = 'l'): Knex.QueryBuilder {
   if (caller.kind === 'anonymous') return qb.where(`${alias}.classification`, 'publik');
   if (caller.role === 'admin') return qb;
-  return qb.whereRaw(`(${alias}.classification = 'publik' or ${alias}.agency_code = any(?::text[]))`, [caller.agencies]);
+  return qb.whereRaw(`(${alias}.classification = 'publik' or ${alias}.agency_code = any(?::text[]))`, [
+    caller.agencies,
+  ]);
 }
 
 /**
@@ -51,7 +59,11 @@ export function harvestView(caller: Caller): Caller {
 /** 401 for anonymous callers: a write needs a token. */
 export function requireToken(caller: Caller): Extract<Caller, { kind: 'token' }> {
   if (caller.kind === 'anonymous') {
-    throw new AppError(401, 'authentication_required', 'This needs a token: send "Authorization: Bearer <token>". Ask an administrator for one.');
+    throw new AppError(
+      401,
+      'authentication_required',
+      'This needs a token: send "Authorization: Bearer <token>". Ask an administrator for one.',
+    );
   }
   return caller;
 }
@@ -60,14 +72,21 @@ export function requireToken(caller: Caller): Extract<Caller, { kind: 'token' }>
 export function requireWriter(caller: Caller, agencyCode: string): void {
   const who = requireToken(caller);
   if (!mayWrite(who, agencyCode)) {
-    throw new AppError(403, 'forbidden', `This token (${who.role}${who.agencies.length ? ` of ${who.agencies.join(', ')}` : ''}) may not change layers of agency "${agencyCode}".`,
-      { role: who.role, agencies: who.agencies, agency: agencyCode });
+    throw new AppError(
+      403,
+      'forbidden',
+      `This token (${who.role}${who.agencies.length ? ` of ${who.agencies.join(', ')}` : ''}) may not change layers of agency "${agencyCode}".`,
+      { role: who.role, agencies: who.agencies, agency: agencyCode },
+    );
   }
 }
 
 export function requireAdmin(caller: Caller): void {
   const who = requireToken(caller);
-  if (who.role !== 'admin') throw new AppError(403, 'forbidden', `Only an admin token may do this; this one is ${who.role}.`, { role: who.role });
+  if (who.role !== 'admin')
+    throw new AppError(403, 'forbidden', `Only an admin token may do this; this one is ${who.role}.`, {
+      role: who.role,
+    });
 }
 
 /** How audit records name the caller: never the secret, always enough to find the token. */

@@ -30,7 +30,12 @@ export function attachCaller(tokens: TokenStore, failures: WindowCounter): Reque
     const wait = failures.retryAfter(client);
     if (wait > 0) {
       res.set('Retry-After', String(wait));
-      throw new AppError(429, 'too_many_auth_failures', `Too many requests with a wrong token from this address; try again in ${wait} s.`, { retryAfterSeconds: wait });
+      throw new AppError(
+        429,
+        'too_many_auth_failures',
+        `Too many requests with a wrong token from this address; try again in ${wait} s.`,
+        { retryAfterSeconds: wait },
+      );
     }
     const secret = BEARER.exec(header)?.[1];
     const caller = secret ? await tokens.authenticate(secret) : null;
@@ -38,7 +43,11 @@ export function attachCaller(tokens: TokenStore, failures: WindowCounter): Reque
       failures.hit(client);
       res.set('WWW-Authenticate', 'Bearer realm="satupeta", error="invalid_token"');
       throw secret
-        ? new AppError(401, 'invalid_token', 'The token is unknown or has been revoked. Ask an administrator for a new one.')
+        ? new AppError(
+            401,
+            'invalid_token',
+            'The token is unknown or has been revoked. Ask an administrator for a new one.',
+          )
         : new AppError(401, 'invalid_authorization', 'The Authorization header must be "Bearer <token>".');
     }
     req.caller = caller;
@@ -51,5 +60,8 @@ export function attachCaller(tokens: TokenStore, failures: WindowCounter): Reque
  * callers get; anything read with a token stays private to that client.
  */
 export function cacheFor(req: Request, res: Response, maxAgeSeconds: number): Response {
-  return res.set({ 'Cache-Control': `${req.caller.kind === 'anonymous' ? 'public' : 'private'}, max-age=${maxAgeSeconds}`, Vary: 'Authorization' });
+  return res.set({
+    'Cache-Control': `${req.caller.kind === 'anonymous' ? 'public' : 'private'}, max-age=${maxAgeSeconds}`,
+    Vary: 'Authorization',
+  });
 }

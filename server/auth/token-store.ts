@@ -18,7 +18,12 @@ export interface TokenInfo {
   lastUsedAt: string | null;
 }
 
-export interface NewToken { name: string; role: Role; agencies: string[]; createdBy: string }
+export interface NewToken {
+  name: string;
+  role: Role;
+  agencies: string[];
+  createdBy: string;
+}
 
 const SECRET_PREFIX = 'sp_';
 
@@ -31,17 +36,40 @@ export function hashToken(secret: string): string {
 }
 
 interface TokenRow {
-  id: number; name: string; role: Role; agency_codes: string[]; prefix: string; created_at: string;
-  created_by: string; revoked_at: string | null; last_used_at: string | null;
+  id: number;
+  name: string;
+  role: Role;
+  agency_codes: string[];
+  prefix: string;
+  created_at: string;
+  created_by: string;
+  revoked_at: string | null;
+  last_used_at: string | null;
 }
 
-const COLUMNS = ['id', 'name', 'role', 'agency_codes', 'prefix', 'created_by',
-  'created_at::text as created_at', 'revoked_at::text as revoked_at', 'last_used_at::text as last_used_at'];
+const COLUMNS = [
+  'id',
+  'name',
+  'role',
+  'agency_codes',
+  'prefix',
+  'created_by',
+  'created_at::text as created_at',
+  'revoked_at::text as revoked_at',
+  'last_used_at::text as last_used_at',
+];
 
 function toInfo(r: TokenRow): TokenInfo {
   return {
-    id: r.id, name: r.name, role: r.role, agencies: r.agency_codes, prefix: r.prefix, createdAt: r.created_at,
-    createdBy: r.created_by, revokedAt: r.revoked_at, lastUsedAt: r.last_used_at,
+    id: r.id,
+    name: r.name,
+    role: r.role,
+    agencies: r.agency_codes,
+    prefix: r.prefix,
+    createdAt: r.created_at,
+    createdBy: r.created_by,
+    revokedAt: r.revoked_at,
+    lastUsedAt: r.last_used_at,
   };
 }
 
@@ -59,24 +87,37 @@ export class TokenStore {
   async create(t: NewToken): Promise<{ token: string; info: TokenInfo }> {
     await this.checkScope(t.role, t.agencies);
     const name = t.name.trim();
-    if (!name || name.length > 200) throw badRequest('invalid_token_request', 'name must be 1 to 200 characters, e.g. "Bappeda GIS team".', { field: 'name' });
+    if (!name || name.length > 200)
+      throw badRequest('invalid_token_request', 'name must be 1 to 200 characters, e.g. "Bappeda GIS team".', {
+        field: 'name',
+      });
     const token = SECRET_PREFIX + randomBytes(32).toString('base64url');
     const agencies = t.role === 'admin' ? [] : [...new Set(t.agencies)].sort();
     const [row]: TokenRow[] = await this.knex('api_tokens')
-      .insert({ name, role: t.role, agency_codes: agencies, token_hash: hashToken(token), prefix: token.slice(0, 9), created_by: t.createdBy })
+      .insert({
+        name,
+        role: t.role,
+        agency_codes: agencies,
+        token_hash: hashToken(token),
+        prefix: token.slice(0, 9),
+        created_by: t.createdBy,
+      })
       .returning(COLUMNS.map((c) => this.knex.raw(c)));
     if (!row) throw new Error('token insert returned no row');
     return { token, info: toInfo(row) };
   }
 
   async list(): Promise<TokenInfo[]> {
-    const { rows } = await this.knex.raw<{ rows: TokenRow[] }>(`select ${COLUMNS.join(', ')} from api_tokens order by id`);
+    const { rows } = await this.knex.raw<{ rows: TokenRow[] }>(
+      `select ${COLUMNS.join(', ')} from api_tokens order by id`,
+    );
     return rows.map(toInfo);
   }
 
   /** Revokes a token at once; revoking twice is harmless and answers the same record. */
   async revoke(id: number): Promise<TokenInfo> {
-    const [row]: TokenRow[] = await this.knex('api_tokens').where({ id })
+    const [row]: TokenRow[] = await this.knex('api_tokens')
+      .where({ id })
       .update({ revoked_at: this.knex.raw('coalesce(revoked_at, now())') })
       .returning(COLUMNS.map((c) => this.knex.raw(c)));
     if (!row) throw notFound('token_not_found', `No token with id ${id}. List tokens with GET /api/tokens.`, { id });
@@ -86,26 +127,55 @@ export class TokenStore {
   /** The caller a secret stands for, or null when it is unknown or revoked. */
   async authenticate(secret: string): Promise<Caller | null> {
     if (!secret.startsWith(SECRET_PREFIX) || secret.length > 100) return null;
-    const { rows: [row] } = await this.knex.raw<{ rows: Pick<TokenRow, 'id' | 'name' | 'role' | 'agency_codes'>[] }>(
-      'select id, name, role, agency_codes from api_tokens where token_hash = ? and revoked_at is null', [hashToken(secret)]);
+    const {
+      rows: [row],
+    } = await this.knex.raw<{ rows: Pick<TokenRow, 'id' | 'name' | 'role' | 'agency_codes'>[] }>(
+      'select id, name, role, agency_codes from api_tokens where token_hash = ? and revoked_at is null',
+      [hashToken(secret)],
+    );
     if (!row) return null;
     // Last use is kept to the minute: one small write a minute per token, not one per request.
     const now = Date.now();
     if (now - (this.touched.get(row.id) ?? 0) >= 60_000) {
       if (this.touched.size >= 10_000) this.touched.clear();
       this.touched.set(row.id, now);
-      this.knex.raw(`update api_tokens set last_used_at = now() where id = ? and (last_used_at is null or last_used_at < now() - interval '1 minute')`, [row.id])
-        .then(() => undefined, (err: unknown) => this.log?.warn({ err, tokenId: row.id }, 'recording a token\'s last use failed'));
+      this.knex
+        .raw(
+          `update api_tokens set last_used_at = now() where id = ? and (last_used_at is null or last_used_at < now() - interval '1 minute')`,
+          [row.id],
+        )
+        .then(
+          () => undefined,
+          (err: unknown) => this.log?.warn({ err, tokenId: row.id }, "recording a token's last use failed"),
+        );
     }
     return { kind: 'token', tokenId: row.id, name: row.name, role: row.role, agencies: row.agency_codes };
   }
 
   private async checkScope(role: Role, agencies: string[]): Promise<void> {
-    if (role === 'admin' && agencies.length > 0) throw badRequest('invalid_token_request', 'An admin token has no agency scope; leave agencies empty.', { field: 'agencies' });
-    if (role === 'editor' && agencies.length !== 1) throw badRequest('invalid_token_request', 'An editor token writes the layers of exactly one agency: give one agency code.', { field: 'agencies' });
-    if (role === 'viewer' && agencies.length === 0) throw badRequest('invalid_token_request', 'A viewer token needs at least one agency whose terbatas layers it may read.', { field: 'agencies' });
+    if (role === 'admin' && agencies.length > 0)
+      throw badRequest('invalid_token_request', 'An admin token has no agency scope; leave agencies empty.', {
+        field: 'agencies',
+      });
+    if (role === 'editor' && agencies.length !== 1)
+      throw badRequest(
+        'invalid_token_request',
+        'An editor token writes the layers of exactly one agency: give one agency code.',
+        { field: 'agencies' },
+      );
+    if (role === 'viewer' && agencies.length === 0)
+      throw badRequest(
+        'invalid_token_request',
+        'A viewer token needs at least one agency whose terbatas layers it may read.',
+        { field: 'agencies' },
+      );
     const known = new Set((await this.knex('agencies').whereIn('code', agencies).pluck('code')) as string[]);
     const unknown = agencies.filter((a) => !known.has(a));
-    if (unknown.length) throw badRequest('unknown_agency', `No agency with code ${unknown.map((u) => `"${u}"`).join(', ')}. See /api/agencies.`, { field: 'agencies', value: unknown });
+    if (unknown.length)
+      throw badRequest(
+        'unknown_agency',
+        `No agency with code ${unknown.map((u) => `"${u}"`).join(', ')}. See /api/agencies.`,
+        { field: 'agencies', value: unknown },
+      );
   }
 }

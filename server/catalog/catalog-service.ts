@@ -3,8 +3,20 @@ import type { Caller } from '../auth/access.js';
 import { badRequest, layerNotFound } from '../http/app-error.js';
 import type { DistrictsService } from '../districts/districts-service.js';
 import {
-  agencyExists, allVisibleLayers, countVisibleLayers, findLayerBySlug, findLayersBySlugs, layerIndex, type LayerIndexRow, listAgencies, listThemes, searchLayers, themeExists,
-  type AgencyRow, type LayerFilters, type ThemeRow,
+  agencyExists,
+  allVisibleLayers,
+  countVisibleLayers,
+  findLayerBySlug,
+  findLayersBySlugs,
+  layerIndex,
+  type LayerIndexRow,
+  listAgencies,
+  listThemes,
+  searchLayers,
+  themeExists,
+  type AgencyRow,
+  type LayerFilters,
+  type ThemeRow,
 } from './catalog-sql.js';
 
 export type { AgencyRow, LayerFilters, LayerIndexRow, ThemeRow };
@@ -51,10 +63,21 @@ export class CatalogService {
       s.theme ? themeExists(this.knex, s.theme) : true,
       s.district ? this.districts.exists(s.district) : true,
     ]);
-    if (!agencyOk) throw badRequest('unknown_agency', `No agency with code "${s.agency}". See /api/agencies.`, { parameter: 'agency', value: s.agency });
-    if (!themeOk) throw badRequest('unknown_theme', `No theme with code "${s.theme}". See /api/themes.`, { parameter: 'theme', value: s.theme });
+    if (!agencyOk)
+      throw badRequest('unknown_agency', `No agency with code "${s.agency}". See /api/agencies.`, {
+        parameter: 'agency',
+        value: s.agency,
+      });
+    if (!themeOk)
+      throw badRequest('unknown_theme', `No theme with code "${s.theme}". See /api/themes.`, {
+        parameter: 'theme',
+        value: s.theme,
+      });
     if (!districtOk) {
-      throw badRequest('unknown_district', `No kecamatan or kelurahan with code "${s.district}". See /api/districts.`, { parameter: 'district', value: s.district });
+      throw badRequest('unknown_district', `No kecamatan or kelurahan with code "${s.district}". See /api/districts.`, {
+        parameter: 'district',
+        value: s.district,
+      });
     }
     return searchLayers(this.knex, caller, {
       tsquery: s.q ? toPrefixQuery(s.q) : null,

@@ -3,23 +3,78 @@ import { whereLayerVisible, type Caller } from '../auth/access.js';
 import type { FieldDef, GeometryType, LayerRecord } from './layer-types.js';
 
 interface LayerRow {
-  id: number; slug: string; title: string; description: string;
-  agency_code: string; agency_name: string; agency_short_name: string;
-  theme_code: string; theme_name: string; geometry_type: GeometryType; classification: LayerRecord['classification'];
-  fields: FieldDef[]; style: Record<string, unknown>; min_zoom: number; max_zoom: number;
-  producer: string | null; custodian: string | null; contact_email: string | null; source: string | null;
-  scale_denominator: number | null; update_frequency: string | null; last_update: string | null;
-  license: string | null; keywords: string[]; lineage: string | null; reference_system: string | null;
-  is_sample: boolean; tile_fields: string[] | null; xmin: number | null; ymin: number | null; xmax: number | null; ymax: number | null;
-  feature_count: number; data_version: number; data_updated_at: string; time_min: string | null; time_max: string | null; total?: number;
+  id: number;
+  slug: string;
+  title: string;
+  description: string;
+  agency_code: string;
+  agency_name: string;
+  agency_short_name: string;
+  theme_code: string;
+  theme_name: string;
+  geometry_type: GeometryType;
+  classification: LayerRecord['classification'];
+  fields: FieldDef[];
+  style: Record<string, unknown>;
+  min_zoom: number;
+  max_zoom: number;
+  producer: string | null;
+  custodian: string | null;
+  contact_email: string | null;
+  source: string | null;
+  scale_denominator: number | null;
+  update_frequency: string | null;
+  last_update: string | null;
+  license: string | null;
+  keywords: string[];
+  lineage: string | null;
+  reference_system: string | null;
+  is_sample: boolean;
+  tile_fields: string[] | null;
+  xmin: number | null;
+  ymin: number | null;
+  xmax: number | null;
+  ymax: number | null;
+  feature_count: number;
+  data_version: number;
+  data_updated_at: string;
+  time_min: string | null;
+  time_max: string | null;
+  total?: number;
 }
 
 const LAYER_COLUMNS = [
-  'l.id', 'l.slug', 'l.title', 'l.description', 'l.agency_code', 'a.name as agency_name',
-  'a.short_name as agency_short_name', 'l.theme_code', 't.name as theme_name', 'l.geometry_type',
-  'l.classification', 'l.fields', 'l.style', 'l.min_zoom', 'l.max_zoom', 'l.producer', 'l.custodian',
-  'l.contact_email', 'l.source', 'l.scale_denominator', 'l.update_frequency', 'l.license', 'l.keywords',
-  'l.lineage', 'l.reference_system', 'l.is_sample', 'l.tile_fields', 'l.feature_count', 'l.data_version', 'l.time_min', 'l.time_max',
+  'l.id',
+  'l.slug',
+  'l.title',
+  'l.description',
+  'l.agency_code',
+  'a.name as agency_name',
+  'a.short_name as agency_short_name',
+  'l.theme_code',
+  't.name as theme_name',
+  'l.geometry_type',
+  'l.classification',
+  'l.fields',
+  'l.style',
+  'l.min_zoom',
+  'l.max_zoom',
+  'l.producer',
+  'l.custodian',
+  'l.contact_email',
+  'l.source',
+  'l.scale_denominator',
+  'l.update_frequency',
+  'l.license',
+  'l.keywords',
+  'l.lineage',
+  'l.reference_system',
+  'l.is_sample',
+  'l.tile_fields',
+  'l.feature_count',
+  'l.data_version',
+  'l.time_min',
+  'l.time_max',
 ];
 
 function layerQuery(knex: Knex, caller: Caller): Knex.QueryBuilder {
@@ -29,23 +84,52 @@ function layerQuery(knex: Knex, caller: Caller): Knex.QueryBuilder {
     .select(LAYER_COLUMNS)
     .select(knex.raw('l.last_update::text as last_update'))
     .select(knex.raw(`to_char(l.data_updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as data_updated_at`))
-    .select(knex.raw('ST_XMin(l.extent) as xmin, ST_YMin(l.extent) as ymin, ST_XMax(l.extent) as xmax, ST_YMax(l.extent) as ymax'));
+    .select(
+      knex.raw(
+        'ST_XMin(l.extent) as xmin, ST_YMin(l.extent) as ymin, ST_XMax(l.extent) as xmax, ST_YMax(l.extent) as ymax',
+      ),
+    );
   return whereLayerVisible(qb, caller);
 }
 
 /** snake_case rows to camelCase records: the one place that conversion happens for layers. */
 function toLayerRecord(r: LayerRow): LayerRecord {
   return {
-    id: r.id, slug: r.slug, title: r.title, description: r.description,
-    agencyCode: r.agency_code, agencyName: r.agency_name, agencyShortName: r.agency_short_name,
-    themeCode: r.theme_code, themeName: r.theme_name, geometryType: r.geometry_type,
-    classification: r.classification, fields: r.fields, style: r.style, minZoom: r.min_zoom, maxZoom: r.max_zoom,
-    producer: r.producer, custodian: r.custodian, contactEmail: r.contact_email, source: r.source,
-    scaleDenominator: r.scale_denominator, updateFrequency: r.update_frequency, lastUpdate: r.last_update,
-    license: r.license, keywords: r.keywords, lineage: r.lineage, referenceSystem: r.reference_system,
-    isSample: r.is_sample, tileFields: r.tile_fields,
-    bbox: r.xmin === null || r.ymin === null || r.xmax === null || r.ymax === null ? null : [r.xmin, r.ymin, r.xmax, r.ymax],
-    featureCount: r.feature_count, dataVersion: r.data_version, dataUpdatedAt: r.data_updated_at,
+    id: r.id,
+    slug: r.slug,
+    title: r.title,
+    description: r.description,
+    agencyCode: r.agency_code,
+    agencyName: r.agency_name,
+    agencyShortName: r.agency_short_name,
+    themeCode: r.theme_code,
+    themeName: r.theme_name,
+    geometryType: r.geometry_type,
+    classification: r.classification,
+    fields: r.fields,
+    style: r.style,
+    minZoom: r.min_zoom,
+    maxZoom: r.max_zoom,
+    producer: r.producer,
+    custodian: r.custodian,
+    contactEmail: r.contact_email,
+    source: r.source,
+    scaleDenominator: r.scale_denominator,
+    updateFrequency: r.update_frequency,
+    lastUpdate: r.last_update,
+    license: r.license,
+    keywords: r.keywords,
+    lineage: r.lineage,
+    referenceSystem: r.reference_system,
+    isSample: r.is_sample,
+    tileFields: r.tile_fields,
+    bbox:
+      r.xmin === null || r.ymin === null || r.xmax === null || r.ymax === null
+        ? null
+        : [r.xmin, r.ymin, r.xmax, r.ymax],
+    featureCount: r.feature_count,
+    dataVersion: r.data_version,
+    dataUpdatedAt: r.data_updated_at,
     timeExtent: r.time_min === null || r.time_max === null ? null : [r.time_min, r.time_max],
   };
 }
@@ -63,27 +147,69 @@ export async function findLayersBySlugs(knex: Knex, caller: Caller, slugs: strin
 
 /** One compact row per visible layer, for clients that search the whole catalog themselves. */
 export interface LayerIndexRow {
-  id: string; title: string; agency: string; theme: string; geometryType: GeometryType;
-  featureCount: number; bbox: [number, number, number, number] | null; color: string | null; keywords: string[];
+  id: string;
+  title: string;
+  agency: string;
+  theme: string;
+  geometryType: GeometryType;
+  featureCount: number;
+  bbox: [number, number, number, number] | null;
+  color: string | null;
+  keywords: string[];
   /** Not publik (only callers with a token see such rows). */
   restricted: boolean;
 }
 
 export async function layerIndex(knex: Knex, caller: Caller): Promise<LayerIndexRow[]> {
   const qb = knex('layers as l')
-    .select('l.slug', 'l.title', 'l.agency_code', 'l.theme_code', 'l.geometry_type', 'l.feature_count', 'l.keywords', 'l.classification')
+    .select(
+      'l.slug',
+      'l.title',
+      'l.agency_code',
+      'l.theme_code',
+      'l.geometry_type',
+      'l.feature_count',
+      'l.keywords',
+      'l.classification',
+    )
     .select(knex.raw(`l.style->>'color' as color`))
-    .select(knex.raw('ST_XMin(l.extent) as xmin, ST_YMin(l.extent) as ymin, ST_XMax(l.extent) as xmax, ST_YMax(l.extent) as ymax'))
-    .orderBy('l.title').orderBy('l.slug');
+    .select(
+      knex.raw(
+        'ST_XMin(l.extent) as xmin, ST_YMin(l.extent) as ymin, ST_XMax(l.extent) as xmax, ST_YMax(l.extent) as ymax',
+      ),
+    )
+    .orderBy('l.title')
+    .orderBy('l.slug');
   const rows = (await whereLayerVisible(qb, caller)) as {
-    slug: string; title: string; agency_code: string; theme_code: string; geometry_type: GeometryType; feature_count: number;
-    keywords: string[]; classification: string; color: string | null; xmin: number | null; ymin: number | null; xmax: number | null; ymax: number | null;
+    slug: string;
+    title: string;
+    agency_code: string;
+    theme_code: string;
+    geometry_type: GeometryType;
+    feature_count: number;
+    keywords: string[];
+    classification: string;
+    color: string | null;
+    xmin: number | null;
+    ymin: number | null;
+    xmax: number | null;
+    ymax: number | null;
   }[];
   const round = (n: number) => Math.round(n * 1e5) / 1e5;
   return rows.map((r) => ({
-    id: r.slug, title: r.title, agency: r.agency_code, theme: r.theme_code, geometryType: r.geometry_type,
-    featureCount: r.feature_count, keywords: r.keywords, color: r.color, restricted: r.classification !== 'publik',
-    bbox: r.xmin === null || r.ymin === null || r.xmax === null || r.ymax === null ? null : [round(r.xmin), round(r.ymin), round(r.xmax), round(r.ymax)],
+    id: r.slug,
+    title: r.title,
+    agency: r.agency_code,
+    theme: r.theme_code,
+    geometryType: r.geometry_type,
+    featureCount: r.feature_count,
+    keywords: r.keywords,
+    color: r.color,
+    restricted: r.classification !== 'publik',
+    bbox:
+      r.xmin === null || r.ymin === null || r.xmax === null || r.ymax === null
+        ? null
+        : [round(r.xmin), round(r.ymin), round(r.xmax), round(r.ymax)],
   }));
 }
 
@@ -106,33 +232,70 @@ export interface LayerFilters {
  * Two steps: the matching ids are ranked and counted on narrow rows, then only the page's rows
  * are joined to their full metadata.
  */
-export async function searchLayers(knex: Knex, caller: Caller, f: LayerFilters): Promise<{ total: number; items: LayerRecord[] }> {
-  const order = f.sort === 'modified'
-    ? knex.raw('l.data_updated_at desc, l.slug')
-    : f.tsquery && f.sort !== 'title'
-      ? knex.raw(`ts_rank_cd('{0.1, 0.2, 0.5, 1.0}'::float4[], l.search_vector, to_tsquery('simple', ?)) desc, l.title, l.slug`, [f.tsquery])
-      : knex.raw('l.title, l.slug');
-  const matches = whereLayerVisible(knex('layers as l').select('l.id')
-    .select(knex.raw('count(*) over ()::int as total'))
-    .select(knex.raw('row_number() over (order by ?) as rn', [order])), caller);
+export async function searchLayers(
+  knex: Knex,
+  caller: Caller,
+  f: LayerFilters,
+): Promise<{ total: number; items: LayerRecord[] }> {
+  const order =
+    f.sort === 'modified'
+      ? knex.raw('l.data_updated_at desc, l.slug')
+      : f.tsquery && f.sort !== 'title'
+        ? knex.raw(
+            `ts_rank_cd('{0.1, 0.2, 0.5, 1.0}'::float4[], l.search_vector, to_tsquery('simple', ?)) desc, l.title, l.slug`,
+            [f.tsquery],
+          )
+        : knex.raw('l.title, l.slug');
+  const matches = whereLayerVisible(
+    knex('layers as l')
+      .select('l.id')
+      .select(knex.raw('count(*) over ()::int as total'))
+      .select(knex.raw('row_number() over (order by ?) as rn', [order])),
+    caller,
+  );
   if (f.agency) matches.where('l.agency_code', f.agency);
   if (f.theme) matches.where('l.theme_code', f.theme);
   if (f.geometryType) matches.where('l.geometry_type', f.geometryType);
   if (f.district) {
-    matches.whereExists(knex('layer_districts as ld').select(knex.raw('1'))
-      .whereRaw('ld.layer_id = l.id').andWhere('ld.district_code', f.district));
+    matches.whereExists(
+      knex('layer_districts as ld')
+        .select(knex.raw('1'))
+        .whereRaw('ld.layer_id = l.id')
+        .andWhere('ld.district_code', f.district),
+    );
   }
   if (f.tsquery) matches.whereRaw(`l.search_vector @@ to_tsquery('simple', ?)`, [f.tsquery]);
   if (f.keyword) matches.whereRaw('? = any(l.keywords)', [f.keyword]);
-  const page = knex.from(matches.as('m')).select('m.id', 'm.total', 'm.rn').orderBy('m.rn').limit(f.limit).offset(f.offset).as('page');
-  const rows = (await layerQuery(knex, caller).join(page, 'page.id', 'l.id').select('page.total').orderBy('page.rn')) as LayerRow[];
+  const page = knex
+    .from(matches.as('m'))
+    .select('m.id', 'm.total', 'm.rn')
+    .orderBy('m.rn')
+    .limit(f.limit)
+    .offset(f.offset)
+    .as('page');
+  const rows = (await layerQuery(knex, caller)
+    .join(page, 'page.id', 'l.id')
+    .select('page.total')
+    .orderBy('page.rn')) as LayerRow[];
   const total = rows[0]?.total ?? (f.offset > 0 ? await countLayers(knex, caller, f) : 0);
   return { total, items: rows.map(toLayerRecord) };
 }
 
 /** Every layer the caller may see (optionally of one agency), by title, with full metadata. */
-export async function allVisibleLayers(knex: Knex, caller: Caller, agency: string | null = null): Promise<LayerRecord[]> {
-  const filters: LayerFilters = { tsquery: null, agency, theme: null, district: null, geometryType: null, limit: 1_000_000, offset: 0 };
+export async function allVisibleLayers(
+  knex: Knex,
+  caller: Caller,
+  agency: string | null = null,
+): Promise<LayerRecord[]> {
+  const filters: LayerFilters = {
+    tsquery: null,
+    agency,
+    theme: null,
+    district: null,
+    geometryType: null,
+    limit: 1_000_000,
+    offset: 0,
+  };
   return (await searchLayers(knex, caller, filters)).items;
 }
 
@@ -142,26 +305,92 @@ async function countLayers(knex: Knex, caller: Caller, f: LayerFilters): Promise
   return total;
 }
 
-export interface AgencyRow { code: string; name: string; shortName: string; kind: string; districtCode: string | null; layerCount: number }
-
-export async function listAgencies(knex: Knex, caller: Caller): Promise<AgencyRow[]> {
-  const visible = whereLayerVisible(knex('layers as l').select('l.agency_code').select(knex.raw('count(*)::int as n')), caller)
-    .groupBy('l.agency_code').as('c');
-  const rows = (await knex('agencies as a').leftJoin(visible, 'c.agency_code', 'a.code')
-    .select('a.code', 'a.name', 'a.short_name', 'a.kind', 'a.district_code', knex.raw('coalesce(c.n, 0) as layer_count'))
-    .orderBy('a.code')) as { code: string; name: string; short_name: string; kind: string; district_code: string | null; layer_count: number }[];
-  return rows.map((r) => ({ code: r.code, name: r.name, shortName: r.short_name, kind: r.kind, districtCode: r.district_code, layerCount: r.layer_count }));
+export interface AgencyRow {
+  code: string;
+  name: string;
+  shortName: string;
+  kind: string;
+  districtCode: string | null;
+  layerCount: number;
 }
 
-export interface ThemeRow { code: string; name: string; kugiCode: string; kugiCategory: string; description: string; layerCount: number }
+export async function listAgencies(knex: Knex, caller: Caller): Promise<AgencyRow[]> {
+  const visible = whereLayerVisible(
+    knex('layers as l').select('l.agency_code').select(knex.raw('count(*)::int as n')),
+    caller,
+  )
+    .groupBy('l.agency_code')
+    .as('c');
+  const rows = (await knex('agencies as a')
+    .leftJoin(visible, 'c.agency_code', 'a.code')
+    .select(
+      'a.code',
+      'a.name',
+      'a.short_name',
+      'a.kind',
+      'a.district_code',
+      knex.raw('coalesce(c.n, 0) as layer_count'),
+    )
+    .orderBy('a.code')) as {
+    code: string;
+    name: string;
+    short_name: string;
+    kind: string;
+    district_code: string | null;
+    layer_count: number;
+  }[];
+  return rows.map((r) => ({
+    code: r.code,
+    name: r.name,
+    shortName: r.short_name,
+    kind: r.kind,
+    districtCode: r.district_code,
+    layerCount: r.layer_count,
+  }));
+}
+
+export interface ThemeRow {
+  code: string;
+  name: string;
+  kugiCode: string;
+  kugiCategory: string;
+  description: string;
+  layerCount: number;
+}
 
 export async function listThemes(knex: Knex, caller: Caller): Promise<ThemeRow[]> {
-  const visible = whereLayerVisible(knex('layers as l').select('l.theme_code').select(knex.raw('count(*)::int as n')), caller)
-    .groupBy('l.theme_code').as('c');
-  const rows = (await knex('themes as t').leftJoin(visible, 'c.theme_code', 't.code')
-    .select('t.code', 't.name', 't.kugi_code', 't.kugi_category', 't.description', knex.raw('coalesce(c.n, 0) as layer_count'))
-    .orderBy('t.code')) as { code: string; name: string; kugi_code: string; kugi_category: string; description: string; layer_count: number }[];
-  return rows.map((r) => ({ code: r.code, name: r.name, kugiCode: r.kugi_code, kugiCategory: r.kugi_category, description: r.description, layerCount: r.layer_count }));
+  const visible = whereLayerVisible(
+    knex('layers as l').select('l.theme_code').select(knex.raw('count(*)::int as n')),
+    caller,
+  )
+    .groupBy('l.theme_code')
+    .as('c');
+  const rows = (await knex('themes as t')
+    .leftJoin(visible, 'c.theme_code', 't.code')
+    .select(
+      't.code',
+      't.name',
+      't.kugi_code',
+      't.kugi_category',
+      't.description',
+      knex.raw('coalesce(c.n, 0) as layer_count'),
+    )
+    .orderBy('t.code')) as {
+    code: string;
+    name: string;
+    kugi_code: string;
+    kugi_category: string;
+    description: string;
+    layer_count: number;
+  }[];
+  return rows.map((r) => ({
+    code: r.code,
+    name: r.name,
+    kugiCode: r.kugi_code,
+    kugiCategory: r.kugi_category,
+    description: r.description,
+    layerCount: r.layer_count,
+  }));
 }
 
 export async function agencyExists(knex: Knex, code: string): Promise<boolean> {
@@ -173,6 +402,8 @@ export async function themeExists(knex: Knex, code: string): Promise<boolean> {
 }
 
 export async function countVisibleLayers(knex: Knex, caller: Caller): Promise<number> {
-  const row = (await whereLayerVisible(knex('layers as l').select(knex.raw('count(*)::int as n')), caller).first()) as { n: number };
+  const row = (await whereLayerVisible(knex('layers as l').select(knex.raw('count(*)::int as n')), caller).first()) as {
+    n: number;
+  };
   return row.n;
 }

@@ -33,10 +33,18 @@ export function catalogRoutes(deps: AppDeps, service: CatalogService): Router {
     const base = baseUrl(req, deps.config.publicUrl);
     const links: Link[] = [{ href: withQuery(req, deps.config.publicUrl, {}), rel: 'self', type: 'application/json' }];
     if (query.offset + items.length < total) {
-      links.push({ href: withQuery(req, deps.config.publicUrl, { offset: query.offset + query.limit }), rel: 'next', type: 'application/json' });
+      links.push({
+        href: withQuery(req, deps.config.publicUrl, { offset: query.offset + query.limit }),
+        rel: 'next',
+        type: 'application/json',
+      });
     }
     if (query.offset > 0) {
-      links.push({ href: withQuery(req, deps.config.publicUrl, { offset: Math.max(0, query.offset - query.limit) }), rel: 'prev', type: 'application/json' });
+      links.push({
+        href: withQuery(req, deps.config.publicUrl, { offset: Math.max(0, query.offset - query.limit) }),
+        rel: 'prev',
+        type: 'application/json',
+      });
     }
     res.json({ total, items: items.map((l) => layerSummary(l, base)), links });
   });
@@ -45,7 +53,11 @@ export function catalogRoutes(deps: AppDeps, service: CatalogService): Router {
   router.get('/layer-index', async (req, res) => {
     parseQuery(req, z.object({}));
     const items = await service.index(req.caller);
-    cacheFor(req, res, 60).json({ total: items.length, items, links: [{ href: withQuery(req, deps.config.publicUrl, {}), rel: 'self', type: 'application/json' }] });
+    cacheFor(req, res, 60).json({
+      total: items.length,
+      items,
+      links: [{ href: withQuery(req, deps.config.publicUrl, {}), rel: 'self', type: 'application/json' }],
+    });
   });
 
   router.get('/layers/:id', async (req, res) => {
@@ -57,13 +69,21 @@ export function catalogRoutes(deps: AppDeps, service: CatalogService): Router {
   router.get('/agencies', async (req, res) => {
     parseQuery(req, z.object({}));
     const items = await service.agencies(req.caller);
-    res.json({ total: items.length, items, links: [{ href: withQuery(req, deps.config.publicUrl, {}), rel: 'self', type: 'application/json' }] });
+    res.json({
+      total: items.length,
+      items,
+      links: [{ href: withQuery(req, deps.config.publicUrl, {}), rel: 'self', type: 'application/json' }],
+    });
   });
 
   router.get('/themes', async (req, res) => {
     parseQuery(req, z.object({}));
     const items = await service.themes(req.caller);
-    res.json({ total: items.length, items, links: [{ href: withQuery(req, deps.config.publicUrl, {}), rel: 'self', type: 'application/json' }] });
+    res.json({
+      total: items.length,
+      items,
+      links: [{ href: withQuery(req, deps.config.publicUrl, {}), rel: 'self', type: 'application/json' }],
+    });
   });
 
   return router;

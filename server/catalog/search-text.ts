@@ -17,7 +17,10 @@ export function normalizeSearchText(text: string): string {
  * query can be tsquery syntax; the result is still passed as a bound value.
  */
 export function toPrefixQuery(text: string): string | null {
-  const words = normalizeSearchText(text).split(' ').filter((w) => w.length > 0).slice(0, 12);
+  const words = normalizeSearchText(text)
+    .split(' ')
+    .filter((w) => w.length > 0)
+    .slice(0, 12);
   if (words.length === 0) return null;
   return words.map((w) => `${w}:*`).join(' & ');
 }

@@ -24,7 +24,11 @@ export interface DatabaseOptions {
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   const { knex, backend, release } = options.databaseUrl
-    ? { knex: openPostgres(options.databaseUrl, options.poolMax), backend: 'postgresql' as const, release: () => Promise.resolve() }
+    ? {
+        knex: openPostgres(options.databaseUrl, options.poolMax),
+        backend: 'postgresql' as const,
+        release: () => Promise.resolve(),
+      }
     : { ...(await openEmbedded(options.dataDir)), backend: 'embedded' as const };
   const close = async () => {
     await knex.destroy();

@@ -43,8 +43,10 @@ async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const holder = Number(await fs.readFile(lock, 'utf8').catch(() => '0'));
       if (holder > 0 && holder !== process.pid && alive(holder)) {
-        throw new Error(`The embedded database in ${dataDir} is in use by process ${holder} (the server?). Stop it first, `
-          + 'or use the HTTP API of the running server instead (e.g. POST /api/tokens).');
+        throw new Error(
+          `The embedded database in ${dataDir} is in use by process ${holder} (the server?). Stop it first, ` +
+            'or use the HTTP API of the running server instead (e.g. POST /api/tokens).',
+        );
       }
       await fs.rm(lock, { force: true });
     }

@@ -1,7 +1,17 @@
 import type { Knex } from 'knex';
 import type { Caller } from '../auth/access.js';
 import { notFound } from '../http/app-error.js';
-import { cityExtent, districtExists, districtsAt, findDistrict, layersInDistrict, listDistricts, type District, type DistrictGeometry, type DistrictLevel } from './districts-sql.js';
+import {
+  cityExtent,
+  districtExists,
+  districtsAt,
+  findDistrict,
+  layersInDistrict,
+  listDistricts,
+  type District,
+  type DistrictGeometry,
+  type DistrictLevel,
+} from './districts-sql.js';
 
 export interface LookupResult {
   inside: boolean;
@@ -35,7 +45,11 @@ export class DistrictsService {
 
   async get(code: string): Promise<{ district: District; geometry: string }> {
     const found = await findDistrict(this.knex, code);
-    if (!found) throw notFound('district_not_found', `No kota, kecamatan or kelurahan with code "${code}". See /api/districts.`, { parameter: 'code', value: code });
+    if (!found)
+      throw notFound('district_not_found', `No kota, kecamatan or kelurahan with code "${code}". See /api/districts.`, {
+        parameter: 'code',
+        value: code,
+      });
     return found;
   }
 
@@ -51,8 +65,10 @@ export class DistrictsService {
     const kelurahan = hits.filter((d) => d.level === 'kelurahan');
     const first = kelurahan[0] ?? null;
     // The kecamatan is the chosen kelurahan's parent, so the pair is always consistent.
-    const kecamatan = hits.find((d) => d.level === 'kecamatan' && (!first || d.code === first.parentCode))
-      ?? hits.find((d) => d.level === 'kecamatan') ?? null;
+    const kecamatan =
+      hits.find((d) => d.level === 'kecamatan' && (!first || d.code === first.parentCode)) ??
+      hits.find((d) => d.level === 'kecamatan') ??
+      null;
     const inside = kota !== null || first !== null;
     return {
       inside,

@@ -14,8 +14,13 @@ export interface DistrictInput {
 /** One statement: the parent references are checked once all rows are in. */
 export async function insertDistricts(knex: Knex, districts: DistrictInput[]): Promise<void> {
   const rows = districts.map((d) => ({
-    code: d.code, code_compact: d.codeCompact, name: d.name, level: d.level, parent_code: d.parentCode,
-    area_km2: d.areaKm2, geometry: { type: 'Polygon', coordinates: [d.ring] },
+    code: d.code,
+    code_compact: d.codeCompact,
+    name: d.name,
+    level: d.level,
+    parent_code: d.parentCode,
+    area_km2: d.areaKm2,
+    geometry: { type: 'Polygon', coordinates: [d.ring] },
   }));
   await knex.raw(
     `insert into districts (code, code_compact, name, level, parent_code, area_km2, geom)

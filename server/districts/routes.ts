@@ -17,13 +17,21 @@ export const lookupQuery = z.object({ lon: coordinate('lon'), lat: coordinate('l
 
 export function districtRoutes(deps: AppDeps, service: DistrictsService): Router {
   const router = Router();
-  const self = (req: Parameters<typeof withQuery>[0]) => [{ href: withQuery(req, deps.config.publicUrl, {}), rel: 'self', type: 'application/json' }];
+  const self = (req: Parameters<typeof withQuery>[0]) => [
+    { href: withQuery(req, deps.config.publicUrl, {}), rel: 'self', type: 'application/json' },
+  ];
 
   router.get('/districts', async (req, res) => {
     const q = parseQuery(req, districtsQuery);
     const rows = await service.list(q, q.format === 'geojson' ? q.geometry : 'none');
     if (q.format === 'geojson') {
-      res.type('application/geo+json').send(featureCollection(rows.map((r) => ({ properties: r.district, geometry: r.geometry ?? 'null', id: r.district.code }))));
+      res
+        .type('application/geo+json')
+        .send(
+          featureCollection(
+            rows.map((r) => ({ properties: r.district, geometry: r.geometry ?? 'null', id: r.district.code })),
+          ),
+        );
       return;
     }
     res.json({ total: rows.length, items: rows.map((r) => r.district), links: self(req) });

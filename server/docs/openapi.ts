@@ -20,70 +20,238 @@ function queryParams(schema: z.ZodObject): Param[] {
   }));
 }
 
-const path = (name: string, description: string): Param => ({ name, in: 'path', required: true, description, schema: { type: 'string' } });
-const ok = (description: string, type = 'application/json') => ({ 200: { description, content: { [type]: {} } }, '4XX': { $ref: '#/components/responses/Error' } });
+const path = (name: string, description: string): Param => ({
+  name,
+  in: 'path',
+  required: true,
+  description,
+  schema: { type: 'string' },
+});
+const ok = (description: string, type = 'application/json') => ({
+  200: { description, content: { [type]: {} } },
+  '4XX': { $ref: '#/components/responses/Error' },
+});
 const bearer = [{ bearer: [] }];
-const jsonBody = (schema: z.ZodType) => ({ required: true, content: { 'application/json': { schema: z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'openapi-3.0' }) } } });
-const get = (summary: string, tags: string[], parameters: Param[], responses: Record<string, unknown>) => ({ get: { summary, tags, parameters, responses } });
+const jsonBody = (schema: z.ZodType) => ({
+  required: true,
+  content: {
+    'application/json': {
+      schema: z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'openapi-3.0' }),
+    },
+  },
+});
+const get = (summary: string, tags: string[], parameters: Param[], responses: Record<string, unknown>) => ({
+  get: { summary, tags, parameters, responses },
+});
 
 /** OpenAPI 3.0 description of the public API (/api, /tiles, CKAN, DCAT); /ogc is described by ogc/ogc-openapi.ts. */
 export function openApiDocument(config: Config, base: string): Record<string, unknown> {
   const id = path('id', 'Layer id (slug), e.g. batas-kelurahan-kota-tangerang');
   return {
     openapi: '3.0.3',
-    info: { title: 'satupeta — Satu Data Satu Peta Kota Tangerang', version: '1.0.0', description: 'GeoJSON, vector tiles and a CKAN/DCAT catalog of the city\'s public layers. The OGC API (Features, Tiles) has its own document at /ogc/api, as OGC clients expect.' },
+    info: {
+      title: 'satupeta — Satu Data Satu Peta Kota Tangerang',
+      version: '1.0.0',
+      description:
+        "GeoJSON, vector tiles and a CKAN/DCAT catalog of the city's public layers. The OGC API (Features, Tiles) has its own document at /ogc/api, as OGC clients expect.",
+    },
     servers: [{ url: base }],
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'API token (npm run token -- create …); anonymous callers read publik layers only' } },
+      securitySchemes: {
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'API token (npm run token -- create …); anonymous callers read publik layers only',
+        },
+      },
       responses: {
-        Error: { description: 'Error: { error: { code, message, details } } with the real HTTP status', content: { 'application/json': { schema: {
-          type: 'object', properties: { error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' }, details: { type: 'object' } } } },
-        } } } },
+        Error: {
+          description: 'Error: { error: { code, message, details } } with the real HTTP status',
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                properties: {
+                  error: {
+                    type: 'object',
+                    properties: { code: { type: 'string' }, message: { type: 'string' }, details: { type: 'object' } },
+                  },
+                },
+              },
+            },
+          },
+        },
       },
     },
     paths: {
       '/api/health': get('Status, database backend and capabilities', ['api'], [], ok('Health')),
       '/api/layers': {
-        ...get('Search the catalog', ['catalog'], queryParams(layerSearchQuery(config.catalogMaxLimit)), ok('{ total, items, links }')),
-        post: { summary: 'Create an empty layer (admin, or editor of its agency)', tags: ['ingest'], security: bearer, requestBody: jsonBody(layerCreateBody), responses: { 201: { description: 'Layer' }, '4XX': { $ref: '#/components/responses/Error' } } },
+        ...get(
+          'Search the catalog',
+          ['catalog'],
+          queryParams(layerSearchQuery(config.catalogMaxLimit)),
+          ok('{ total, items, links }'),
+        ),
+        post: {
+          summary: 'Create an empty layer (admin, or editor of its agency)',
+          tags: ['ingest'],
+          security: bearer,
+          requestBody: jsonBody(layerCreateBody),
+          responses: { 201: { description: 'Layer' }, '4XX': { $ref: '#/components/responses/Error' } },
+        },
       },
       '/api/layers/{id}': {
         ...get('Full Satu Data metadata of a layer', ['catalog'], [id], ok('Layer')),
-        patch: { summary: 'Edit metadata (admin, or editor of its agency)', tags: ['ingest'], security: bearer, parameters: [id], requestBody: jsonBody(layerPatchBody), responses: ok('Layer') },
-      },
-      '/api/layers/{id}/features': {
-        ...get('Features as GeoJSON', ['features'], [id, ...queryParams(featuresQuery)], ok('FeatureCollection', 'application/geo+json')),
-        post: {
-          summary: 'Replace or append features: GeoJSON FeatureCollection, newline-delimited GeoJSON or a zipped Shapefile, checked and written in one transaction',
-          tags: ['ingest'], security: bearer, parameters: [id, ...queryParams(uploadQuery)],
-          requestBody: { required: true, content: { 'application/geo+json': {}, 'application/geo+json-seq': {}, 'application/x-ndjson': {}, 'application/zip': {} } },
-          responses: { 200: { description: '{ layer, mode, received, inserted, deleted, repaired, featureCount, previousVersion, dataVersion, fields, warnings }' }, '4XX': { $ref: '#/components/responses/Error' } },
+        patch: {
+          summary: 'Edit metadata (admin, or editor of its agency)',
+          tags: ['ingest'],
+          security: bearer,
+          parameters: [id],
+          requestBody: jsonBody(layerPatchBody),
+          responses: ok('Layer'),
         },
       },
-      '/api/layers/{id}/history': get('Audit of a layer\'s changes, newest first', ['ingest'], [id,
-        { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000 } }, { name: 'before', in: 'query', schema: { type: 'integer' } }], ok('{ layer, dataVersion, items, links }')),
+      '/api/layers/{id}/features': {
+        ...get(
+          'Features as GeoJSON',
+          ['features'],
+          [id, ...queryParams(featuresQuery)],
+          ok('FeatureCollection', 'application/geo+json'),
+        ),
+        post: {
+          summary:
+            'Replace or append features: GeoJSON FeatureCollection, newline-delimited GeoJSON or a zipped Shapefile, checked and written in one transaction',
+          tags: ['ingest'],
+          security: bearer,
+          parameters: [id, ...queryParams(uploadQuery)],
+          requestBody: {
+            required: true,
+            content: {
+              'application/geo+json': {},
+              'application/geo+json-seq': {},
+              'application/x-ndjson': {},
+              'application/zip': {},
+            },
+          },
+          responses: {
+            200: {
+              description:
+                '{ layer, mode, received, inserted, deleted, repaired, featureCount, previousVersion, dataVersion, fields, warnings }',
+            },
+            '4XX': { $ref: '#/components/responses/Error' },
+          },
+        },
+      },
+      '/api/layers/{id}/history': get(
+        "Audit of a layer's changes, newest first",
+        ['ingest'],
+        [
+          id,
+          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000 } },
+          { name: 'before', in: 'query', schema: { type: 'integer' } },
+        ],
+        ok('{ layer, dataVersion, items, links }'),
+      ),
       '/api/me': get('Who the token is', ['access'], [], ok('{ kind, role, agencies }')),
       '/api/tokens': {
-        get: { summary: 'List tokens (admin; never the secrets)', tags: ['access'], security: bearer, responses: ok('{ total, items }') },
-        post: { summary: 'Create a token (admin); the secret is in this answer only', tags: ['access'], security: bearer, requestBody: { required: true, content: { 'application/json': {} } }, responses: { 201: { description: 'Token' }, '4XX': { $ref: '#/components/responses/Error' } } },
+        get: {
+          summary: 'List tokens (admin; never the secrets)',
+          tags: ['access'],
+          security: bearer,
+          responses: ok('{ total, items }'),
+        },
+        post: {
+          summary: 'Create a token (admin); the secret is in this answer only',
+          tags: ['access'],
+          security: bearer,
+          requestBody: { required: true, content: { 'application/json': {} } },
+          responses: { 201: { description: 'Token' }, '4XX': { $ref: '#/components/responses/Error' } },
+        },
       },
-      '/api/tokens/{tokenId}': { delete: { summary: 'Revoke a token (admin)', tags: ['access'], security: bearer, parameters: [path('tokenId', 'Token id')], responses: ok('Token') } },
-      '/api/layers/{id}/features/{fid}': get('One feature', ['features'], [id, path('fid', 'Feature id')], ok('Feature', 'application/geo+json')),
+      '/api/tokens/{tokenId}': {
+        delete: {
+          summary: 'Revoke a token (admin)',
+          tags: ['access'],
+          security: bearer,
+          parameters: [path('tokenId', 'Token id')],
+          responses: ok('Token'),
+        },
+      },
+      '/api/layers/{id}/features/{fid}': get(
+        'One feature',
+        ['features'],
+        [id, path('fid', 'Feature id')],
+        ok('Feature', 'application/geo+json'),
+      ),
       '/api/layer-index': get('Every visible layer in compact rows', ['catalog'], [], ok('{ total, items }')),
       '/api/agencies': get('Producing agencies with layer counts', ['catalog'], [], ok('{ total, items }')),
       '/api/themes': get('Themes with their KUGI category', ['catalog'], [], ok('{ total, items }')),
-      '/api/districts': get('Kota, kecamatan and kelurahan', ['districts'], queryParams(districtsQuery), ok('{ total, items } or GeoJSON')),
-      '/api/districts/lookup': get('Kecamatan and kelurahan containing a point', ['districts'], queryParams(lookupQuery), ok('Lookup')),
-      '/api/districts/{code}': get('One district with its boundary', ['districts'], [path('code', 'Kemendagri code, dotted or compact')], ok('Feature', 'application/geo+json')),
-      '/api/districts/{code}/layers': get('Layers with features in a district', ['districts'], [path('code', 'Kemendagri code')], ok('{ district, total, items }')),
-      '/api/quality': get('Metadata completeness and geometry checks', ['quality'], queryParams(qualityQuery), ok('{ elements, agencies, total, items, links }')),
-      '/tiles/{layers}.json': get('TileJSON 3.0.0 of one or more layers', ['tiles'], [path('layers', 'Layer ids, comma-separated')], ok('TileJSON')),
-      '/tiles/{layers}/{z}/{x}/{y}.mvt': get('Mapbox Vector Tile (composite for several layers); 204 when empty', ['tiles'],
-        [path('layers', 'Layer ids, comma-separated'), path('z', 'Zoom 0–22'), path('x', 'Column'), path('y', 'Row'),
-          { name: 'v', in: 'query', required: false, description: 'Version token from the TileJSON', schema: { type: 'string', pattern: '^\\d+(-\\d+)*$' } }],
-        ok('MVT', 'application/vnd.mapbox-vector-tile')),
-      '/api/3/action/package_search': get('CKAN package_search over publik layers', ['ckan'], queryParams(packageSearchQuery), ok('{ help, success, result }')),
-      '/api/3/action/package_show': get('CKAN package_show', ['ckan'], [{ name: 'id', in: 'query', required: true, schema: { type: 'string' } }], ok('{ help, success, result }')),
+      '/api/districts': get(
+        'Kota, kecamatan and kelurahan',
+        ['districts'],
+        queryParams(districtsQuery),
+        ok('{ total, items } or GeoJSON'),
+      ),
+      '/api/districts/lookup': get(
+        'Kecamatan and kelurahan containing a point',
+        ['districts'],
+        queryParams(lookupQuery),
+        ok('Lookup'),
+      ),
+      '/api/districts/{code}': get(
+        'One district with its boundary',
+        ['districts'],
+        [path('code', 'Kemendagri code, dotted or compact')],
+        ok('Feature', 'application/geo+json'),
+      ),
+      '/api/districts/{code}/layers': get(
+        'Layers with features in a district',
+        ['districts'],
+        [path('code', 'Kemendagri code')],
+        ok('{ district, total, items }'),
+      ),
+      '/api/quality': get(
+        'Metadata completeness and geometry checks',
+        ['quality'],
+        queryParams(qualityQuery),
+        ok('{ elements, agencies, total, items, links }'),
+      ),
+      '/tiles/{layers}.json': get(
+        'TileJSON 3.0.0 of one or more layers',
+        ['tiles'],
+        [path('layers', 'Layer ids, comma-separated')],
+        ok('TileJSON'),
+      ),
+      '/tiles/{layers}/{z}/{x}/{y}.mvt': get(
+        'Mapbox Vector Tile (composite for several layers); 204 when empty',
+        ['tiles'],
+        [
+          path('layers', 'Layer ids, comma-separated'),
+          path('z', 'Zoom 0–22'),
+          path('x', 'Column'),
+          path('y', 'Row'),
+          {
+            name: 'v',
+            in: 'query',
+            required: false,
+            description: 'Version token from the TileJSON',
+            schema: { type: 'string', pattern: '^\\d+(-\\d+)*$' },
+          },
+        ],
+        ok('MVT', 'application/vnd.mapbox-vector-tile'),
+      ),
+      '/api/3/action/package_search': get(
+        'CKAN package_search over publik layers',
+        ['ckan'],
+        queryParams(packageSearchQuery),
+        ok('{ help, success, result }'),
+      ),
+      '/api/3/action/package_show': get(
+        'CKAN package_show',
+        ['ckan'],
+        [{ name: 'id', in: 'query', required: true, schema: { type: 'string' } }],
+        ok('{ help, success, result }'),
+      ),
       '/api/3/action/package_list': get('CKAN package_list', ['ckan'], [], ok('{ help, success, result }')),
       '/catalog/dcat.jsonld': get('DCAT-AP style catalog', ['catalog'], [], ok('JSON-LD', 'application/ld+json')),
     },

@@ -6,7 +6,10 @@ export type TemporalLiteral = { date: string } | { timestamp: string };
 export type Literal = string | number | boolean | TemporalLiteral;
 
 export type GeometryLiteral =
-  | { type: 'Point' | 'LineString' | 'Polygon' | 'MultiPoint' | 'MultiLineString' | 'MultiPolygon'; coordinates: unknown }
+  | {
+      type: 'Point' | 'LineString' | 'Polygon' | 'MultiPoint' | 'MultiLineString' | 'MultiPolygon';
+      coordinates: unknown;
+    }
   | { type: 'GeometryCollection'; geometries: GeometryLiteral[] }
   | { type: 'BBox'; bbox: [number, number, number, number] };
 
@@ -79,7 +82,13 @@ export function checkGeometry(g: GeometryLiteral, position: number): GeometryLit
     throw new CqlError(`${g.type}: ${why}`, position);
   };
   const pos = (p: unknown) => {
-    if (!Array.isArray(p) || p.length < 2 || p.length > 3 || !p.every((n) => typeof n === 'number' && Number.isFinite(n))) fail('a position is two or three numbers');
+    if (
+      !Array.isArray(p) ||
+      p.length < 2 ||
+      p.length > 3 ||
+      !p.every((n) => typeof n === 'number' && Number.isFinite(n))
+    )
+      fail('a position is two or three numbers');
   };
   const line = (l: unknown, min: number) => {
     if (!Array.isArray(l) || l.length < min) fail(`needs at least ${min} positions`);
@@ -99,13 +108,27 @@ export function checkGeometry(g: GeometryLiteral, position: number): GeometryLit
     case 'BBox':
       if (g.bbox[0] > g.bbox[2] || g.bbox[1] > g.bbox[3]) fail('minimum exceeds maximum');
       break;
-    case 'Point': pos(g.coordinates); break;
-    case 'LineString': line(g.coordinates, 2); break;
-    case 'Polygon': list(g.coordinates, ring); break;
-    case 'MultiPoint': list(g.coordinates, pos); break;
-    case 'MultiLineString': list(g.coordinates, (l) => line(l, 2)); break;
-    case 'MultiPolygon': list(g.coordinates, (p) => list(p, ring)); break;
-    case 'GeometryCollection': g.geometries.forEach((m) => checkGeometry(m, position)); break;
+    case 'Point':
+      pos(g.coordinates);
+      break;
+    case 'LineString':
+      line(g.coordinates, 2);
+      break;
+    case 'Polygon':
+      list(g.coordinates, ring);
+      break;
+    case 'MultiPoint':
+      list(g.coordinates, pos);
+      break;
+    case 'MultiLineString':
+      list(g.coordinates, (l) => line(l, 2));
+      break;
+    case 'MultiPolygon':
+      list(g.coordinates, (p) => list(p, ring));
+      break;
+    case 'GeometryCollection':
+      g.geometries.forEach((m) => checkGeometry(m, position));
+      break;
   }
   return g;
 }

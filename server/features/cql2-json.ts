@@ -1,6 +1,17 @@
 import {
-  COMPARISONS, CqlError, SPATIAL_FUNCTIONS, checkGeometry, flipComparison, isCalendarDate, isTimestamp,
-  type Comparison, type Expr, type GeometryLiteral, type Literal, type SpatialArg, type SpatialOp,
+  COMPARISONS,
+  CqlError,
+  SPATIAL_FUNCTIONS,
+  checkGeometry,
+  flipComparison,
+  isCalendarDate,
+  isTimestamp,
+  type Comparison,
+  type Expr,
+  type GeometryLiteral,
+  type Literal,
+  type SpatialArg,
+  type SpatialOp,
 } from './cql2-ast.js';
 
 /**
@@ -28,36 +39,59 @@ const fail = (path: string, why: string): never => {
 
 function args(n: Node, path: string, count?: number): unknown[] {
   const a = n.args;
-  if (!Array.isArray(a) || (count !== undefined && a.length !== count)) fail(`${path}.args`, count === undefined ? 'Expected an array of arguments' : `Expected ${count} arguments`);
+  if (!Array.isArray(a) || (count !== undefined && a.length !== count))
+    fail(`${path}.args`, count === undefined ? 'Expected an array of arguments' : `Expected ${count} arguments`);
   return a as unknown[];
 }
 
 function propertyName(v: unknown, path: string): string | null {
-  return isNode(v) && 'property' in v ? (typeof v.property === 'string' ? v.property : fail(path, 'A property name must be a string')) : null;
+  return isNode(v) && 'property' in v
+    ? typeof v.property === 'string'
+      ? v.property
+      : fail(path, 'A property name must be a string')
+    : null;
 }
 
 function literal(v: unknown, path: string): Literal {
   if (typeof v === 'string' || typeof v === 'boolean') return v;
   if (typeof v === 'number' && Number.isFinite(v)) return v + 0;
-  if (isNode(v) && typeof v.date === 'string') return isCalendarDate(v.date) ? { date: v.date } : fail(path, 'date needs a calendar date YYYY-MM-DD');
-  if (isNode(v) && typeof v.timestamp === 'string') return isTimestamp(v.timestamp) ? { timestamp: v.timestamp } : fail(path, 'timestamp needs an RFC 3339 date-time');
+  if (isNode(v) && typeof v.date === 'string')
+    return isCalendarDate(v.date) ? { date: v.date } : fail(path, 'date needs a calendar date YYYY-MM-DD');
+  if (isNode(v) && typeof v.timestamp === 'string')
+    return isTimestamp(v.timestamp) ? { timestamp: v.timestamp } : fail(path, 'timestamp needs an RFC 3339 date-time');
   return fail(path, 'Expected a literal: string, number, boolean, { "date" } or { "timestamp" }');
 }
 
-const GEOJSON_TYPES = ['Point', 'LineString', 'Polygon', 'MultiPoint', 'MultiLineString', 'MultiPolygon', 'GeometryCollection'];
+const GEOJSON_TYPES = [
+  'Point',
+  'LineString',
+  'Polygon',
+  'MultiPoint',
+  'MultiLineString',
+  'MultiPolygon',
+  'GeometryCollection',
+];
 
 function geometry(v: unknown, path: string): GeometryLiteral {
   if (isNode(v) && Array.isArray(v.bbox)) {
     const n = v.bbox as unknown[];
-    if ((n.length !== 4 && n.length !== 6) || !n.every((x) => typeof x === 'number')) fail(path, 'bbox takes 4 or 6 numbers');
+    if ((n.length !== 4 && n.length !== 6) || !n.every((x) => typeof x === 'number'))
+      fail(path, 'bbox takes 4 or 6 numbers');
     const b = (n.length === 4 ? n : [n[0], n[1], n[3], n[4]]) as [number, number, number, number];
     return checkGeometry({ type: 'BBox', bbox: b }, 0);
   }
-  if (!isNode(v) || typeof v.type !== 'string' || !GEOJSON_TYPES.includes(v.type)) fail(path, 'Expected a GeoJSON geometry or { "bbox": [...] }');
+  if (!isNode(v) || typeof v.type !== 'string' || !GEOJSON_TYPES.includes(v.type))
+    fail(path, 'Expected a GeoJSON geometry or { "bbox": [...] }');
   const g = v as Node;
   if (g.type === 'GeometryCollection') {
     if (!Array.isArray(g.geometries)) fail(path, 'GeometryCollection needs geometries');
-    return checkGeometry({ type: 'GeometryCollection', geometries: (g.geometries as unknown[]).map((m, i) => geometry(m, `${path}.geometries[${i}]`)) }, 0);
+    return checkGeometry(
+      {
+        type: 'GeometryCollection',
+        geometries: (g.geometries as unknown[]).map((m, i) => geometry(m, `${path}.geometries[${i}]`)),
+      },
+      0,
+    );
   }
   return checkGeometry({ type: g.type as 'Point', coordinates: g.coordinates }, 0);
 }
@@ -77,9 +111,15 @@ function expr(v: unknown, path: string, depth: number): Expr {
   if ((COMPARISONS as readonly string[]).includes(op)) {
     const [a, b] = args(v, path, 2);
     const left = propertyName(a, `${path}.args[0]`);
-    if (left !== null) return { kind: 'compare', op: op as Comparison, property: left, value: literal(b, `${path}.args[1]`) };
+    if (left !== null)
+      return { kind: 'compare', op: op as Comparison, property: left, value: literal(b, `${path}.args[1]`) };
     const right = needProperty(b, `${path}.args[1]`);
-    return { kind: 'compare', op: flipComparison(op as Comparison), property: right, value: literal(a, `${path}.args[0]`) };
+    return {
+      kind: 'compare',
+      op: flipComparison(op as Comparison),
+      property: right,
+      value: literal(a, `${path}.args[0]`),
+    };
   }
   if (op === 'like') {
     const [a, b] = args(v, path, 2);
@@ -89,14 +129,26 @@ function expr(v: unknown, path: string, depth: number): Expr {
   if (op === 'in') {
     const [a, b] = args(v, path, 2);
     if (!Array.isArray(b) || b.length === 0) fail(`${path}.args[1]`, 'in needs a non-empty array of values');
-    return { kind: 'in', property: needProperty(a, `${path}.args[0]`), values: (b as unknown[]).map((x, i) => literal(x, `${path}.args[1][${i}]`)), negate: false };
+    return {
+      kind: 'in',
+      property: needProperty(a, `${path}.args[0]`),
+      values: (b as unknown[]).map((x, i) => literal(x, `${path}.args[1][${i}]`)),
+      negate: false,
+    };
   }
   if (op === 'between') {
     const [a, low, high] = args(v, path, 3);
     if (typeof low !== 'number' || typeof high !== 'number') fail(path, 'between needs two numbers');
-    return { kind: 'between', property: needProperty(a, `${path}.args[0]`), low: low as number, high: high as number, negate: false };
+    return {
+      kind: 'between',
+      property: needProperty(a, `${path}.args[0]`),
+      low: low as number,
+      high: high as number,
+      negate: false,
+    };
   }
-  if (op === 'isnull') return { kind: 'isNull', property: needProperty(args(v, path, 1)[0], `${path}.args[0]`), negate: false };
+  if (op === 'isnull')
+    return { kind: 'isNull', property: needProperty(args(v, path, 1)[0], `${path}.args[0]`), negate: false };
   if (op in SPATIAL_FUNCTIONS) {
     const a = args(v, path, 2);
     const side = (x: unknown, i: number): SpatialArg => {

@@ -1,6 +1,17 @@
 import {
-  COMPARISONS, CqlError, SPATIAL_FUNCTIONS, checkGeometry, flipComparison, isCalendarDate, isTimestamp,
-  type Comparison, type Expr, type GeometryLiteral, type Literal, type SpatialArg, type SpatialOp,
+  COMPARISONS,
+  CqlError,
+  SPATIAL_FUNCTIONS,
+  checkGeometry,
+  flipComparison,
+  isCalendarDate,
+  isTimestamp,
+  type Comparison,
+  type Expr,
+  type GeometryLiteral,
+  type Literal,
+  type SpatialArg,
+  type SpatialOp,
 } from './cql2-ast.js';
 
 /**
@@ -13,25 +24,61 @@ import {
  */
 export { CqlError } from './cql2-ast.js';
 
-interface Token { type: 'ident' | 'string' | 'number' | 'op' | 'punct'; text: string; pos: number }
+interface Token {
+  type: 'ident' | 'string' | 'number' | 'op' | 'punct';
+  text: string;
+  pos: number;
+}
 
-const KEYWORDS = new Set(['AND', 'OR', 'NOT', 'LIKE', 'IN', 'BETWEEN', 'IS', 'NULL', 'TRUE', 'FALSE', 'DATE', 'TIMESTAMP']);
-const WKT = ['POINT', 'LINESTRING', 'POLYGON', 'MULTIPOINT', 'MULTILINESTRING', 'MULTIPOLYGON', 'GEOMETRYCOLLECTION', 'BBOX'];
+const KEYWORDS = new Set([
+  'AND',
+  'OR',
+  'NOT',
+  'LIKE',
+  'IN',
+  'BETWEEN',
+  'IS',
+  'NULL',
+  'TRUE',
+  'FALSE',
+  'DATE',
+  'TIMESTAMP',
+]);
+const WKT = [
+  'POINT',
+  'LINESTRING',
+  'POLYGON',
+  'MULTIPOINT',
+  'MULTILINESTRING',
+  'MULTIPOLYGON',
+  'GEOMETRYCOLLECTION',
+  'BBOX',
+];
 
 function tokenize(input: string): Token[] {
   const out: Token[] = [];
   let i = 0;
   while (i < input.length) {
     const c = input[i] as string;
-    if (/\s/.test(c)) { i++; continue; }
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
     const start = i;
     if (c === "'") {
       let text = '';
       i++;
       for (;;) {
         if (i >= input.length) throw new CqlError('Unclosed string', start);
-        if (input[i] === "'" && input[i + 1] === "'") { text += "'"; i += 2; continue; }
-        if (input[i] === "'") { i++; break; }
+        if (input[i] === "'" && input[i + 1] === "'") {
+          text += "'";
+          i += 2;
+          continue;
+        }
+        if (input[i] === "'") {
+          i++;
+          break;
+        }
         text += input[i++];
       }
       out.push({ type: 'string', text, pos: start });
@@ -51,10 +98,16 @@ function tokenize(input: string): Token[] {
       i = end + 1;
     } else {
       const two = input.slice(i, i + 2);
-      if (['<>', '<=', '>='].includes(two)) { out.push({ type: 'op', text: two, pos: start }); i += 2; }
-      else if ('=<>'.includes(c)) { out.push({ type: 'op', text: c, pos: start }); i++; }
-      else if ('(),'.includes(c)) { out.push({ type: 'punct', text: c, pos: start }); i++; }
-      else throw new CqlError(`Unexpected character "${c}"`, start);
+      if (['<>', '<=', '>='].includes(two)) {
+        out.push({ type: 'op', text: two, pos: start });
+        i += 2;
+      } else if ('=<>'.includes(c)) {
+        out.push({ type: 'op', text: c, pos: start });
+        i++;
+      } else if ('(),'.includes(c)) {
+        out.push({ type: 'punct', text: c, pos: start });
+        i++;
+      } else throw new CqlError(`Unexpected character "${c}"`, start);
     }
   }
   return out;
@@ -84,7 +137,10 @@ export function parseCql2(input: string): Expr {
   const list = <T>(item: () => T): T[] => {
     expect('(');
     const items = [item()];
-    while (peek()?.text === ',') { k++; items.push(item()); }
+    while (peek()?.text === ',') {
+      k++;
+      items.push(item());
+    }
     expect(')');
     return items;
   };
@@ -99,7 +155,12 @@ export function parseCql2(input: string): Expr {
     expect(')');
     if (kind === 'DATE' && isCalendarDate(s.text)) return { date: s.text };
     if (kind === 'TIMESTAMP' && isTimestamp(s.text)) return { timestamp: s.text };
-    throw new CqlError(kind === 'DATE' ? 'DATE needs a calendar date YYYY-MM-DD' : 'TIMESTAMP needs an RFC 3339 date-time with Z or an offset', s.pos);
+    throw new CqlError(
+      kind === 'DATE'
+        ? 'DATE needs a calendar date YYYY-MM-DD'
+        : 'TIMESTAMP needs an RFC 3339 date-time with Z or an offset',
+      s.pos,
+    );
   };
   const literal = (): Literal => {
     const t = tokens[k];
@@ -117,7 +178,8 @@ export function parseCql2(input: string): Expr {
   };
   const property = (): string => {
     const t = tokens[k];
-    if (t?.type !== 'ident' || KEYWORDS.has(t.text.toUpperCase())) throw new CqlError('Expected a property name', t?.pos ?? end);
+    if (t?.type !== 'ident' || KEYWORDS.has(t.text.toUpperCase()))
+      throw new CqlError('Expected a property name', t?.pos ?? end);
     k++;
     return t.text;
   };
@@ -141,15 +203,24 @@ export function parseCql2(input: string): Expr {
     else if (w === 'LINESTRING') g = { type: 'LineString', coordinates: ring() };
     else if (w === 'POLYGON') g = { type: 'Polygon', coordinates: list(ring) };
     // MULTIPOINT accepts both (1 2, 3 4) and ((1 2), (3 4)).
-    else if (w === 'MULTIPOINT') g = { type: 'MultiPoint', coordinates: list(() => (peek()?.text === '(' ? (list(position)[0] as number[]) : position())) };
+    else if (w === 'MULTIPOINT')
+      g = {
+        type: 'MultiPoint',
+        coordinates: list(() => (peek()?.text === '(' ? (list(position)[0] as number[]) : position())),
+      };
     else if (w === 'MULTILINESTRING') g = { type: 'MultiLineString', coordinates: list(ring) };
     else if (w === 'MULTIPOLYGON') g = { type: 'MultiPolygon', coordinates: list(() => list(ring)) };
     else if (w === 'GEOMETRYCOLLECTION') g = { type: 'GeometryCollection', geometries: list(geometry) };
-    else throw new CqlError('Expected BBOX(…), POINT(…), LINESTRING(…), POLYGON(…), MULTI…(…) or GEOMETRYCOLLECTION(…)', pos);
+    else
+      throw new CqlError(
+        'Expected BBOX(…), POINT(…), LINESTRING(…), POLYGON(…), MULTI…(…) or GEOMETRYCOLLECTION(…)',
+        pos,
+      );
     return checkGeometry(g, pos);
   };
   // A name followed by "(" is a geometry literal (or an unknown one, which geometry() reports).
-  const spatialArg = (): SpatialArg => (WKT.includes(word(peek())) || tokens[k + 1]?.text === '(' ? { geometry: geometry() } : { property: property() });
+  const spatialArg = (): SpatialArg =>
+    WKT.includes(word(peek())) || tokens[k + 1]?.text === '(' ? { geometry: geometry() } : { property: property() };
 
   const primary = (): Expr => {
     if (peek()?.text === '(') {
@@ -160,7 +231,10 @@ export function parseCql2(input: string): Expr {
       expect(')');
       return e;
     }
-    if (kw('NOT')) { k++; return { kind: 'not', arg: primary() }; }
+    if (kw('NOT')) {
+      k++;
+      return { kind: 'not', arg: primary() };
+    }
     if ((kw('TRUE') || kw('FALSE')) && tokens[k + 1]?.type !== 'op') {
       const value = kw('TRUE');
       k++;
@@ -192,7 +266,10 @@ export function parseCql2(input: string): Expr {
       if (typeof v !== 'string') throw new CqlError('LIKE needs a quoted pattern', tokens[k - 1]?.pos ?? end);
       return { kind: 'like', property: p, pattern: v, negate };
     }
-    if (kw('IN')) { k++; return { kind: 'in', property: p, values: list(literal), negate }; }
+    if (kw('IN')) {
+      k++;
+      return { kind: 'in', property: p, values: list(literal), negate };
+    }
     if (kw('BETWEEN')) {
       k++;
       const low = number();
@@ -215,12 +292,18 @@ export function parseCql2(input: string): Expr {
   };
   const and = (): Expr => {
     const args = [primary()];
-    while (kw('AND')) { k++; args.push(primary()); }
+    while (kw('AND')) {
+      k++;
+      args.push(primary());
+    }
     return args.length === 1 ? (args[0] as Expr) : { kind: 'and', args };
   };
   const or = (): Expr => {
     const args = [and()];
-    while (kw('OR')) { k++; args.push(and()); }
+    while (kw('OR')) {
+      k++;
+      args.push(and());
+    }
     return args.length === 1 ? (args[0] as Expr) : { kind: 'or', args };
   };
 

@@ -1,8 +1,19 @@
 import type { FieldDef } from '../catalog/layer-types.js';
-import { CqlError, SPATIAL_FUNCTIONS, utcDay, type Expr, type GeometryLiteral, type Literal, type SpatialArg } from './cql2-ast.js';
+import {
+  CqlError,
+  SPATIAL_FUNCTIONS,
+  utcDay,
+  type Expr,
+  type GeometryLiteral,
+  type Literal,
+  type SpatialArg,
+} from './cql2-ast.js';
 
 /** A WHERE fragment over `features f`: SQL text made of constants only, every value bound. */
-export interface SqlFilter { sql: string; bindings: (string | number | boolean)[] }
+export interface SqlFilter {
+  sql: string;
+  bindings: (string | number | boolean)[];
+}
 
 type FieldType = FieldDef['type'];
 const DATE_PATTERN = '^\\d{4}-\\d{2}-\\d{2}';
@@ -13,10 +24,16 @@ const DATE_PATTERN = '^\\d{4}-\\d{2}-\\d{2}';
  */
 export function propertyValueSql(name: string, type: FieldType): { sql: string; bindings: string[] } {
   if (type === 'integer' || type === 'number') {
-    return { sql: `(case when jsonb_typeof(f.properties -> ?) = 'number' then (f.properties ->> ?)::numeric end)`, bindings: [name, name] };
+    return {
+      sql: `(case when jsonb_typeof(f.properties -> ?) = 'number' then (f.properties ->> ?)::numeric end)`,
+      bindings: [name, name],
+    };
   }
   if (type === 'date') {
-    return { sql: `(case when (f.properties ->> ?) ~ '${DATE_PATTERN}' then left(f.properties ->> ?, 10) end) collate "C"`, bindings: [name, name] };
+    return {
+      sql: `(case when (f.properties ->> ?) ~ '${DATE_PATTERN}' then left(f.properties ->> ?, 10) end) collate "C"`,
+      bindings: [name, name],
+    };
   }
   return { sql: type === 'boolean' ? '(f.properties -> ?)' : '(f.properties ->> ?)', bindings: [name] };
 }
@@ -44,7 +61,11 @@ export function cql2ToSql(expr: Expr, fields: FieldDef[], geometryProperty = 'ge
   };
   /** A literal checked against the property's type, as a bound SQL value of that type. */
   const value = (v: Literal, type: FieldType, name: string): string => {
-    const mismatch = (want: string) => new CqlError(`"${name}" is ${type === 'integer' ? 'an' : 'a'} ${type} property: compare it with ${want}, not ${JSON.stringify(v)}`, 0);
+    const mismatch = (want: string) =>
+      new CqlError(
+        `"${name}" is ${type === 'integer' ? 'an' : 'a'} ${type} property: compare it with ${want}, not ${JSON.stringify(v)}`,
+        0,
+      );
     switch (type) {
       case 'integer':
       case 'number':
@@ -76,7 +97,8 @@ export function cql2ToSql(expr: Expr, fields: FieldDef[], geometryProperty = 'ge
   };
   const spatialArg = (a: SpatialArg): string => {
     if ('geometry' in a) return geom(a.geometry);
-    if (a.property !== geometryProperty) throw new CqlError(`Spatial functions work on "${geometryProperty}", not "${a.property}"`, 0);
+    if (a.property !== geometryProperty)
+      throw new CqlError(`Spatial functions work on "${geometryProperty}", not "${a.property}"`, 0);
     return 'f.geom';
   };
   const walk = (e: Expr): string => {
@@ -96,13 +118,15 @@ export function cql2ToSql(expr: Expr, fields: FieldDef[], geometryProperty = 'ge
           bindings.splice(bindings.length - 1, 0, e.property);
           return `f.properties @> jsonb_build_object(?::text, ${type === 'boolean' ? v : `(${v})`})`;
         }
-        if (type === 'boolean' && e.op !== '<>') throw new CqlError(`"${e.property}" is a boolean property: only = and <> apply`, 0);
+        if (type === 'boolean' && e.op !== '<>')
+          throw new CqlError(`"${e.property}" is a boolean property: only = and <> apply`, 0);
         const p = prop(e.property, type);
         return `(${p} ${e.op} ${value(e.value, type, e.property)})`;
       }
       case 'like': {
         const type = typeOf(e.property);
-        if (type !== 'string' && type !== 'date') throw new CqlError(`LIKE needs a text property; "${e.property}" is ${type}`, 0);
+        if (type !== 'string' && type !== 'date')
+          throw new CqlError(`LIKE needs a text property; "${e.property}" is ${type}`, 0);
         const p = prop(e.property, type);
         bindings.push(e.pattern);
         return `(${p} ${e.negate ? 'not like' : 'like'} ?)`;
@@ -115,7 +139,8 @@ export function cql2ToSql(expr: Expr, fields: FieldDef[], geometryProperty = 'ge
       }
       case 'between': {
         const type = typeOf(e.property);
-        if (type !== 'integer' && type !== 'number') throw new CqlError(`BETWEEN needs a numeric property; "${e.property}" is ${type}`, 0);
+        if (type !== 'integer' && type !== 'number')
+          throw new CqlError(`BETWEEN needs a numeric property; "${e.property}" is ${type}`, 0);
         const p = prop(e.property, type);
         return `(${p} ${e.negate ? 'not between' : 'between'} ${value(e.low, type, e.property)} and ${value(e.high, type, e.property)})`;
       }

@@ -3,28 +3,77 @@ import { CqlError, parseCql2 } from './cql2-parser.js';
 import { parseCql2Json } from './cql2-json.js';
 import { cql2ToSql } from './cql2-sql.js';
 
-const fields = [{ name: 'nama', type: 'string' as const }, { name: 'luas_km2', type: 'number' as const }, { name: 'aktif', type: 'boolean' as const }];
+const fields = [
+  { name: 'nama', type: 'string' as const },
+  { name: 'luas_km2', type: 'number' as const },
+  { name: 'aktif', type: 'boolean' as const },
+];
 
 describe('CQL2 text', () => {
   it('respects precedence: NOT binds tighter than AND, AND tighter than OR', () => {
-    expect(parseCql2("a = 1 OR b = 2 AND NOT c = 3")).toEqual({
-      kind: 'or', args: [
+    expect(parseCql2('a = 1 OR b = 2 AND NOT c = 3')).toEqual({
+      kind: 'or',
+      args: [
         { kind: 'compare', op: '=', property: 'a', value: 1 },
-        { kind: 'and', args: [{ kind: 'compare', op: '=', property: 'b', value: 2 }, { kind: 'not', arg: { kind: 'compare', op: '=', property: 'c', value: 3 } }] },
+        {
+          kind: 'and',
+          args: [
+            { kind: 'compare', op: '=', property: 'b', value: 2 },
+            { kind: 'not', arg: { kind: 'compare', op: '=', property: 'c', value: 3 } },
+          ],
+        },
       ],
     });
   });
 
   it('reads LIKE, IN, BETWEEN, IS NULL, quotes and spatial literals', () => {
-    expect(parseCql2("nama NOT LIKE 'O''Brien%'")).toEqual({ kind: 'like', property: 'nama', pattern: "O'Brien%", negate: true });
+    expect(parseCql2("nama NOT LIKE 'O''Brien%'")).toEqual({
+      kind: 'like',
+      property: 'nama',
+      pattern: "O'Brien%",
+      negate: true,
+    });
     expect(parseCql2("nama IN ('a', 'b')")).toMatchObject({ kind: 'in', values: ['a', 'b'] });
     expect(parseCql2('luas_km2 BETWEEN 1 AND 2.5')).toMatchObject({ kind: 'between', low: 1, high: 2.5 });
     expect(parseCql2('nama IS NOT NULL')).toMatchObject({ kind: 'isNull', negate: true });
     expect(parseCql2('S_INTERSECTS(geometry, POLYGON((0 0, 1 0, 1 1, 0 0)))')).toEqual({
-      kind: 'spatial', op: 's_intersects', args: [{ property: 'geometry' }, { geometry: { type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 1], [0, 0]]] } }],
+      kind: 'spatial',
+      op: 's_intersects',
+      args: [
+        { property: 'geometry' },
+        {
+          geometry: {
+            type: 'Polygon',
+            coordinates: [
+              [
+                [0, 0],
+                [1, 0],
+                [1, 1],
+                [0, 0],
+              ],
+            ],
+          },
+        },
+      ],
     });
-    expect(parseCql2('s_intersects(geometry, bbox(1, 2, 3, 4))')).toMatchObject({ args: [{ property: 'geometry' }, { geometry: { type: 'BBox', bbox: [1, 2, 3, 4] } }] });
-    expect(parseCql2('S_WITHIN(MULTIPOINT(1 2, 3 4), geometry)')).toMatchObject({ op: 's_within', args: [{ geometry: { type: 'MultiPoint', coordinates: [[1, 2], [3, 4]] } }, { property: 'geometry' }] });
+    expect(parseCql2('s_intersects(geometry, bbox(1, 2, 3, 4))')).toMatchObject({
+      args: [{ property: 'geometry' }, { geometry: { type: 'BBox', bbox: [1, 2, 3, 4] } }],
+    });
+    expect(parseCql2('S_WITHIN(MULTIPOINT(1 2, 3 4), geometry)')).toMatchObject({
+      op: 's_within',
+      args: [
+        {
+          geometry: {
+            type: 'MultiPoint',
+            coordinates: [
+              [1, 2],
+              [3, 4],
+            ],
+          },
+        },
+        { property: 'geometry' },
+      ],
+    });
   });
 
   it.each([
@@ -67,9 +116,25 @@ describe('CQL2 text', () => {
   });
 
   it('reads DATE, TIMESTAMP and boolean literals, and comparisons written value-first', () => {
-    expect(parseCql2("tanggal >= DATE('2024-11-30')")).toEqual({ kind: 'compare', op: '>=', property: 'tanggal', value: { date: '2024-11-30' } });
-    expect(parseCql2("TIMESTAMP('2024-11-30T10:00:00Z') < tanggal")).toEqual({ kind: 'compare', op: '>', property: 'tanggal', value: { timestamp: '2024-11-30T10:00:00Z' } });
-    expect(parseCql2('TRUE AND NOT FALSE')).toEqual({ kind: 'and', args: [{ kind: 'bool', value: true }, { kind: 'not', arg: { kind: 'bool', value: false } }] });
+    expect(parseCql2("tanggal >= DATE('2024-11-30')")).toEqual({
+      kind: 'compare',
+      op: '>=',
+      property: 'tanggal',
+      value: { date: '2024-11-30' },
+    });
+    expect(parseCql2("TIMESTAMP('2024-11-30T10:00:00Z') < tanggal")).toEqual({
+      kind: 'compare',
+      op: '>',
+      property: 'tanggal',
+      value: { timestamp: '2024-11-30T10:00:00Z' },
+    });
+    expect(parseCql2('TRUE AND NOT FALSE')).toEqual({
+      kind: 'and',
+      args: [
+        { kind: 'bool', value: true },
+        { kind: 'not', arg: { kind: 'bool', value: false } },
+      ],
+    });
     expect(parseCql2('aktif = TRUE')).toEqual({ kind: 'compare', op: '=', property: 'aktif', value: true });
   });
 });
@@ -77,14 +142,34 @@ describe('CQL2 text', () => {
 describe('CQL2 JSON', () => {
   it('reads the same tree as the text encoding', () => {
     const text = parseCql2("nama = 'Pajang' AND luas_km2 BETWEEN 1 AND 2 OR NOT nama IN ('a', 'b')");
-    const json = parseCql2Json(JSON.stringify({ op: 'or', args: [
-      { op: 'and', args: [{ op: '=', args: [{ property: 'nama' }, 'Pajang'] }, { op: 'between', args: [{ property: 'luas_km2' }, 1, 2] }] },
-      { op: 'not', args: [{ op: 'in', args: [{ property: 'nama' }, ['a', 'b']] }] },
-    ] }));
-    expect(json).toEqual({ ...text, args: [(text as { args: unknown[] }).args[0], { kind: 'not', arg: { kind: 'in', property: 'nama', values: ['a', 'b'], negate: false } }] });
-    expect(parseCql2Json('{"op":"s_contains","args":[{"property":"geometry"},{"type":"Point","coordinates":[106.6,-6.1]}]}'))
-      .toEqual(parseCql2('S_CONTAINS(geometry, POINT(106.6 -6.1))'));
-    expect(parseCql2Json('{"op":">","args":[{"property":"tanggal"},{"date":"2024-01-31"}]}')).toEqual(parseCql2("tanggal > DATE('2024-01-31')"));
+    const json = parseCql2Json(
+      JSON.stringify({
+        op: 'or',
+        args: [
+          {
+            op: 'and',
+            args: [
+              { op: '=', args: [{ property: 'nama' }, 'Pajang'] },
+              { op: 'between', args: [{ property: 'luas_km2' }, 1, 2] },
+            ],
+          },
+          { op: 'not', args: [{ op: 'in', args: [{ property: 'nama' }, ['a', 'b']] }] },
+        ],
+      }),
+    );
+    expect(json).toEqual({
+      ...text,
+      args: [
+        (text as { args: unknown[] }).args[0],
+        { kind: 'not', arg: { kind: 'in', property: 'nama', values: ['a', 'b'], negate: false } },
+      ],
+    });
+    expect(
+      parseCql2Json('{"op":"s_contains","args":[{"property":"geometry"},{"type":"Point","coordinates":[106.6,-6.1]}]}'),
+    ).toEqual(parseCql2('S_CONTAINS(geometry, POINT(106.6 -6.1))'));
+    expect(parseCql2Json('{"op":">","args":[{"property":"tanggal"},{"date":"2024-01-31"}]}')).toEqual(
+      parseCql2("tanggal > DATE('2024-01-31')"),
+    );
     expect(parseCql2Json('{"op":"<","args":[3,{"property":"luas_km2"}]}')).toEqual(parseCql2('luas_km2 > 3'));
   });
 
@@ -92,7 +177,10 @@ describe('CQL2 JSON', () => {
     ['{"op":"=","args":[{"property":"nama"}]}', /Expected 2 arguments at \$\.args/],
     ['{"op":"xor","args":[]}', /Unsupported operator/],
     ['{"op":"and","args":[true]}', /at least two/],
-    ['{"op":"s_intersects","args":[{"property":"geometry"},{"type":"Polygon","coordinates":[[[0,0],[1,1]]]}]}', /Polygon/],
+    [
+      '{"op":"s_intersects","args":[{"property":"geometry"},{"type":"Polygon","coordinates":[[[0,0],[1,1]]]}]}',
+      /Polygon/,
+    ],
     ['{"op":">","args":[{"property":"t"},{"date":"2024-13-01"}]}', /calendar date/],
     ['nama = 1', /JSON document/],
   ])('refuses %s and says where', (text, message) => {

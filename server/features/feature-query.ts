@@ -31,7 +31,10 @@ export interface FeatureQuery {
   offset: number;
 }
 
-export interface SortKey { property: string; descending: boolean }
+export interface SortKey {
+  property: string;
+  descending: boolean;
+}
 
 /** The protocol-neutral parameters an adapter collects from its request, still as text. */
 export interface FeatureQueryInput {
@@ -53,7 +56,11 @@ export interface FeatureQueryInput {
 }
 
 /** Page size policy of one protocol: /api refuses a too-large limit, OGC clamps it as the standard asks. */
-export interface LimitPolicy { defaultLimit: number; maxLimit: number; overMax: 'reject' | 'clamp' }
+export interface LimitPolicy {
+  defaultLimit: number;
+  maxLimit: number;
+  overMax: 'reject' | 'clamp';
+}
 
 /** The property name of the feature id in sortby. */
 export const ID_PROPERTY = 'id';
@@ -62,26 +69,37 @@ export function buildFeatureQuery(layer: LayerRecord, input: FeatureQueryInput, 
   let limit = input.limit ?? policy.defaultLimit;
   if (limit > policy.maxLimit) {
     if (policy.overMax === 'reject') {
-      throw badRequest('limit_too_large', `limit may be at most ${policy.maxLimit}; follow the "next" link for more.`, { parameter: 'limit', value: limit, max: policy.maxLimit });
+      throw badRequest('limit_too_large', `limit may be at most ${policy.maxLimit}; follow the "next" link for more.`, {
+        parameter: 'limit',
+        value: limit,
+        max: policy.maxLimit,
+      });
     }
     limit = policy.maxLimit;
   }
-  if (input.clip && !input.district) throw badRequest('invalid_parameter', 'clip=true needs a district to clip to.', { parameter: 'clip' });
+  if (input.clip && !input.district)
+    throw badRequest('invalid_parameter', 'clip=true needs a district to clip to.', { parameter: 'clip' });
   const sortby = input.sortby === undefined ? [] : parseSortby(layer, input.sortby);
   const offset = input.offset ?? 0;
   if ((input.after ?? 0) > 0 && (offset > 0 || sortby.length > 0)) {
-    throw badRequest('invalid_parameter', 'after (the id cursor of next links) cannot be combined with offset or sortby; page those with offset.', { parameter: 'after' });
+    throw badRequest(
+      'invalid_parameter',
+      'after (the id cursor of next links) cannot be combined with offset or sortby; page those with offset.',
+      { parameter: 'after' },
+    );
   }
   const clauses = [
     input.filter === undefined ? null : parseFilter(input.filter, input.filterLang),
     ...(input.equals ?? []).map(([name, text]) => equalsExpr(layer.fields, name, text)),
     input.datetime === undefined ? null : datetimeExpr(layer, input.datetime),
   ].filter((e): e is Expr => e !== null);
-  const filter = clauses.length === 0 ? null : clauses.length === 1 ? (clauses[0] as Expr) : { kind: 'and' as const, args: clauses };
+  const filter =
+    clauses.length === 0 ? null : clauses.length === 1 ? (clauses[0] as Expr) : { kind: 'and' as const, args: clauses };
   if (filter) checkFilter(filter, layer);
   return {
     layer,
-    bbox: input.bbox === undefined ? null : input.bboxStyle === 'ogc' ? parseOgcBbox(input.bbox) : parseBbox(input.bbox),
+    bbox:
+      input.bbox === undefined ? null : input.bboxStyle === 'ogc' ? parseOgcBbox(input.bbox) : parseBbox(input.bbox),
     district: input.district ?? null,
     clip: input.clip ?? false,
     filter,
@@ -95,12 +113,18 @@ export function buildFeatureQuery(layer: LayerRecord, input: FeatureQueryInput, 
 
 /** Property names come from the request but are only ever compared against the registry's field list. */
 function checkProperties(layer: LayerRecord, list: string): string[] {
-  const names = list.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  const names = list
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
   const known = layer.fields.map((f) => f.name);
   const unknown = names.filter((n) => !known.includes(n));
   if (unknown.length > 0) {
-    throw badRequest('unknown_property', `Layer "${layer.slug}" has no propert${unknown.length > 1 ? 'ies' : 'y'} ${unknown.map((u) => `"${u}"`).join(', ')}. Available: ${known.join(', ')}.`,
-      { parameter: 'properties', unknown, available: known });
+    throw badRequest(
+      'unknown_property',
+      `Layer "${layer.slug}" has no propert${unknown.length > 1 ? 'ies' : 'y'} ${unknown.map((u) => `"${u}"`).join(', ')}. Available: ${known.join(', ')}.`,
+      { parameter: 'properties', unknown, available: known },
+    );
   }
   return names;
 }
@@ -114,17 +138,25 @@ function parseSortby(layer: LayerRecord, text: string): SortKey[] {
     const descending = t.startsWith('-');
     const name = t.replace(/^[+-]/, '').replace(/:(A|D)$/i, '');
     if (!known.includes(name)) {
-      throw badRequest('unknown_property', `sortby: layer "${layer.slug}" has no property "${name}". Sortable: ${known.join(', ')}.`, { parameter: 'sortby', value: text, available: known });
+      throw badRequest(
+        'unknown_property',
+        `sortby: layer "${layer.slug}" has no property "${name}". Sortable: ${known.join(', ')}.`,
+        { parameter: 'sortby', value: text, available: known },
+      );
     }
     return { property: name, descending: descending || /:D$/i.test(t) };
   });
-  if (keys.length > 5) throw badRequest('invalid_parameter', 'sortby takes at most 5 keys.', { parameter: 'sortby', value: text });
+  if (keys.length > 5)
+    throw badRequest('invalid_parameter', 'sortby takes at most 5 keys.', { parameter: 'sortby', value: text });
   return keys;
 }
 
 function parseFilter(text: string, lang = 'cql2-text'): Expr {
   if (lang !== 'cql2-text' && lang !== 'cql2-json') {
-    throw badRequest('invalid_parameter', 'filter-lang must be cql2-text or cql2-json.', { parameter: 'filter-lang', value: lang });
+    throw badRequest('invalid_parameter', 'filter-lang must be cql2-text or cql2-json.', {
+      parameter: 'filter-lang',
+      value: lang,
+    });
   }
   try {
     return lang === 'cql2-json' ? parseCql2Json(text) : parseCql2(text);
@@ -154,13 +186,22 @@ function equalsExpr(fields: FieldDef[], name: string, text: string): Expr {
   if (!field) throw badRequest('unknown_parameter', `Unknown query parameter "${name}".`, { parameter: name });
   let value: Literal = text;
   if (field.type === 'integer' || field.type === 'number') {
-    if (!isJsonNumber(text)) throw badRequest('invalid_parameter', `${name} is a number property: give a number, e.g. ${name}=12.5.`, { parameter: name, value: text });
+    if (!isJsonNumber(text))
+      throw badRequest('invalid_parameter', `${name} is a number property: give a number, e.g. ${name}=12.5.`, {
+        parameter: name,
+        value: text,
+      });
     value = Number(text) + 0;
   } else if (field.type === 'boolean') {
-    if (text !== 'true' && text !== 'false') throw badRequest('invalid_parameter', `${name} is a true/false property.`, { parameter: name, value: text });
+    if (text !== 'true' && text !== 'false')
+      throw badRequest('invalid_parameter', `${name} is a true/false property.`, { parameter: name, value: text });
     value = text === 'true';
   } else if (field.type === 'date') {
-    if (!isCalendarDate(text)) throw badRequest('invalid_parameter', `${name} is a date property: give YYYY-MM-DD.`, { parameter: name, value: text });
+    if (!isCalendarDate(text))
+      throw badRequest('invalid_parameter', `${name} is a date property: give YYYY-MM-DD.`, {
+        parameter: name,
+        value: text,
+      });
     value = { date: text };
   }
   return { kind: 'compare', op: '=', property: name, value };
@@ -175,12 +216,23 @@ function datetimeExpr(layer: LayerRecord, text: string): Expr {
   const parts = text.split('/');
   const open = (p: string) => p === '..' || p === '';
   const days = parts.map((p) => (open(p) ? null : instantDay(p)));
-  if (parts.length > 2 || days.some((d, i) => d === null && !open(parts[i] ?? '')) || (parts.length === 1 && open(text))) {
-    throw badRequest('invalid_parameter', 'datetime must be an RFC 3339 date or date-time, or an interval start/end with ".." for an open end, e.g. 2024-01-01/2024-06-30.', { parameter: 'datetime', value: text });
+  if (
+    parts.length > 2 ||
+    days.some((d, i) => d === null && !open(parts[i] ?? '')) ||
+    (parts.length === 1 && open(text))
+  ) {
+    throw badRequest(
+      'invalid_parameter',
+      'datetime must be an RFC 3339 date or date-time, or an interval start/end with ".." for an open end, e.g. 2024-01-01/2024-06-30.',
+      { parameter: 'datetime', value: text },
+    );
   }
   const [start = null, end = start] = parts.length === 1 ? [days[0] ?? null] : days;
   if (start !== null && end !== null && start > end) {
-    throw badRequest('invalid_parameter', 'datetime interval ends before it starts.', { parameter: 'datetime', value: text });
+    throw badRequest('invalid_parameter', 'datetime interval ends before it starts.', {
+      parameter: 'datetime',
+      value: text,
+    });
   }
   const field = timeField(layer);
   if (!field) return { kind: 'bool', value: false };
@@ -195,7 +247,9 @@ function datetimeExpr(layer: LayerRecord, text: string): Expr {
  * (`2024-02-01T`) and date-times without seconds or zone (read as UTC).
  */
 function instantDay(text: string): string | null {
-  const m = /^(\d{4}-\d{2}-\d{2})(?:[Tt](\d{2}(?::\d{2}(?::\d{2}(?:\.\d{1,9})?)?)?)?)?([Zz]|[+-]\d{2}:\d{2})?$/.exec(text);
+  const m = /^(\d{4}-\d{2}-\d{2})(?:[Tt](\d{2}(?::\d{2}(?::\d{2}(?:\.\d{1,9})?)?)?)?)?([Zz]|[+-]\d{2}:\d{2})?$/.exec(
+    text,
+  );
   if (!m || !isCalendarDate(m[1] as string)) return null;
   if (!m[2]) return m[1] as string;
   const [hh = '00', mm = '00', ss = '00'] = m[2].split(':');

@@ -18,7 +18,9 @@ const ISO_DATE = '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])';
  */
 export async function insertFeatures(knex: Knex, layerId: number, features: FeatureInput[]): Promise<void> {
   for (let i = 0; i < features.length; i += BATCH) {
-    const batch = features.slice(i, i + BATCH).map((f) => ({ fid: f.fid, properties: f.properties, geometry: f.geometry }));
+    const batch = features
+      .slice(i, i + BATCH)
+      .map((f) => ({ fid: f.fid, properties: f.properties, geometry: f.geometry }));
     await knex.raw(
       `insert into features (layer_id, fid, properties, geom)
        select ?, t.fid, t.properties, ST_SetSRID(ST_GeomFromGeoJSON(t.geometry), 4326)
@@ -34,7 +36,11 @@ export async function insertFeatures(knex: Knex, layerId: number, features: Feat
  * `knownValid`: the caller has just checked every geometry (an upload), so invalid ones are not
  * counted again: none after a replace, the same as before after an append.
  */
-export async function refreshLayerStats(knex: Knex, layerIds: number[], knownValid: 'replace' | 'append' | null = null): Promise<void> {
+export async function refreshLayerStats(
+  knex: Knex,
+  layerIds: number[],
+  knownValid: 'replace' | 'append' | null = null,
+): Promise<void> {
   if (layerIds.length === 0) return;
   const ids = JSON.stringify(layerIds);
   await knex.raw(
@@ -70,7 +76,9 @@ export async function refreshLayerStats(knex: Knex, layerIds: number[], knownVal
       where l.id = s.id`,
     [ISO_DATE, ISO_DATE, ids],
   );
-  await knex.raw(`delete from layer_districts where layer_id in (select (jsonb_array_elements_text(?::jsonb))::int)`, [ids]);
+  await knex.raw(`delete from layer_districts where layer_id in (select (jsonb_array_elements_text(?::jsonb))::int)`, [
+    ids,
+  ]);
   await knex.raw(
     `insert into layer_districts (layer_id, district_code, feature_count)
      select f.layer_id, d.code, count(*)::int

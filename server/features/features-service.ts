@@ -43,7 +43,10 @@ export class FeaturesService {
 
   async page(q: FeatureQuery): Promise<FeaturePage> {
     if (q.district && !(await this.districts.exists(q.district))) {
-      throw badRequest('unknown_district', `No kecamatan or kelurahan with code "${q.district}". See /api/districts.`, { parameter: 'district', value: q.district });
+      throw badRequest('unknown_district', `No kecamatan or kelurahan with code "${q.district}". See /api/districts.`, {
+        parameter: 'district',
+        value: q.district,
+      });
     }
     const byOffset = q.offset > 0 || q.sortby.length > 0;
     const [page, numberMatched] = await Promise.all([selectFeaturePage(this.knex, q), this.count(q)]);
@@ -57,7 +60,15 @@ export class FeaturesService {
       if (more && page.lastFid !== null) next = { after: page.lastFid };
       if (page.prevAfter !== null) prev = { after: page.prevAfter };
     }
-    return { layer: q.layer, features: page.features, numberReturned: Math.min(page.found, q.limit), numberMatched, next, prev, limit: q.limit };
+    return {
+      layer: q.layer,
+      features: page.features,
+      numberReturned: Math.min(page.found, q.limit),
+      numberMatched,
+      next,
+      prev,
+      limit: q.limit,
+    };
   }
 
   /** One feature as GeoJSON text, or null. */
@@ -69,7 +80,11 @@ export class FeaturesService {
    * Recomputes layers' counts, extents, time extents, district counts and geometry checks after
    * their features changed, inside the writer's transaction (see refreshLayerStats).
    */
-  refreshStats(trx: Knex.Transaction, layerIds: number[], knownValid: 'replace' | 'append' | null = null): Promise<void> {
+  refreshStats(
+    trx: Knex.Transaction,
+    layerIds: number[],
+    knownValid: 'replace' | 'append' | null = null,
+  ): Promise<void> {
     return refreshLayerStats(trx, layerIds, knownValid);
   }
 

@@ -92,20 +92,32 @@ export async function selectFeaturePage(knex: Knex, q: FeatureQuery): Promise<Fe
   if (q.offset > 0) rows.offset(q.offset);
   const byCursor = q.after > 0 && q.offset === 0 && q.sortby.length === 0;
   const prev = byCursor
-    ? knex.raw('(select coalesce((?), 0)) as prev_after', [filtered(knex, q).select('f.fid').andWhere('f.fid', '<=', q.after).orderBy('f.fid', 'desc').offset(q.limit).limit(1)])
+    ? knex.raw('(select coalesce((?), 0)) as prev_after', [
+        filtered(knex, q)
+          .select('f.fid')
+          .andWhere('f.fid', '<=', q.after)
+          .orderBy('f.fid', 'desc')
+          .offset(q.limit)
+          .limit(1),
+      ])
     : knex.raw('null::int as prev_after');
-  const pages: { found: number; last_fid: number | null; prev_after: number | null; features: string }[] = await knex.from(rows.as('p')).select(
-    knex.raw('count(*)::int as found'),
-    prev,
-    knex.raw('max(p.fid) filter (where p.rn = ?) as last_fid', [q.limit]),
-    knex.raw(`coalesce(string_agg(p.feature, ',' order by p.rn) filter (where p.rn <= ?), '') as features`, [q.limit]),
-  );
+  const pages: { found: number; last_fid: number | null; prev_after: number | null; features: string }[] = await knex
+    .from(rows.as('p'))
+    .select(
+      knex.raw('count(*)::int as found'),
+      prev,
+      knex.raw('max(p.fid) filter (where p.rn = ?) as last_fid', [q.limit]),
+      knex.raw(`coalesce(string_agg(p.feature, ',' order by p.rn) filter (where p.rn <= ?), '') as features`, [
+        q.limit,
+      ]),
+    );
   const page = pages[0] ?? { found: 0, last_fid: null, prev_after: null, features: '' };
   return { found: page.found, lastFid: page.last_fid, prevAfter: page.prev_after, features: page.features };
 }
 
 export async function selectFeature(knex: Knex, layerId: number, fid: number): Promise<string | null> {
-  const row = (await knex('features as f').first(featureText(knex, null, PLAIN_GEOM))
+  const row = (await knex('features as f')
+    .first(featureText(knex, null, PLAIN_GEOM))
     .where({ 'f.layer_id': layerId, 'f.fid': fid })) as { feature: string } | undefined;
   return row?.feature ?? null;
 }

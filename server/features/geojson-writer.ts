@@ -9,10 +9,21 @@ export const GEOJSON = 'application/geo+json';
  * headers (RFC 8288) for clients that page by headers. Sent with res.send so the /ogc HTML view
  * and compression see one body.
  */
-export function writeFeatureCollection(res: Response, members: Record<string, unknown>, links: Link[], features: string): void {
-  const header = links.filter((l) => l.rel === 'next' || l.rel === 'prev').map((l) => `<${l.href}>; rel="${l.rel}"; type="${l.type}"`);
+export function writeFeatureCollection(
+  res: Response,
+  members: Record<string, unknown>,
+  links: Link[],
+  features: string,
+): void {
+  const header = links
+    .filter((l) => l.rel === 'next' || l.rel === 'prev')
+    .map((l) => `<${l.href}>; rel="${l.rel}"; type="${l.type}"`);
   if (header.length > 0) res.setHeader('Link', header.join(', '));
-  res.type(GEOJSON).send(`{"type":"FeatureCollection"${jsonMembers(members)},"links":${JSON.stringify(links)},"features":[${features}]}`);
+  res
+    .type(GEOJSON)
+    .send(
+      `{"type":"FeatureCollection"${jsonMembers(members)},"links":${JSON.stringify(links)},"features":[${features}]}`,
+    );
 }
 
 /** Adds members (links) to one Feature's JSON text from the database without re-parsing it. */

@@ -12,11 +12,18 @@ import { GEOJSON, writeFeatureCollection } from './geojson-writer.js';
 export const featuresQuery = z.object({
   bbox: z.string().max(400).optional().describe('minLon,minLat,maxLon,maxLat (EPSG:4326); features that intersect it'),
   district: z.string().max(20).optional().describe('Kemendagri code of a kecamatan or kelurahan'),
-  clip: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  clip: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
   properties: z.string().max(2000).optional().describe('Property names to keep, comma-separated'),
   filter: z.string().max(20_000).optional().describe('CQL2 filter (text, or JSON with filter-lang=cql2-json)'),
   'filter-lang': z.enum(['cql2-text', 'cql2-json']).optional(),
-  datetime: z.string().max(100).optional().describe('RFC 3339 date or interval, against the layer\'s first date property'),
+  datetime: z
+    .string()
+    .max(100)
+    .optional()
+    .describe("RFC 3339 date or interval, against the layer's first date property"),
   sortby: z.string().max(500).optional().describe('Property names, "-" for descending, e.g. -luas_km2,nama'),
   // The cap is checked by buildFeatureQuery so the error can say what it is.
   limit: intParam(1, 1_000_000_000).optional(),
@@ -26,39 +33,77 @@ export const featuresQuery = z.object({
 
 /** The query parameters of a page link: the cursor replaces the other way of paging. */
 export function cursorParams(c: PageCursor, limit: number): Record<string, number | undefined> {
-  return 'after' in c ? { after: c.after || undefined, offset: undefined, limit } : { offset: c.offset || undefined, after: undefined, limit };
+  return 'after' in c
+    ? { after: c.after || undefined, offset: undefined, limit }
+    : { offset: c.offset || undefined, after: undefined, limit };
 }
 
 /** self/next/prev links of a page, each of the given media type. */
 export function pageLinks(req: Request, publicUrl: string | undefined, page: FeaturePage, type: string): Link[] {
   const links: Link[] = [{ href: withQuery(req, publicUrl, {}), rel: 'self', type, title: 'This page' }];
-  if (page.next) links.push({ href: withQuery(req, publicUrl, cursorParams(page.next, page.limit)), rel: 'next', type, title: 'Next page' });
-  if (page.prev) links.push({ href: withQuery(req, publicUrl, cursorParams(page.prev, page.limit)), rel: 'prev', type, title: 'Previous page' });
+  if (page.next)
+    links.push({
+      href: withQuery(req, publicUrl, cursorParams(page.next, page.limit)),
+      rel: 'next',
+      type,
+      title: 'Next page',
+    });
+  if (page.prev)
+    links.push({
+      href: withQuery(req, publicUrl, cursorParams(page.prev, page.limit)),
+      rel: 'prev',
+      type,
+      title: 'Previous page',
+    });
   return links;
 }
 
 export function featureRoutes(deps: AppDeps, features: FeaturesService): Router {
   const router = Router();
-  const policy: LimitPolicy = { defaultLimit: deps.config.featuresDefaultLimit, maxLimit: deps.config.featuresMaxLimit, overMax: 'reject' };
+  const policy: LimitPolicy = {
+    defaultLimit: deps.config.featuresDefaultLimit,
+    maxLimit: deps.config.featuresMaxLimit,
+    overMax: 'reject',
+  };
 
   router.get('/layers/:id/features', async (req, res) => {
     const q = parseQuery(req, featuresQuery);
     const layer = await features.layer(req.caller, req.params.id);
-    const page = await features.page(buildFeatureQuery(layer, { ...q, filterLang: q['filter-lang'], bboxStyle: 'api' }, policy));
-    writeFeatureCollection(res, {
-      numberMatched: page.numberMatched, numberReturned: page.numberReturned, dataVersion: layer.dataVersion,
-    }, pageLinks(req, deps.config.publicUrl, page, GEOJSON), page.features);
+    const page = await features.page(
+      buildFeatureQuery(layer, { ...q, filterLang: q['filter-lang'], bboxStyle: 'api' }, policy),
+    );
+    writeFeatureCollection(
+      res,
+      {
+        numberMatched: page.numberMatched,
+        numberReturned: page.numberReturned,
+        dataVersion: layer.dataVersion,
+      },
+      pageLinks(req, deps.config.publicUrl, page, GEOJSON),
+      page.features,
+    );
   });
 
   router.get('/layers/:id/features/:fid', async (req, res) => {
     parseQuery(req, z.object({}));
-    const fid = z.string().regex(/^\d{1,9}$/).transform(Number).safeParse(req.params.fid);
+    const fid = z
+      .string()
+      .regex(/^\d{1,9}$/)
+      .transform(Number)
+      .safeParse(req.params.fid);
     if (!fid.success || fid.data < 1) {
-      throw badRequest('invalid_parameter', 'Feature id must be a positive whole number.', { parameter: 'fid', value: req.params.fid });
+      throw badRequest('invalid_parameter', 'Feature id must be a positive whole number.', {
+        parameter: 'fid',
+        value: req.params.fid,
+      });
     }
     const layer = await features.layer(req.caller, req.params.id);
     const feature = await features.one(layer, fid.data);
-    if (!feature) throw notFound('feature_not_found', `Layer "${layer.slug}" has no feature with id ${fid.data}.`, { parameter: 'fid', value: fid.data });
+    if (!feature)
+      throw notFound('feature_not_found', `Layer "${layer.slug}" has no feature with id ${fid.data}.`, {
+        parameter: 'fid',
+        value: fid.data,
+      });
     res.type(GEOJSON).send(feature);
   });
 

@@ -4,11 +4,15 @@ import type { SdfGlyph } from './glyph-sdf.js';
 /** The glyphs protobuf MapLibre reads: glyphs { stacks: fontstack { name, range, glyphs } }. */
 export function encodeGlyphs(fontstack: string, range: string, glyphs: SdfGlyph[]): Uint8Array {
   const pbf = new Pbf();
-  pbf.writeMessage(1, (_: unknown, p: Pbf) => {
-    p.writeStringField(1, fontstack);
-    p.writeStringField(2, range);
-    for (const g of glyphs) p.writeMessage(3, writeGlyph, g);
-  }, null);
+  pbf.writeMessage(
+    1,
+    (_: unknown, p: Pbf) => {
+      p.writeStringField(1, fontstack);
+      p.writeStringField(2, range);
+      for (const g of glyphs) p.writeMessage(3, writeGlyph, g);
+    },
+    null,
+  );
   return pbf.finish();
 }
 

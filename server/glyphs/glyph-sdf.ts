@@ -29,7 +29,8 @@ export function renderGlyph(font: Font, codepoint: number): SdfGlyph | null {
   if (glyph.index === 0) return null;
   const advance = Math.round(((glyph.advanceWidth ?? 0) * FONT_SIZE) / font.unitsPerEm);
   const segments = flatten(glyph.getPath(0, 0, FONT_SIZE).commands);
-  if (segments.length === 0) return { id: codepoint, bitmap: new Uint8Array(0), width: 0, height: 0, left: 0, top: -27, advance };
+  if (segments.length === 0)
+    return { id: codepoint, bitmap: new Uint8Array(0), width: 0, height: 0, left: 0, top: -27, advance };
   // Path coordinates: x right, y down, baseline at y = 0.
   const xs = segments.flatMap((s) => [s[0], s[2]]);
   const ys = segments.flatMap((s) => [s[1], s[3]]);
@@ -54,24 +55,35 @@ export function renderGlyph(font: Font, codepoint: number): SdfGlyph | null {
 /** Outline as straight segments; quadratic and cubic curves in 8 steps each. */
 function flatten(commands: PathCommand[]): Segment[] {
   const out: Segment[] = [];
-  let x = 0, y = 0, startX = 0, startY = 0;
+  let x = 0,
+    y = 0,
+    startX = 0,
+    startY = 0;
   const line = (nx: number, ny: number) => {
     if (nx !== x || ny !== y) out.push([x, y, nx, ny]);
-    x = nx; y = ny;
+    x = nx;
+    y = ny;
   };
   for (const c of commands) {
     if (c.type === 'M') {
-      x = startX = c.x ?? 0; y = startY = c.y ?? 0;
+      x = startX = c.x ?? 0;
+      y = startY = c.y ?? 0;
     } else if (c.type === 'L') line(c.x ?? 0, c.y ?? 0);
     else if (c.type === 'Q' || c.type === 'C') {
       const [x0, y0] = [x, y];
       for (let i = 1; i <= 8; i++) {
-        const t = i / 8, u = 1 - t;
+        const t = i / 8,
+          u = 1 - t;
         if (c.type === 'Q') {
-          line(u * u * x0 + 2 * u * t * (c.x1 ?? 0) + t * t * (c.x ?? 0), u * u * y0 + 2 * u * t * (c.y1 ?? 0) + t * t * (c.y ?? 0));
+          line(
+            u * u * x0 + 2 * u * t * (c.x1 ?? 0) + t * t * (c.x ?? 0),
+            u * u * y0 + 2 * u * t * (c.y1 ?? 0) + t * t * (c.y ?? 0),
+          );
         } else {
-          line(u * u * u * x0 + 3 * u * u * t * (c.x1 ?? 0) + 3 * u * t * t * (c.x2 ?? 0) + t * t * t * (c.x ?? 0),
-            u * u * u * y0 + 3 * u * u * t * (c.y1 ?? 0) + 3 * u * t * t * (c.y2 ?? 0) + t * t * t * (c.y ?? 0));
+          line(
+            u * u * u * x0 + 3 * u * u * t * (c.x1 ?? 0) + 3 * u * t * t * (c.x2 ?? 0) + t * t * t * (c.x ?? 0),
+            u * u * u * y0 + 3 * u * u * t * (c.y1 ?? 0) + 3 * u * t * t * (c.y2 ?? 0) + t * t * t * (c.y ?? 0),
+          );
         }
       }
     } else line(startX, startY);
@@ -82,10 +94,12 @@ function flatten(commands: PathCommand[]): Segment[] {
 function nearestSquared(px: number, py: number, segments: Segment[]): number {
   let best = Infinity;
   for (const [x1, y1, x2, y2] of segments) {
-    const dx = x2 - x1, dy = y2 - y1;
+    const dx = x2 - x1,
+      dy = y2 - y1;
     const len = dx * dx + dy * dy;
     const t = len === 0 ? 0 : Math.max(0, Math.min(1, ((px - x1) * dx + (py - y1) * dy) / len));
-    const ex = x1 + t * dx - px, ey = y1 + t * dy - py;
+    const ex = x1 + t * dx - px,
+      ey = y1 + t * dy - py;
     best = Math.min(best, ex * ex + ey * ey);
   }
   return best;

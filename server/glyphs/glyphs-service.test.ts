@@ -2,7 +2,15 @@ import Pbf from 'pbf';
 import { describe, expect, it } from 'vitest';
 import { GlyphsService } from './glyphs-service.js';
 
-interface Glyph { id: number; width: number; height: number; left: number; top: number; advance: number; bitmap: Uint8Array }
+interface Glyph {
+  id: number;
+  width: number;
+  height: number;
+  left: number;
+  top: number;
+  advance: number;
+  bitmap: Uint8Array;
+}
 
 function decode(bytes: Uint8Array): { name: string; range: string; glyphs: Glyph[] } {
   const out = { name: '', range: '', glyphs: [] as Glyph[] };
@@ -51,7 +59,8 @@ describe('glyphs', () => {
   it('covers Indonesian text in both faces and falls back for unknown faces', () => {
     for (const face of ['Noto Sans Regular', 'Noto Sans Bold', 'Arial Unicode MS Regular']) {
       const ids = new Set(decode(service.range(face, 0)).glyphs.map((g) => g.id));
-      for (const ch of 'Kecamatan Karang Tengah, Kelurahan Pajang (36.71.04)') expect(ids.has(ch.charCodeAt(0))).toBe(true);
+      for (const ch of 'Kecamatan Karang Tengah, Kelurahan Pajang (36.71.04)')
+        expect(ids.has(ch.charCodeAt(0))).toBe(true);
     }
   });
 });

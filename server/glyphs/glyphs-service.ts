@@ -23,7 +23,11 @@ export class GlyphsService {
 
   /** The PBF for 256 code points starting at `start`; an unknown face falls back to the regular one. */
   range(fontstack: string, start: number): Uint8Array {
-    const face = fontstack.split(',').map((f) => f.trim()).find((f) => f in FACES) ?? DEFAULT_FONTSTACK;
+    const face =
+      fontstack
+        .split(',')
+        .map((f) => f.trim())
+        .find((f) => f in FACES) ?? DEFAULT_FONTSTACK;
     const key = `${face}|${start}`;
     let pbf = this.ranges.get(key);
     if (!pbf) {
@@ -44,7 +48,9 @@ export class GlyphsService {
     let fonts = this.fonts.get(face);
     if (!fonts) {
       fonts = ['latin', 'latin-ext'].map((subset) => {
-        const buf = fs.readFileSync(require.resolve(`@fontsource/noto-sans/files/noto-sans-${subset}-${FACES[face]}-normal.woff`));
+        const buf = fs.readFileSync(
+          require.resolve(`@fontsource/noto-sans/files/noto-sans-${subset}-${FACES[face]}-normal.woff`),
+        );
         return opentype.parse(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
       });
       this.fonts.set(face, fonts);

@@ -1,6 +1,14 @@
 // The part of opentype.js (which ships no types) that the glyph renderer uses.
 declare module 'opentype.js' {
-  export interface PathCommand { type: 'M' | 'L' | 'Q' | 'C' | 'Z'; x?: number; y?: number; x1?: number; y1?: number; x2?: number; y2?: number }
+  export interface PathCommand {
+    type: 'M' | 'L' | 'Q' | 'C' | 'Z';
+    x?: number;
+    y?: number;
+    x1?: number;
+    y1?: number;
+    x2?: number;
+    y2?: number;
+  }
   export interface Glyph {
     index: number;
     advanceWidth?: number;

@@ -25,5 +25,8 @@ export function notFound(code: ErrorCode, message: string, details: Record<strin
 }
 
 export function layerNotFound(id: string): AppError {
-  return notFound('layer_not_found', `No layer with id "${id}". List layers at /api/layers.`, { parameter: 'id', value: id });
+  return notFound('layer_not_found', `No layer with id "${id}". List layers at /api/layers.`, {
+    parameter: 'id',
+    value: id,
+  });
 }

@@ -11,7 +11,10 @@ export const ERROR_CODES = {
   invalid_bbox: [400, 'bbox is not four (OGC: or six) numbers, or its minimum exceeds its maximum'],
   coordinates_out_of_range: [400, 'A longitude outside -180..180 or a latitude outside -90..90'],
   unknown_property: [400, 'A property name (properties, sortby) the layer does not have'],
-  invalid_filter: [400, 'A CQL2 filter that cannot be read, names a non-queryable or compares values of the wrong type'],
+  invalid_filter: [
+    400,
+    'A CQL2 filter that cannot be read, names a non-queryable or compares values of the wrong type',
+  ],
   limit_too_large: [400, 'limit above FEATURES_MAX_LIMIT on /api (OGC clamps instead)'],
   unknown_agency: [400, 'No agency with that code'],
   unknown_theme: [400, 'No theme with that code'],
@@ -77,6 +80,8 @@ export type ErrorCode = keyof typeof ERROR_CODES;
 
 /** The README's table of error codes, as `npm run docs:errors` prints it. */
 export function errorCodeTable(): string {
-  const rows = Object.entries(ERROR_CODES).map(([code, [status, meaning]]) => `| \`${code}\` | ${status} | ${meaning} |`);
+  const rows = Object.entries(ERROR_CODES).map(
+    ([code, [status, meaning]]) => `| \`${code}\` | ${status} | ${meaning} |`,
+  );
   return ['| code | status | meaning |', '|---|---|---|', ...rows].join('\n');
 }

@@ -8,7 +8,11 @@ export interface ErrorBody {
 
 export function notFoundHandler(): RequestHandler {
   return (req, _res, next) => {
-    next(new AppError(404, 'not_found', `No endpoint at ${req.method} ${req.path}. See /api for the list.`, { path: req.path }));
+    next(
+      new AppError(404, 'not_found', `No endpoint at ${req.method} ${req.path}. See /api for the list.`, {
+        path: req.path,
+      }),
+    );
   };
 }
 
@@ -30,8 +34,10 @@ function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
   const e = err as { type?: string; status?: number; expose?: boolean };
   // Errors from Express's own body and URL handling carry a status and are safe to describe.
-  if (e.type === 'entity.too.large') return new AppError(413, 'payload_too_large', 'The request body is larger than the server accepts.');
+  if (e.type === 'entity.too.large')
+    return new AppError(413, 'payload_too_large', 'The request body is larger than the server accepts.');
   if (e.type === 'entity.parse.failed') return new AppError(400, 'invalid_json', 'The request body is not valid JSON.');
-  if (e instanceof URIError || (e.status === 400 && e.expose)) return new AppError(400, 'bad_request', 'The request URL or body could not be read.');
+  if (e instanceof URIError || (e.status === 400 && e.expose))
+    return new AppError(400, 'bad_request', 'The request URL or body could not be read.');
   return new AppError(500, 'internal_error', 'Something went wrong on our side; it has been logged. Try again later.');
 }

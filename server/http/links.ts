@@ -1,6 +1,11 @@
 import type { Request } from 'express';
 
-export interface Link { href: string; rel: string; type: string; title?: string }
+export interface Link {
+  href: string;
+  rel: string;
+  type: string;
+  title?: string;
+}
 
 /** Absolute base URL: the configured public URL, else what the request came in on. */
 export function baseUrl(req: Request, publicUrl: string | undefined): string {
@@ -8,7 +13,11 @@ export function baseUrl(req: Request, publicUrl: string | undefined): string {
 }
 
 /** The request's own URL with some query parameters replaced (undefined removes one). */
-export function withQuery(req: Request, publicUrl: string | undefined, changes: Record<string, string | number | undefined>): string {
+export function withQuery(
+  req: Request,
+  publicUrl: string | undefined,
+  changes: Record<string, string | number | undefined>,
+): string {
   const url = new URL(req.originalUrl, baseUrl(req, publicUrl) + '/');
   const target = new URL(baseUrl(req, publicUrl) + url.pathname);
   url.searchParams.forEach((v, k) => target.searchParams.set(k, v));

@@ -11,22 +11,33 @@ export function parseQuery<S extends z.ZodObject>(req: Request, schema: S): z.in
   const allowed = Object.keys(schema.shape);
   for (const [key, value] of Object.entries(query)) {
     if (!allowed.includes(key)) {
-      throw badRequest('unknown_parameter', `Unknown query parameter "${key}". Allowed: ${allowed.join(', ')}.`, { parameter: key, allowed });
+      throw badRequest('unknown_parameter', `Unknown query parameter "${key}". Allowed: ${allowed.join(', ')}.`, {
+        parameter: key,
+        allowed,
+      });
     }
     if (typeof value !== 'string') {
-      throw badRequest('invalid_parameter', `Query parameter "${key}" must be given once, as a plain value.`, { parameter: key });
+      throw badRequest('invalid_parameter', `Query parameter "${key}" must be given once, as a plain value.`, {
+        parameter: key,
+      });
     }
   }
   const parsed = schema.safeParse(query);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const parameter = String(issue?.path[0] ?? '');
-    throw badRequest('invalid_parameter', `Query parameter "${parameter}": ${issue?.message ?? 'invalid'}.`, { parameter, value: query[parameter] });
+    throw badRequest('invalid_parameter', `Query parameter "${parameter}": ${issue?.message ?? 'invalid'}.`, {
+      parameter,
+      value: query[parameter],
+    });
   }
   return parsed.data;
 }
 
 /** Positive integer in a query string, with a readable message. */
 export const intParam = (min: number, max: number) =>
-  z.string().regex(/^\d{1,9}$/, 'must be a whole number').transform(Number)
+  z
+    .string()
+    .regex(/^\d{1,9}$/, 'must be a whole number')
+    .transform(Number)
     .refine((n) => n >= min && n <= max, `must be between ${min} and ${max}`);

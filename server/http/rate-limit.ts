@@ -5,7 +5,10 @@
 export class WindowCounter {
   private readonly windows = new Map<string, { count: number; resetAt: number }>();
 
-  constructor(private readonly limit: number, private readonly windowMs: number) {}
+  constructor(
+    private readonly limit: number,
+    private readonly windowMs: number,
+  ) {}
 
   /** Counts one event for the key. */
   hit(key: string, now = Date.now()): void {

@@ -39,8 +39,16 @@ export function securityHeaders(o: SecurityOptions): RequestHandler {
     crossOriginResourcePolicy: { policy: 'cross-origin' as const },
     crossOriginEmbedderPolicy: false,
   };
-  const site = helmet({ ...common, contentSecurityPolicy: { useDefaults: false, directives: directives(["'self'"]) }, frameguard: { action: 'sameorigin' } });
-  const embed = helmet({ ...common, contentSecurityPolicy: { useDefaults: false, directives: directives(o.embedFrameAncestors) }, frameguard: false });
+  const site = helmet({
+    ...common,
+    contentSecurityPolicy: { useDefaults: false, directives: directives(["'self'"]) },
+    frameguard: { action: 'sameorigin' },
+  });
+  const embed = helmet({
+    ...common,
+    contentSecurityPolicy: { useDefaults: false, directives: directives(o.embedFrameAncestors) },
+    frameguard: false,
+  });
   return (req, res, next) => (EMBED_PAGE.test(req.path) ? embed : site)(req, res, next);
 }
 
@@ -56,15 +64,26 @@ export function cors(): RequestHandler {
     if (req.method === 'OPTIONS' && req.headers['access-control-request-method']) {
       const asked = req.headers['access-control-request-method'].toUpperCase();
       if (!READ_METHODS.has(asked)) {
-        throw new AppError(403, 'cors_write_forbidden', `Writes are not accepted from pages on other sites (${asked} asked); call the API from a server or the CLI.`, { method: asked });
+        throw new AppError(
+          403,
+          'cors_write_forbidden',
+          `Writes are not accepted from pages on other sites (${asked} asked); call the API from a server or the CLI.`,
+          { method: asked },
+        );
       }
-      res.set({
-        'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Methods': 'GET, HEAD',
-        'Access-Control-Allow-Headers': 'Authorization, Accept, If-None-Match, Content-Type', 'Access-Control-Max-Age': '86400',
-      }).status(204).end();
+      res
+        .set({
+          'Access-Control-Allow-Origin': '*',
+          'Access-Control-Allow-Methods': 'GET, HEAD',
+          'Access-Control-Allow-Headers': 'Authorization, Accept, If-None-Match, Content-Type',
+          'Access-Control-Max-Age': '86400',
+        })
+        .status(204)
+        .end();
       return;
     }
-    if (READ_METHODS.has(req.method)) res.set({ 'Access-Control-Allow-Origin': '*', 'Access-Control-Expose-Headers': 'ETag, Link, Retry-After' });
+    if (READ_METHODS.has(req.method))
+      res.set({ 'Access-Control-Allow-Origin': '*', 'Access-Control-Expose-Headers': 'ETag, Link, Retry-After' });
     next();
   };
 }
@@ -82,7 +101,9 @@ export function writeRateLimit(writes: WindowCounter): RequestHandler {
     const wait = writes.retryAfter(key);
     if (wait > 0) {
       res.set('Retry-After', String(wait));
-      throw new AppError(429, 'rate_limited', `Too many changes in a short time; try again in ${wait} s.`, { retryAfterSeconds: wait });
+      throw new AppError(429, 'rate_limited', `Too many changes in a short time; try again in ${wait} s.`, {
+        retryAfterSeconds: wait,
+      });
     }
     writes.hit(key);
     next();

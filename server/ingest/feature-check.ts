@@ -22,10 +22,17 @@ export interface CheckContext {
  * A checked feature as it is staged: properties as JSON text, geometry as EWKB hex, and a Morton
  * (Z-order) key of its centre within the city's area, so features can be written in spatial order.
  */
-export interface CheckedFeature { index: number; properties: string; ewkb: string; sortKey: number }
+export interface CheckedFeature {
+  index: number;
+  properties: string;
+  ewkb: string;
+  sortKey: number;
+}
 
 const ACCEPTED: Record<GeometryType, string[]> = {
-  Point: ['Point', 'MultiPoint'], LineString: ['LineString', 'MultiLineString'], Polygon: ['Polygon', 'MultiPolygon'],
+  Point: ['Point', 'MultiPoint'],
+  LineString: ['LineString', 'MultiLineString'],
+  Polygon: ['Polygon', 'MultiPolygon'],
 };
 /** What a property (field) name may be, in uploads and in a layer's declared schema alike. */
 export const PROPERTY_NAME = /^[\p{L}\p{N}_][\p{L}\p{N}_ .-]{0,62}$/u;
@@ -34,18 +41,26 @@ const DATE = /^\d{4}-\d{2}-\d{2}(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 /** Checks one feature; returns what to stage, or null after recording its problems. */
 export function checkFeature(raw: unknown, index: number, ctx: CheckContext): CheckedFeature | null {
   const before = ctx.problems.total;
-  const add = (code: string, message: string, field: string | null = null) => ctx.problems.add({ feature: index, field, code, message });
+  const add = (code: string, message: string, field: string | null = null) =>
+    ctx.problems.add({ feature: index, field, code, message });
   const trace = GJV.isFeature(raw, true);
   if (trace.length > 0) {
     for (const m of trace.slice(0, 3)) add(structureCode(m), `Not a valid GeoJSON Feature: ${m}.`, structureField(m));
     return null;
   }
-  const f = raw as { geometry: { type: string; coordinates: unknown } | null; properties: Record<string, unknown> | null };
+  const f = raw as {
+    geometry: { type: string; coordinates: unknown } | null;
+    properties: Record<string, unknown> | null;
+  };
   let sortKey = 0;
   if (f.geometry === null) {
     add('missing_geometry', 'The feature has no geometry; every feature of a layer needs one.', 'geometry');
   } else if (!ACCEPTED[ctx.geometryType].includes(f.geometry.type)) {
-    add('geometry_type_mismatch', `The layer holds ${ctx.geometryType} features; this one is a ${f.geometry.type}.`, 'geometry');
+    add(
+      'geometry_type_mismatch',
+      `The layer holds ${ctx.geometryType} features; this one is a ${f.geometry.type}.`,
+      'geometry',
+    );
   } else {
     sortKey = checkPlacement(f.geometry.coordinates, ctx, add);
   }
@@ -56,7 +71,8 @@ export function checkFeature(raw: unknown, index: number, ctx: CheckContext): Ch
 
 function structureCode(message: string): string {
   if (/first and last positions must be equivalent/.test(message)) return 'unclosed_ring';
-  if (/Position must only contain numbers|Position must be at least two elements|must be an array/.test(message)) return 'invalid_coordinates';
+  if (/Position must only contain numbers|Position must be at least two elements|must be an array/.test(message))
+    return 'invalid_coordinates';
   if (/at least (four|two) (positions|elements)|at least two or more/.test(message)) return 'too_few_points';
   return 'invalid_feature';
 }
@@ -68,26 +84,47 @@ function structureField(message: string): string | null {
 }
 
 /** Ranges, swapped axes, projected coordinates and distance from the city, from the feature's box; answers its sort key. */
-function checkPlacement(coordinates: unknown, ctx: CheckContext, add: (code: string, message: string, field?: string) => void): number {
+function checkPlacement(
+  coordinates: unknown,
+  ctx: CheckContext,
+  add: (code: string, message: string, field?: string) => void,
+): number {
   const box: BBox = [Infinity, Infinity, -Infinity, -Infinity];
   extend(coordinates, box);
   const [minX, minY, maxX, maxY] = box;
   if (minX < -180 || maxX > 180 || minY < -90 || maxY > 90) {
     if (minX >= -90 && maxX <= 90 && minY >= -180 && maxY <= 180 && intersects([minY, minX, maxY, maxX], ctx.area)) {
-      add('coordinates_swapped', 'Coordinates look like latitude, longitude; GeoJSON positions are [longitude, latitude] (e.g. [106.64, -6.18]).', 'geometry');
+      add(
+        'coordinates_swapped',
+        'Coordinates look like latitude, longitude; GeoJSON positions are [longitude, latitude] (e.g. [106.64, -6.18]).',
+        'geometry',
+      );
     } else if (Math.abs(minX) > 1000 || Math.abs(minY) > 1000) {
-      add('coordinates_out_of_range', `Coordinates like [${minX}, ${minY}] look projected (metres, e.g. UTM 48S); GeoJSON must be longitude/latitude in EPSG:4326. Reproject, or upload a zipped Shapefile with its .prj.`, 'geometry');
+      add(
+        'coordinates_out_of_range',
+        `Coordinates like [${minX}, ${minY}] look projected (metres, e.g. UTM 48S); GeoJSON must be longitude/latitude in EPSG:4326. Reproject, or upload a zipped Shapefile with its .prj.`,
+        'geometry',
+      );
     } else {
-      add('coordinates_out_of_range', `Coordinates must be longitude -180…180 and latitude -90…90; this feature spans [${minX}, ${minY}, ${maxX}, ${maxY}].`, 'geometry');
+      add(
+        'coordinates_out_of_range',
+        `Coordinates must be longitude -180…180 and latitude -90…90; this feature spans [${minX}, ${minY}, ${maxX}, ${maxY}].`,
+        'geometry',
+      );
     }
     return 0;
   }
   if (!intersects(box, ctx.area)) {
-    add('outside_area', `The feature lies far outside Kota Tangerang (its box is [${box.map((v) => +v.toFixed(5)).join(', ')}]); check its coordinates and CRS.`, 'geometry');
+    add(
+      'outside_area',
+      `The feature lies far outside Kota Tangerang (its box is [${box.map((v) => +v.toFixed(5)).join(', ')}]); check its coordinates and CRS.`,
+      'geometry',
+    );
     return 0;
   }
   const [ax0, ay0, ax1, ay1] = ctx.area;
-  const cell = (v: number, lo: number, hi: number) => Math.max(0, Math.min(65535, Math.floor(((v - lo) / (hi - lo)) * 65536)));
+  const cell = (v: number, lo: number, hi: number) =>
+    Math.max(0, Math.min(65535, Math.floor(((v - lo) / (hi - lo)) * 65536)));
   return morton(cell((minX + maxX) / 2, ax0, ax1), cell((minY + maxY) / 2, ay0, ay1));
 }
 
@@ -117,17 +154,29 @@ function intersects(a: BBox, b: BBox): boolean {
 }
 
 /** Names, value kinds and lengths, and one type per property across the upload and the layer's schema. */
-function checkProperties(props: Record<string, unknown>, index: number, ctx: CheckContext,
-  add: (code: string, message: string, field?: string) => void): string {
+function checkProperties(
+  props: Record<string, unknown>,
+  index: number,
+  ctx: CheckContext,
+  add: (code: string, message: string, field?: string) => void,
+): string {
   const names = Object.keys(props);
   if (names.length > ctx.maxProperties) {
-    add('too_many_properties', `The feature has ${names.length} properties; at most ${ctx.maxProperties} are accepted.`, 'properties');
+    add(
+      'too_many_properties',
+      `The feature has ${names.length} properties; at most ${ctx.maxProperties} are accepted.`,
+      'properties',
+    );
     return '';
   }
   for (const name of names) {
     const value = props[name];
     if (!PROPERTY_NAME.test(name)) {
-      add('invalid_property_name', `Property name "${name.slice(0, 80)}" is not accepted: use 1–63 letters, digits, "_", ".", "-" or spaces, starting with a letter, digit or "_".`, name.slice(0, 80));
+      add(
+        'invalid_property_name',
+        `Property name "${name.slice(0, 80)}" is not accepted: use 1–63 letters, digits, "_", ".", "-" or spaces, starting with a letter, digit or "_".`,
+        name.slice(0, 80),
+      );
       continue;
     }
     const known = ctx.fields.get(name);
@@ -135,11 +184,19 @@ function checkProperties(props: Record<string, unknown>, index: number, ctx: Che
     if (value === null) continue;
     const type = valueType(value);
     if (type === null) {
-      add('invalid_property_value', `Property "${name}" holds ${Array.isArray(value) ? 'an array' : 'an object'}; values must be text, numbers, true/false or null.`, name);
+      add(
+        'invalid_property_value',
+        `Property "${name}" holds ${Array.isArray(value) ? 'an array' : 'an object'}; values must be text, numbers, true/false or null.`,
+        name,
+      );
       continue;
     }
     if (typeof value === 'string' && value.length > ctx.maxValueChars) {
-      add('value_too_long', `Property "${name}" is ${value.length} characters long; at most ${ctx.maxValueChars} are accepted.`, name);
+      add(
+        'value_too_long',
+        `Property "${name}" is ${value.length} characters long; at most ${ctx.maxValueChars} are accepted.`,
+        name,
+      );
       continue;
     }
     if (!known) {
@@ -147,8 +204,12 @@ function checkProperties(props: Record<string, unknown>, index: number, ctx: Che
     } else if (!fits(type, value, known.type)) {
       if (!known.fixed && known.type === 'integer' && type === 'number') known.type = 'number';
       else {
-        const where = known.fixed ? 'the layer\'s schema' : `feature ${known.firstSeen ?? 0}`;
-        add('property_type_mismatch', `Property "${name}" is ${known.type} in ${where} but ${type} here (${JSON.stringify(value).slice(0, 40)}).`, name);
+        const where = known.fixed ? "the layer's schema" : `feature ${known.firstSeen ?? 0}`;
+        add(
+          'property_type_mismatch',
+          `Property "${name}" is ${known.type} in ${where} but ${type} here (${JSON.stringify(value).slice(0, 40)}).`,
+          name,
+        );
       }
     }
   }
@@ -157,10 +218,14 @@ function checkProperties(props: Record<string, unknown>, index: number, ctx: Che
 
 function valueType(v: unknown): FieldType | null {
   switch (typeof v) {
-    case 'string': return 'string';
-    case 'boolean': return 'boolean';
-    case 'number': return Number.isSafeInteger(v) ? 'integer' : 'number';
-    default: return null;
+    case 'string':
+      return 'string';
+    case 'boolean':
+      return 'boolean';
+    case 'number':
+      return Number.isSafeInteger(v) ? 'integer' : 'number';
+    default:
+      return null;
   }
 }
 

@@ -2,11 +2,35 @@ import { describe, expect, it } from 'vitest';
 import { FeatureCollectionScanner } from './geojson-source.js';
 
 const features = [
-  { type: 'Feature', properties: { nama: 'Jl. "Daan" Mogot {km 1}', n: 1, esc: 'a\\b]' }, geometry: { type: 'Point', coordinates: [106.6, -6.2] } },
-  { type: 'Feature', properties: { nama: 'Cipondoh [utara]' }, geometry: { type: 'LineString', coordinates: [[106.6, -6.2], [106.7, -6.1]] } },
+  {
+    type: 'Feature',
+    properties: { nama: 'Jl. "Daan" Mogot {km 1}', n: 1, esc: 'a\\b]' },
+    geometry: { type: 'Point', coordinates: [106.6, -6.2] },
+  },
+  {
+    type: 'Feature',
+    properties: { nama: 'Cipondoh [utara]' },
+    geometry: {
+      type: 'LineString',
+      coordinates: [
+        [106.6, -6.2],
+        [106.7, -6.1],
+      ],
+    },
+  },
   { type: 'Feature', properties: null, geometry: null },
 ];
-const doc = JSON.stringify({ type: 'FeatureCollection', name: 'uji', crs: { type: 'name', properties: { name: 'urn:ogc:def:crs:OGC:1.3:CRS84' } }, features, bbox: [1, 2, 3, 4] }, null, 1);
+const doc = JSON.stringify(
+  {
+    type: 'FeatureCollection',
+    name: 'uji',
+    crs: { type: 'name', properties: { name: 'urn:ogc:def:crs:OGC:1.3:CRS84' } },
+    features,
+    bbox: [1, 2, 3, 4],
+  },
+  null,
+  1,
+);
 
 function scan(parts: string[]): unknown[] {
   const s = new FeatureCollectionScanner();

@@ -42,7 +42,10 @@ export async function* readNdjson(file: string): AsyncGenerator<FeatureBatch> {
   for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 1024 * 1024 })) {
     const lines = (rest + (chunk as string)).split('\n');
     rest = lines.pop() ?? '';
-    if (rest.length > MAX_FEATURE_CHARS) throw unreadable('feature_too_large', `Line ${line + 1} is longer than ${MAX_FEATURE_CHARS} characters.`, { line: line + 1 });
+    if (rest.length > MAX_FEATURE_CHARS)
+      throw unreadable('feature_too_large', `Line ${line + 1} is longer than ${MAX_FEATURE_CHARS} characters.`, {
+        line: line + 1,
+      });
     const batch = [];
     for (const l of lines) {
       const v = parse(l);
@@ -54,7 +57,11 @@ export async function* readNdjson(file: string): AsyncGenerator<FeatureBatch> {
   if (last !== undefined) yield [last];
 }
 
-const enum Mode { Skeleton, Between, Element }
+const enum Mode {
+  Skeleton,
+  Between,
+  Element,
+}
 
 export class FeatureCollectionScanner {
   private depth = 0;
@@ -77,13 +84,15 @@ export class FeatureCollectionScanner {
       const c = text.charCodeAt(i);
       if (this.inString) {
         if (this.escaped) this.escaped = false;
-        else if (c === 92) this.escaped = true; // backslash
+        else if (c === 92)
+          this.escaped = true; // backslash
         else if (c === 34) this.inString = false; // "
         continue;
       }
       if (this.mode === Mode.Skeleton) {
         if (c === 34) this.inString = true;
-        else if (c === 123 || c === 91) { // { [
+        else if (c === 123 || c === 91) {
+          // { [
           if (c === 91 && this.depth === 1 && /"features"\s*:\s*$/.test(this.skeleton + text.slice(segment, i))) {
             this.skeleton += text.slice(segment, i + 1);
             segment = i + 1;
@@ -97,12 +106,14 @@ export class FeatureCollectionScanner {
       }
       if (this.mode === Mode.Between) {
         if (c === 32 || c === 10 || c === 13 || c === 9) continue;
-        if (c === 44) { // ,
+        if (c === 44) {
+          // ,
           if (!this.afterElement) throw this.syntax('an element before ","');
           this.afterElement = false;
           continue;
         }
-        if (c === 93) { // ] ends the features array
+        if (c === 93) {
+          // ] ends the features array
           if (!this.afterElement && this.count > 0) throw this.syntax('an element after ","');
           this.depth -= 1;
           this.mode = Mode.Skeleton;
@@ -111,7 +122,11 @@ export class FeatureCollectionScanner {
         }
         if (this.afterElement) throw this.syntax('"," between features');
         if (c !== 123) {
-          throw unreadable('invalid_feature_collection', `Element ${this.count} of "features" is not a JSON object; every element must be a GeoJSON Feature.`, { feature: this.count });
+          throw unreadable(
+            'invalid_feature_collection',
+            `Element ${this.count} of "features" is not a JSON object; every element must be a GeoJSON Feature.`,
+            { feature: this.count },
+          );
         }
         this.mode = Mode.Element;
         segment = i;
@@ -141,11 +156,15 @@ export class FeatureCollectionScanner {
     const tail = text.slice(segment);
     if (this.mode === Mode.Skeleton) {
       this.skeleton += tail;
-      if (this.skeleton.length > MAX_SKELETON) throw unreadable('invalid_feature_collection', 'The document has more than 1 MB outside its "features" array.');
+      if (this.skeleton.length > MAX_SKELETON)
+        throw unreadable('invalid_feature_collection', 'The document has more than 1 MB outside its "features" array.');
     } else if (this.mode === Mode.Element) {
       this.element.push(tail);
       this.elementChars += tail.length;
-      if (this.elementChars > MAX_FEATURE_CHARS) throw unreadable('feature_too_large', `Feature ${this.count} is larger than ${MAX_FEATURE_CHARS} characters.`, { feature: this.count });
+      if (this.elementChars > MAX_FEATURE_CHARS)
+        throw unreadable('feature_too_large', `Feature ${this.count} is larger than ${MAX_FEATURE_CHARS} characters.`, {
+          feature: this.count,
+        });
     }
   }
 
@@ -159,18 +178,28 @@ export class FeatureCollectionScanner {
     try {
       return JSON.parse(text) as unknown;
     } catch (err) {
-      throw unreadable('invalid_json', `Feature ${index} is not valid JSON (${(err as Error).message}).`, { feature: index });
+      throw unreadable('invalid_json', `Feature ${index} is not valid JSON (${(err as Error).message}).`, {
+        feature: index,
+      });
     }
   }
 
   private syntax(expected: string): Error {
-    return unreadable('invalid_json', `The "features" array is malformed after feature ${this.count - 1}: expected ${expected}.`, { feature: this.count });
+    return unreadable(
+      'invalid_json',
+      `The "features" array is malformed after feature ${this.count - 1}: expected ${expected}.`,
+      { feature: this.count },
+    );
   }
 
   /** Checks what came outside the features: one JSON object of type FeatureCollection. */
   end(): void {
     if (this.mode !== Mode.Skeleton || this.inString || this.depth !== 0) {
-      throw unreadable('invalid_json', `The file ends in the middle of the document (after ${this.count} complete features): it is truncated or malformed.`, { featuresRead: this.count });
+      throw unreadable(
+        'invalid_json',
+        `The file ends in the middle of the document (after ${this.count} complete features): it is truncated or malformed.`,
+        { featuresRead: this.count },
+      );
     }
     let doc: unknown;
     try {
@@ -178,10 +207,15 @@ export class FeatureCollectionScanner {
     } catch (err) {
       throw unreadable('invalid_json', `The file is not valid JSON (${(err as Error).message}).`);
     }
-    const type = doc !== null && typeof doc === 'object' && !Array.isArray(doc) ? (doc as { type?: unknown }).type : undefined;
+    const type =
+      doc !== null && typeof doc === 'object' && !Array.isArray(doc) ? (doc as { type?: unknown }).type : undefined;
     if (type !== 'FeatureCollection' || !this.seenFeatures) {
-      throw unreadable('not_a_feature_collection', `Expected a GeoJSON FeatureCollection with a "features" array${typeof type === 'string' ? `, got type "${type}"` : ''}. `
-        + 'For one feature per line, send newline-delimited GeoJSON (format=ndjson).', { type: type ?? null });
+      throw unreadable(
+        'not_a_feature_collection',
+        `Expected a GeoJSON FeatureCollection with a "features" array${typeof type === 'string' ? `, got type "${type}"` : ''}. ` +
+          'For one feature per line, send newline-delimited GeoJSON (format=ndjson).',
+        { type: type ?? null },
+      );
     }
   }
 }

@@ -11,7 +11,17 @@ import { AppError } from '../http/app-error.js';
 import { checkFeature, type CheckContext } from './feature-check.js';
 import { readFeatureCollection, readNdjson, type FeatureBatch } from './geojson-source.js';
 import { layerHistory, recordHistory, type HistoryEntry } from './history-sql.js';
-import { MAX_LISTED, invalidStaged, layerAfterUpload, lockLayerRow, repairStaged, setLayerFields, tryLockUploads, writeStaged, type LockedLayer } from './ingest-sql.js';
+import {
+  MAX_LISTED,
+  invalidStaged,
+  layerAfterUpload,
+  lockLayerRow,
+  repairStaged,
+  setLayerFields,
+  tryLockUploads,
+  writeStaged,
+  type LockedLayer,
+} from './ingest-sql.js';
 import { ProblemList } from './problems.js';
 import { readZippedShapefile } from './shapefile-source.js';
 import { Staging } from './staging.js';
@@ -32,7 +42,13 @@ export interface Upload {
   name?: string | undefined;
 }
 
-export interface UploadLimits { maxBytes: number; maxFeatures: number; maxProperties: number; maxValueChars: number; tempDir: string }
+export interface UploadLimits {
+  maxBytes: number;
+  maxFeatures: number;
+  maxProperties: number;
+  maxValueChars: number;
+  tempDir: string;
+}
 
 export interface UploadResult {
   layer: string;
@@ -78,7 +94,12 @@ export class IngestService {
   }
 
   /** A layer's audit records, newest first (paged by id), for anyone who may see the layer. */
-  async history(caller: Caller, slug: string, limit: number, before: number | null): Promise<{ layer: LayerRecord; items: HistoryEntry[] }> {
+  async history(
+    caller: Caller,
+    slug: string,
+    limit: number,
+    before: number | null,
+  ): Promise<{ layer: LayerRecord; items: HistoryEntry[] }> {
     const layer = await this.catalog.getLayer(caller, slug);
     return { layer, items: await layerHistory(this.knex, layer.id, limit, before) };
   }
@@ -109,14 +130,36 @@ export class IngestService {
         const after = await layerAfterUpload(trx, layer.id);
         if (!after) throw new Error('layer vanished inside its upload');
         const result: UploadResult = {
-          layer: slug, mode: u.mode, format: u.format, received, inserted: received, deleted, repaired, featureCount: after.feature_count,
-          previousVersion: layer.data_version, dataVersion: after.data_version, fields, warnings: { outsideCity: after.outside_city_count },
+          layer: slug,
+          mode: u.mode,
+          format: u.format,
+          received,
+          inserted: received,
+          deleted,
+          repaired,
+          featureCount: after.feature_count,
+          previousVersion: layer.data_version,
+          dataVersion: after.data_version,
+          fields,
+          warnings: { outsideCity: after.outside_city_count },
           seconds: { read, validity, write, stats, total: read + validity + write + stats },
         };
         await recordHistory(trx, {
-          layerId: layer.id, actor: actorName(caller), action: u.mode === 'replace' ? 'replace_features' : 'append_features',
-          details: { format: u.format, file: u.name ?? null, received, inserted: received, deleted, repaired, featureCountBefore: layer.feature_count, featureCount: after.feature_count },
-          previousVersion: layer.data_version, newVersion: after.data_version,
+          layerId: layer.id,
+          actor: actorName(caller),
+          action: u.mode === 'replace' ? 'replace_features' : 'append_features',
+          details: {
+            format: u.format,
+            file: u.name ?? null,
+            received,
+            inserted: received,
+            deleted,
+            repaired,
+            featureCountBefore: layer.feature_count,
+            featureCount: after.feature_count,
+          },
+          previousVersion: layer.data_version,
+          newVersion: after.data_version,
         });
         return result;
       });
@@ -128,7 +171,12 @@ export class IngestService {
   /** Takes the layer's upload lock (409 when another upload holds it) and its registry row. */
   private async lock(trx: Knex.Transaction, layerId: number, slug: string): Promise<LockedLayer> {
     if (!(await tryLockUploads(trx, layerId))) {
-      throw new AppError(409, 'upload_in_progress', `Another upload to "${slug}" is running; try again when it has finished. Nothing was written.`, { layer: slug });
+      throw new AppError(
+        409,
+        'upload_in_progress',
+        `Another upload to "${slug}" is running; try again when it has finished. Nothing was written.`,
+        { layer: slug },
+      );
     }
     const layer = await lockLayerRow(trx, layerId);
     if (!layer) throw new Error('layer vanished inside its upload');
@@ -136,11 +184,21 @@ export class IngestService {
   }
 
   /** Reads the file feature by feature, checks each, and stages the good ones while no problem has been found. */
-  private async stage(trx: Knex.Transaction, u: Upload, workDir: string, layer: LockedLayer, area: [number, number, number, number]) {
+  private async stage(
+    trx: Knex.Transaction,
+    u: Upload,
+    workDir: string,
+    layer: LockedLayer,
+    area: [number, number, number, number],
+  ) {
     const problems = new ProblemList(MAX_PROBLEMS);
     const ctx: CheckContext = {
-      geometryType: layer.geometry_type, fields: new Map(layer.fields.map((f) => [f.name, { type: f.type, fixed: true, firstSeen: null, seen: false }])),
-      maxProperties: this.limits.maxProperties, maxValueChars: this.limits.maxValueChars, area, problems,
+      geometryType: layer.geometry_type,
+      fields: new Map(layer.fields.map((f) => [f.name, { type: f.type, fixed: true, firstSeen: null, seen: false }])),
+      maxProperties: this.limits.maxProperties,
+      maxValueChars: this.limits.maxValueChars,
+      area,
+      problems,
     };
     const staging = await Staging.open(trx, this.backend);
     let received = 0;
@@ -149,13 +207,23 @@ export class IngestService {
         for (const raw of batch) {
           const index = received++;
           if (index >= this.limits.maxFeatures) {
-            throw new AppError(413, 'too_many_features', `The upload has more than ${this.limits.maxFeatures} features, the most one upload may hold. Split it and append the parts. Nothing was written.`, { limit: this.limits.maxFeatures });
+            throw new AppError(
+              413,
+              'too_many_features',
+              `The upload has more than ${this.limits.maxFeatures} features, the most one upload may hold. Split it and append the parts. Nothing was written.`,
+              { limit: this.limits.maxFeatures },
+            );
           }
           const checked = checkFeature(raw, index, ctx);
           if (checked && problems.total === 0) await staging.add(checked);
         }
       }
-      if (received === 0) throw new AppError(422, 'empty_upload', 'The upload holds no features; to empty a layer, say so by replacing it with at least one feature or ask an admin. Nothing was written.');
+      if (received === 0)
+        throw new AppError(
+          422,
+          'empty_upload',
+          'The upload holds no features; to empty a layer, say so by replacing it with at least one feature or ask an admin. Nothing was written.',
+        );
       problems.throwIfAny();
       await staging.finish();
     } catch (err) {
@@ -167,22 +235,46 @@ export class IngestService {
 
   private source(u: Upload, workDir: string): AsyncGenerator<FeatureBatch> {
     switch (u.format) {
-      case 'geojson': return readFeatureCollection(u.file);
-      case 'ndjson': return readNdjson(u.file);
-      case 'shapefile': return readZippedShapefile(u.file, { workDir, maxUnpackedBytes: this.limits.maxBytes * 4, crs: u.crs, encoding: u.encoding });
+      case 'geojson':
+        return readFeatureCollection(u.file);
+      case 'ndjson':
+        return readNdjson(u.file);
+      case 'shapefile':
+        return readZippedShapefile(u.file, {
+          workDir,
+          maxUnpackedBytes: this.limits.maxBytes * 4,
+          crs: u.crs,
+          encoding: u.encoding,
+        });
     }
   }
 
   /** GEOS validity of every staged geometry: listed as problems, or repaired when asked. Returns how many were repaired. */
-  private async checkValidity(trx: Knex.Transaction, type: GeometryType, repair: boolean, problems: ProblemList): Promise<number> {
+  private async checkValidity(
+    trx: Knex.Transaction,
+    type: GeometryType,
+    repair: boolean,
+    problems: ProblemList,
+  ): Promise<number> {
     if (repair) {
       const { repaired, firstEmpty } = await repairStaged(trx, type);
-      if (firstEmpty !== null) problems.add({ feature: firstEmpty, field: 'geometry', code: 'invalid_geometry', message: `Feature ${firstEmpty} has nothing left of its ${type} after repair.` });
+      if (firstEmpty !== null)
+        problems.add({
+          feature: firstEmpty,
+          field: 'geometry',
+          code: 'invalid_geometry',
+          message: `Feature ${firstEmpty} has nothing left of its ${type} after repair.`,
+        });
       return repaired;
     }
     const { listed, total } = await invalidStaged(trx);
     for (const r of listed) {
-      problems.add({ feature: r.idx, field: 'geometry', code: 'invalid_geometry', message: `Invalid geometry: ${r.reason}. Fix it, or upload with repair=true to let ST_MakeValid repair it.` });
+      problems.add({
+        feature: r.idx,
+        field: 'geometry',
+        code: 'invalid_geometry',
+        message: `Invalid geometry: ${r.reason}. Fix it, or upload with repair=true to let ST_MakeValid repair it.`,
+      });
     }
     problems.addUnlisted('invalid_geometry', total - listed.length);
     return 0;
@@ -194,7 +286,12 @@ export class IngestService {
   private cityArea(): Promise<[number, number, number, number]> {
     this.cachedArea ??= this.districts.cityExtent().then((e) => {
       if (!e) return [95, -11, 141, 6] as [number, number, number, number]; // no boundary loaded: Indonesia
-      return [e[0] - AREA_MARGIN, e[1] - AREA_MARGIN, e[2] + AREA_MARGIN, e[3] + AREA_MARGIN] as [number, number, number, number];
+      return [e[0] - AREA_MARGIN, e[1] - AREA_MARGIN, e[2] + AREA_MARGIN, e[3] + AREA_MARGIN] as [
+        number,
+        number,
+        number,
+        number,
+      ];
     });
     return this.cachedArea;
   }

@@ -34,9 +34,18 @@ export class ProblemList {
   throwIfAny(): void {
     if (this.total === 0) return;
     const kinds = [...this.byCode].map(([code, n]) => `${n} × ${code}`).join(', ');
-    throw new AppError(422, 'invalid_features', `The upload was rejected and nothing was written: ${this.total} problem(s) (${kinds}). `
-      + `The first ${this.items.length} are listed by feature index and field; fix them and upload again.`,
-    { totalProblems: this.total, problemsByCode: Object.fromEntries(this.byCode), problems: this.items, truncated: this.total > this.items.length });
+    throw new AppError(
+      422,
+      'invalid_features',
+      `The upload was rejected and nothing was written: ${this.total} problem(s) (${kinds}). ` +
+        `The first ${this.items.length} are listed by feature index and field; fix them and upload again.`,
+      {
+        totalProblems: this.total,
+        problemsByCode: Object.fromEntries(this.byCode),
+        problems: this.items,
+        truncated: this.total > this.items.length,
+      },
+    );
   }
 }
 

@@ -17,20 +17,32 @@ export const uploadQuery = z.object({
   mode: z.enum(['replace', 'append'], 'must be replace or append'),
   format: z.enum(['geojson', 'ndjson', 'shapefile']).optional(),
   crs: z.string().max(20).optional(),
-  encoding: z.string().regex(/^[A-Za-z0-9_-]{1,20}$/, 'must be an encoding name like windows-1252').optional(),
+  encoding: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,20}$/, 'must be an encoding name like windows-1252')
+    .optional(),
   repair: z.enum(['true', 'false']).default('false'),
   filename: z.string().max(200).optional(),
 });
 
 /** Feature uploads and a layer's change history (audit). */
-export function ingestRoutes(deps: AppDeps, ingest: IngestService, layers: LayerWriteService, onMetadataChange: () => void): Router {
+export function ingestRoutes(
+  deps: AppDeps,
+  ingest: IngestService,
+  layers: LayerWriteService,
+  onMetadataChange: () => void,
+): Router {
   const router = Router();
   const json = express.json({ limit: '256kb', type: ['application/json', 'application/merge-patch+json'] });
 
   router.post('/layers', json, async (req, res) => {
     requireToken(req.caller);
     parseQuery(req, z.object({}));
-    const body = parseBody(layerCreateBody, req.body, 'Required: slug, title, agency, theme, geometryType; see /api/openapi.json.');
+    const body = parseBody(
+      layerCreateBody,
+      req.body,
+      'Required: slug, title, agency, theme, geometryType; see /api/openapi.json.',
+    );
     const layer = await layers.create(req.caller, body);
     const base = baseUrl(req, deps.config.publicUrl);
     res.status(201).location(`${base}/api/layers/${layer.slug}`).json(layerDetail(layer, base));
@@ -55,9 +67,18 @@ export function ingestRoutes(deps: AppDeps, ingest: IngestService, layers: Layer
     try {
       const format = await detectFormat(file, q.format, req.headers['content-type']);
       const result = await ingest.upload(req.caller, req.params.id, {
-        file, format, mode: q.mode, crs: q.crs, encoding: q.encoding, repair: q.repair === 'true', name: q.filename,
+        file,
+        format,
+        mode: q.mode,
+        crs: q.crs,
+        encoding: q.encoding,
+        repair: q.repair === 'true',
+        name: q.filename,
       });
-      deps.log.info({ layer: result.layer, mode: result.mode, inserted: result.inserted, version: result.dataVersion }, 'upload accepted');
+      deps.log.info(
+        { layer: result.layer, mode: result.mode, inserted: result.inserted, version: result.dataVersion },
+        'upload accepted',
+      );
       res.json(result);
     } finally {
       await fs.rm(file, { force: true });
@@ -69,8 +90,15 @@ export function ingestRoutes(deps: AppDeps, ingest: IngestService, layers: Layer
     const { layer, items } = await ingest.history(req.caller, req.params.id, q.limit, q.before ?? null);
     const last = items.at(-1);
     const links = [{ href: withQuery(req, deps.config.publicUrl, {}), rel: 'self', type: 'application/json' }];
-    if (last && items.length === q.limit) links.push({ href: withQuery(req, deps.config.publicUrl, { before: last.id }), rel: 'next', type: 'application/json' });
-    res.set('Cache-Control', 'private, no-cache').json({ layer: layer.slug, dataVersion: layer.dataVersion, items, links });
+    if (last && items.length === q.limit)
+      links.push({
+        href: withQuery(req, deps.config.publicUrl, { before: last.id }),
+        rel: 'next',
+        type: 'application/json',
+      });
+    res
+      .set('Cache-Control', 'private, no-cache')
+      .json({ layer: layer.slug, dataVersion: layer.dataVersion, items, links });
   });
 
   return router;

@@ -19,10 +19,15 @@ export class Staging {
   private copyDone: Promise<void> | null = null;
   staged = 0;
 
-  private constructor(private readonly trx: Knex.Transaction, private readonly useCopy: boolean) {}
+  private constructor(
+    private readonly trx: Knex.Transaction,
+    private readonly useCopy: boolean,
+  ) {}
 
   static async open(trx: Knex.Transaction, backend: 'postgresql' | 'embedded'): Promise<Staging> {
-    await trx.raw('create temporary table ingest_rows (idx integer not null, sort_key bigint not null, properties jsonb not null, geom geometry(Geometry, 4326) not null) on commit drop');
+    await trx.raw(
+      'create temporary table ingest_rows (idx integer not null, sort_key bigint not null, properties jsonb not null, geom geometry(Geometry, 4326) not null) on commit drop',
+    );
     const staging = new Staging(trx, backend === 'postgresql');
     if (staging.useCopy) await staging.startCopy();
     return staging;
@@ -30,7 +35,7 @@ export class Staging {
 
   private async startCopy(): Promise<void> {
     // knex hands a transaction's own connection to whoever asks its client (documented knex behaviour for transactions).
-    const conn = (await (this.trx.client as { acquireConnection(): Promise<pg.PoolClient> }).acquireConnection());
+    const conn = await (this.trx.client as { acquireConnection(): Promise<pg.PoolClient> }).acquireConnection();
     const stream = conn.query(copyFrom('copy ingest_rows (idx, sort_key, properties, geom) from stdin'));
     this.copy = stream;
     this.copyDone = new Promise((resolve, reject) => {
@@ -67,7 +72,9 @@ export class Staging {
     this.pending = [];
     await this.trx.raw(
       `insert into ingest_rows (idx, sort_key, properties, geom)
-       select t.i, t.k, t.p::jsonb, t.g::geometry from jsonb_to_recordset(?::jsonb) as t(i integer, k bigint, p text, g text)`, [JSON.stringify(rows)]);
+       select t.i, t.k, t.p::jsonb, t.g::geometry from jsonb_to_recordset(?::jsonb) as t(i integer, k bigint, p text, g text)`,
+      [JSON.stringify(rows)],
+    );
   }
 
   /** Everything staged is in the table once this resolves. */
@@ -93,5 +100,7 @@ export class Staging {
 
 /** COPY text format: backslash, tab, newline and carriage return are escaped. */
 function copyEscape(s: string): string {
-  return /[\\\t\n\r]/.test(s) ? s.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r')) : s;
+  return /[\\\t\n\r]/.test(s)
+    ? s.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'))
+    : s;
 }

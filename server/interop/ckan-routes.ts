@@ -10,8 +10,11 @@ import { dcatCatalog } from './dcat.js';
 
 /** Query of package_search; also feeds the OpenAPI document. */
 export const packageSearchQuery = z.object({
-  q: z.string().max(200).optional(), fq: z.string().max(500).optional(), sort: z.string().max(100).optional(),
-  rows: intParam(0, 1000).default(10), start: intParam(0, 1_000_000).default(0),
+  q: z.string().max(200).optional(),
+  fq: z.string().max(500).optional(),
+  sort: z.string().max(100).optional(),
+  rows: intParam(0, 1000).default(10),
+  start: intParam(0, 1_000_000).default(0),
 });
 
 /**
@@ -34,7 +37,11 @@ export function interopRoutes(deps: AppDeps, service: CkanService): Router {
           return;
         }
         const type = err.status === 404 ? 'Not Found Error' : 'Validation Error';
-        res.status(err.status).json({ help, success: false, error: { __type: type, message: err.message, code: err.code, ...err.details } });
+        res.status(err.status).json({
+          help,
+          success: false,
+          error: { __type: type, message: err.message, code: err.code, ...err.details },
+        });
       }
     });
   };
@@ -50,24 +57,51 @@ export function interopRoutes(deps: AppDeps, service: CkanService): Router {
   action('package_search', async (req) => {
     const q = parseQuery(req, packageSearchQuery);
     const r = await service.search(req.caller, q);
-    return { count: r.count, sort: r.sort, results: r.results.map((l) => packageJson(l, root(req))), facets: {}, search_facets: {} };
+    return {
+      count: r.count,
+      sort: r.sort,
+      results: r.results.map((l) => packageJson(l, root(req))),
+      facets: {},
+      search_facets: {},
+    };
   });
   action('organization_list', async (req) => {
-    const { all_fields: allFields } = parseQuery(req, z.object({ all_fields: z.enum(['true', 'false']).default('false') }));
+    const { all_fields: allFields } = parseQuery(
+      req,
+      z.object({ all_fields: z.enum(['true', 'false']).default('false') }),
+    );
     const orgs = await service.organizations(req.caller);
     return allFields === 'true' ? orgs.map(organizationJson) : orgs.map((o) => o.code);
   });
   action('organization_show', async (req) => {
-    const { id } = parseQuery(req, z.object({ id: z.string().min(1).max(64), include_datasets: z.enum(['true', 'false']).optional() }));
+    const { id } = parseQuery(
+      req,
+      z.object({ id: z.string().min(1).max(64), include_datasets: z.enum(['true', 'false']).optional() }),
+    );
     const org = (await service.organizations(req.caller)).find((o) => o.code === id);
-    if (!org) throw new AppError(404, 'organization_not_found', `No organization "${id}". See organization_list.`, { parameter: 'id', value: id });
+    if (!org)
+      throw new AppError(404, 'organization_not_found', `No organization "${id}". See organization_list.`, {
+        parameter: 'id',
+        value: id,
+      });
     return organizationJson(org);
   });
   action('group_list', async (req) => {
-    const { all_fields: allFields } = parseQuery(req, z.object({ all_fields: z.enum(['true', 'false']).default('false') }));
+    const { all_fields: allFields } = parseQuery(
+      req,
+      z.object({ all_fields: z.enum(['true', 'false']).default('false') }),
+    );
     const groups = await service.groups(req.caller);
     return allFields === 'true'
-      ? groups.map((g) => ({ id: g.code, name: g.code, title: g.name, display_name: g.name, description: g.description, package_count: g.layerCount, type: 'group' }))
+      ? groups.map((g) => ({
+          id: g.code,
+          name: g.code,
+          title: g.name,
+          display_name: g.name,
+          description: g.description,
+          package_count: g.layerCount,
+          type: 'group',
+        }))
       : groups.map((g) => g.code);
   });
 
@@ -80,5 +114,15 @@ export function interopRoutes(deps: AppDeps, service: CkanService): Router {
 }
 
 function organizationJson(o: { code: string; name: string; shortName: string; kind: string; layerCount: number }) {
-  return { id: o.code, name: o.code, title: o.name, display_name: o.name, description: `${o.shortName} (${o.kind})`, package_count: o.layerCount, type: 'organization', is_organization: true, state: 'active' };
+  return {
+    id: o.code,
+    name: o.code,
+    title: o.name,
+    display_name: o.name,
+    description: `${o.shortName} (${o.kind})`,
+    package_count: o.layerCount,
+    type: 'organization',
+    is_organization: true,
+    state: 'active',
+  };
 }

@@ -4,7 +4,13 @@ import type { LayerRecord } from '../catalog/layer-types.js';
 import { toPrefixQuery } from '../catalog/search-text.js';
 import { AppError } from '../http/app-error.js';
 
-export interface PackageSearch { q?: string | undefined; fq?: string | undefined; rows: number; start: number; sort?: string | undefined }
+export interface PackageSearch {
+  q?: string | undefined;
+  fq?: string | undefined;
+  rows: number;
+  start: number;
+  sort?: string | undefined;
+}
 
 export class CkanService {
   constructor(private readonly catalog: CatalogService) {}
@@ -22,12 +28,23 @@ export class CkanService {
     const fq = parseFq(s.fq ?? '');
     const sort = s.sort?.trim() || 'score desc, metadata_modified desc';
     const order = SORTS[sort];
-    if (!order) throw new AppError(409, 'invalid_sort', `sort must be one of: ${Object.keys(SORTS).join('; ')}.`, { parameter: 'sort', value: sort });
-    const { total, items } = await this.catalog.find(harvestView(caller), base({
-      tsquery: s.q && s.q !== '*:*' ? toPrefixQuery(s.q) : null,
-      agency: fq.organization ?? null, theme: fq.groups ?? null, keyword: fq.tags ?? null,
-      sort: order, limit: s.rows, offset: s.start,
-    }));
+    if (!order)
+      throw new AppError(409, 'invalid_sort', `sort must be one of: ${Object.keys(SORTS).join('; ')}.`, {
+        parameter: 'sort',
+        value: sort,
+      });
+    const { total, items } = await this.catalog.find(
+      harvestView(caller),
+      base({
+        tsquery: s.q && s.q !== '*:*' ? toPrefixQuery(s.q) : null,
+        agency: fq.organization ?? null,
+        theme: fq.groups ?? null,
+        keyword: fq.tags ?? null,
+        sort: order,
+        limit: s.rows,
+        offset: s.start,
+      }),
+    );
     return { count: total, results: items, sort };
   }
 
@@ -60,11 +77,18 @@ export function parseFq(fq: string): { organization?: string; tags?: string; gro
   while ((m = re.exec(fq)) !== null) {
     const field = m[1] ?? '';
     if (!['organization', 'tags', 'groups'].includes(field)) {
-      throw new AppError(409, 'invalid_fq', `fq supports organization:, tags: and groups:, not "${field}:".`, { parameter: 'fq', value: fq });
+      throw new AppError(409, 'invalid_fq', `fq supports organization:, tags: and groups:, not "${field}:".`, {
+        parameter: 'fq',
+        value: fq,
+      });
     }
     out[field] = m[2] ?? m[3] ?? '';
     at = re.lastIndex;
   }
-  if (fq.slice(at).trim() !== '') throw new AppError(409, 'invalid_fq', 'fq must be field:value pairs, e.g. organization:disdik tags:sekolah.', { parameter: 'fq', value: fq });
+  if (fq.slice(at).trim() !== '')
+    throw new AppError(409, 'invalid_fq', 'fq must be field:value pairs, e.g. organization:disdik tags:sekolah.', {
+      parameter: 'fq',
+      value: fq,
+    });
   return out;
 }

@@ -4,8 +4,11 @@ import type { LayerRecord } from '../catalog/layer-types.js';
 export function dcatCatalog(layers: LayerRecord[], base: string): Record<string, unknown> {
   return {
     '@context': {
-      dcat: 'http://www.w3.org/ns/dcat#', dct: 'http://purl.org/dc/terms/', foaf: 'http://xmlns.com/foaf/0.1/',
-      vcard: 'http://www.w3.org/2006/vcard/ns#', xsd: 'http://www.w3.org/2001/XMLSchema#',
+      dcat: 'http://www.w3.org/ns/dcat#',
+      dct: 'http://purl.org/dc/terms/',
+      foaf: 'http://xmlns.com/foaf/0.1/',
+      vcard: 'http://www.w3.org/2006/vcard/ns#',
+      xsd: 'http://www.w3.org/2001/XMLSchema#',
     },
     '@id': `${base}/catalog/dcat.jsonld`,
     '@type': 'dcat:Catalog',
@@ -20,8 +23,13 @@ export function dcatCatalog(layers: LayerRecord[], base: string): Record<string,
 
 function dataset(l: LayerRecord, base: string): Record<string, unknown> {
   const enc = encodeURIComponent(l.slug);
-  const distribution = (title: string, url: string, mediaType: string, format: string) =>
-    ({ '@type': 'dcat:Distribution', 'dct:title': title, 'dcat:accessURL': { '@id': url }, 'dcat:mediaType': mediaType, 'dct:format': format });
+  const distribution = (title: string, url: string, mediaType: string, format: string) => ({
+    '@type': 'dcat:Distribution',
+    'dct:title': title,
+    'dcat:accessURL': { '@id': url },
+    'dcat:mediaType': mediaType,
+    'dct:format': format,
+  });
   const b = l.bbox;
   return {
     '@id': `${base}/api/layers/${enc}`,
@@ -36,8 +44,23 @@ function dataset(l: LayerRecord, base: string): Record<string, unknown> {
     ...(l.license ? { 'dct:license': l.license } : {}),
     ...(l.updateFrequency ? { 'dct:accrualPeriodicity': l.updateFrequency } : {}),
     ...(l.lineage ? { 'dct:provenance': l.lineage } : {}),
-    ...(l.contactEmail ? { 'dcat:contactPoint': { '@type': 'vcard:Organization', 'vcard:fn': l.custodian ?? l.agencyName, 'vcard:hasEmail': `mailto:${l.contactEmail}` } } : {}),
-    ...(b ? { 'dct:spatial': { '@type': 'dct:Location', 'dcat:bbox': `POLYGON((${b[0]} ${b[1]}, ${b[2]} ${b[1]}, ${b[2]} ${b[3]}, ${b[0]} ${b[3]}, ${b[0]} ${b[1]}))` } } : {}),
+    ...(l.contactEmail
+      ? {
+          'dcat:contactPoint': {
+            '@type': 'vcard:Organization',
+            'vcard:fn': l.custodian ?? l.agencyName,
+            'vcard:hasEmail': `mailto:${l.contactEmail}`,
+          },
+        }
+      : {}),
+    ...(b
+      ? {
+          'dct:spatial': {
+            '@type': 'dct:Location',
+            'dcat:bbox': `POLYGON((${b[0]} ${b[1]}, ${b[2]} ${b[1]}, ${b[2]} ${b[3]}, ${b[0]} ${b[3]}, ${b[0]} ${b[1]}))`,
+          },
+        }
+      : {}),
     'dcat:distribution': [
       distribution('GeoJSON', `${base}/api/layers/${enc}/features?limit=10000`, 'application/geo+json', 'GeoJSON'),
       distribution('OGC API Features', `${base}/ogc/collections/${enc}`, 'application/json', 'OGC API Features'),

@@ -47,10 +47,30 @@ export function collectionJson(l: LayerRecord, base: string): Record<string, unk
     { href: self, rel: 'self', type: JSON_TYPE, title: 'Collection' },
     htmlAlternate(self),
     { href: `${self}/items`, rel: 'items', type: GEOJSON, title: 'Features (GeoJSON)' },
-    { href: `${self}/tiles`, rel: 'http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector', type: JSON_TYPE, title: 'Vector tiles' },
-    { href: `${self}/queryables`, rel: 'http://www.opengis.net/def/rel/ogc/1.0/queryables', type: 'application/schema+json', title: 'Queryables' },
-    { href: `${base}/tiles/${encodeURIComponent(l.slug)}.json`, rel: 'describedby', type: JSON_TYPE, title: 'TileJSON' },
-    { href: `${base}/api/layers/${encodeURIComponent(l.slug)}`, rel: 'describedby', type: JSON_TYPE, title: 'Satu Data metadata' },
+    {
+      href: `${self}/tiles`,
+      rel: 'http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector',
+      type: JSON_TYPE,
+      title: 'Vector tiles',
+    },
+    {
+      href: `${self}/queryables`,
+      rel: 'http://www.opengis.net/def/rel/ogc/1.0/queryables',
+      type: 'application/schema+json',
+      title: 'Queryables',
+    },
+    {
+      href: `${base}/tiles/${encodeURIComponent(l.slug)}.json`,
+      rel: 'describedby',
+      type: JSON_TYPE,
+      title: 'TileJSON',
+    },
+    {
+      href: `${base}/api/layers/${encodeURIComponent(l.slug)}`,
+      rel: 'describedby',
+      type: JSON_TYPE,
+      title: 'Satu Data metadata',
+    },
   ];
   return {
     id: l.slug,
@@ -63,7 +83,12 @@ export function collectionJson(l: LayerRecord, base: string): Record<string, unk
     extent: {
       spatial: { bbox: [l.bbox ?? CITY_BBOX], crs: CRS84 },
       ...(l.timeExtent
-        ? { temporal: { interval: [[`${l.timeExtent[0]}T00:00:00Z`, `${l.timeExtent[1]}T23:59:59Z`]], trs: 'http://www.opengis.net/def/uom/ISO-8601/0/Gregorian' } }
+        ? {
+            temporal: {
+              interval: [[`${l.timeExtent[0]}T00:00:00Z`, `${l.timeExtent[1]}T23:59:59Z`]],
+              trs: 'http://www.opengis.net/def/uom/ISO-8601/0/Gregorian',
+            },
+          }
         : {}),
     },
     links,
@@ -71,9 +96,17 @@ export function collectionJson(l: LayerRecord, base: string): Record<string, unk
 }
 
 const FIELD_SCHEMA: Record<string, object> = {
-  string: { type: 'string' }, integer: { type: 'integer' }, number: { type: 'number' }, boolean: { type: 'boolean' }, date: { type: 'string', format: 'date' },
+  string: { type: 'string' },
+  integer: { type: 'integer' },
+  number: { type: 'number' },
+  boolean: { type: 'boolean' },
+  date: { type: 'string', format: 'date' },
 };
-const GEOMETRY_FORMAT = { Point: 'geometry-point-or-multipoint', LineString: 'geometry-linestring-or-multilinestring', Polygon: 'geometry-polygon-or-multipolygon' };
+const GEOMETRY_FORMAT = {
+  Point: 'geometry-point-or-multipoint',
+  LineString: 'geometry-linestring-or-multilinestring',
+  Polygon: 'geometry-polygon-or-multipolygon',
+};
 
 /** JSON Schema of a property, as queryables and the OpenAPI parameters describe it. */
 export function fieldSchema(type: string): object {

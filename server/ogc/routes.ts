@@ -7,7 +7,15 @@ import { badRequest } from '../http/app-error.js';
 import { baseUrl, withQuery, type Link } from '../http/links.js';
 import { parseQuery } from '../http/query.js';
 import { ogcHtml } from './html.js';
-import { CONFORMANCE, GEOJSON, JSON_TYPE, OPENAPI_TYPE, collectionJson, htmlAlternate, queryablesJson } from './ogc-json.js';
+import {
+  CONFORMANCE,
+  GEOJSON,
+  JSON_TYPE,
+  OPENAPI_TYPE,
+  collectionJson,
+  htmlAlternate,
+  queryablesJson,
+} from './ogc-json.js';
 import { ogcOpenApi } from './ogc-openapi.js';
 import type { OgcService } from './ogc-service.js';
 
@@ -23,7 +31,8 @@ function itemsQuery(req: Request): Record<string, string> {
     else if (typeof v === 'string') out[k] = v;
     else throw badRequest('invalid_parameter', `Query parameter "${k}" must be given once.`, { parameter: k });
   }
-  if (out.f !== undefined && out.f !== 'json' && out.f !== 'html') throw badRequest('invalid_parameter', 'f must be json or html.', { parameter: 'f', value: out.f });
+  if (out.f !== undefined && out.f !== 'json' && out.f !== 'html')
+    throw badRequest('invalid_parameter', 'f must be json or html.', { parameter: 'f', value: out.f });
   return out;
 }
 
@@ -46,7 +55,11 @@ export function ogcRoutes(deps: AppDeps, ogc: OgcService): Router {
       { href: `${b}/api`, rel: 'service-desc', type: OPENAPI_TYPE, title: 'OpenAPI 3.0 definition of /ogc' },
       { href: `${b}/api?f=html`, rel: 'service-doc', type: 'text/html', title: 'Browse as HTML' },
     ];
-    res.json({ title: 'Satu Peta Kota Tangerang — OGC API Features', description: 'Lapisan geospasial publik Kota Tangerang (Satu Data Satu Peta).', links });
+    res.json({
+      title: 'Satu Peta Kota Tangerang — OGC API Features',
+      description: 'Lapisan geospasial publik Kota Tangerang (Satu Data Satu Peta).',
+      links,
+    });
   });
 
   router.get('/ogc/api', async (req, res) => {
@@ -57,7 +70,13 @@ export function ogcRoutes(deps: AppDeps, ogc: OgcService): Router {
 
   router.get('/ogc/conformance', (req, res) => {
     parseQuery(req, FORMAT);
-    res.json({ conformsTo: CONFORMANCE, links: [{ href: `${base(req)}/conformance`, rel: 'self', type: JSON_TYPE }, htmlAlternate(`${base(req)}/conformance`)] });
+    res.json({
+      conformsTo: CONFORMANCE,
+      links: [
+        { href: `${base(req)}/conformance`, rel: 'self', type: JSON_TYPE },
+        htmlAlternate(`${base(req)}/conformance`),
+      ],
+    });
   });
 
   router.get('/ogc/collections', async (req, res) => {
@@ -78,7 +97,9 @@ export function ogcRoutes(deps: AppDeps, ogc: OgcService): Router {
   router.get('/ogc/collections/:collectionId/queryables', async (req, res) => {
     parseQuery(req, FORMAT);
     const layer = await ogc.collection(req.caller, req.params.collectionId);
-    res.type('application/schema+json').send(JSON.stringify(queryablesJson(layer, `${collectionUrl(req, layer.slug)}/queryables`)));
+    res
+      .type('application/schema+json')
+      .send(JSON.stringify(queryablesJson(layer, `${collectionUrl(req, layer.slug)}/queryables`)));
   });
 
   router.get('/ogc/collections/:collectionId/items', async (req, res) => {
@@ -88,9 +109,16 @@ export function ogcRoutes(deps: AppDeps, ogc: OgcService): Router {
       htmlAlternate(withQuery(req, deps.config.publicUrl, {})),
       { href: collectionUrl(req, page.layer.slug), rel: 'collection', type: JSON_TYPE, title: 'The collection' },
     ];
-    writeFeatureCollection(res, {
-      timeStamp: new Date().toISOString(), numberMatched: page.numberMatched, numberReturned: page.numberReturned,
-    }, links, page.features);
+    writeFeatureCollection(
+      res,
+      {
+        timeStamp: new Date().toISOString(),
+        numberMatched: page.numberMatched,
+        numberReturned: page.numberReturned,
+      },
+      links,
+      page.features,
+    );
   });
 
   router.get('/ogc/collections/:collectionId/items/:featureId', async (req, res) => {

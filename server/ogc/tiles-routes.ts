@@ -15,7 +15,10 @@ import { webMercatorQuad, WEB_MERCATOR_QUAD_URI } from './tile-matrix-set.js';
 const FORMAT = z.object({ f: z.enum(['json', 'html']).optional() });
 
 function onlyWebMercatorQuad(id: string): void {
-  if (id !== 'WebMercatorQuad') throw notFound('tile_matrix_set_not_found', 'Only WebMercatorQuad is offered: /ogc/tileMatrixSets.', { parameter: 'tileMatrixSetId' });
+  if (id !== 'WebMercatorQuad')
+    throw notFound('tile_matrix_set_not_found', 'Only WebMercatorQuad is offered: /ogc/tileMatrixSets.', {
+      parameter: 'tileMatrixSetId',
+    });
 }
 
 /** OGC API - Tiles (vector, WebMercatorQuad) over the tile engine, for the same collections. */
@@ -25,8 +28,16 @@ export function ogcTileRoutes(deps: AppDeps, ogc: OgcService, tiles: TilesServic
 
   router.get('/ogc/tileMatrixSets', (req, res) => {
     parseQuery(req, FORMAT);
-    res.json({ tileMatrixSets: [{ id: 'WebMercatorQuad', title: 'Google Maps Compatible for the World', uri: WEB_MERCATOR_QUAD_URI,
-      links: [{ href: `${base(req)}/tileMatrixSets/WebMercatorQuad`, rel: 'self', type: JSON_TYPE }] }] });
+    res.json({
+      tileMatrixSets: [
+        {
+          id: 'WebMercatorQuad',
+          title: 'Google Maps Compatible for the World',
+          uri: WEB_MERCATOR_QUAD_URI,
+          links: [{ href: `${base(req)}/tileMatrixSets/WebMercatorQuad`, rel: 'self', type: JSON_TYPE }],
+        },
+      ],
+    });
   });
 
   router.get('/ogc/tileMatrixSets/:tileMatrixSetId', (req, res) => {
@@ -39,11 +50,23 @@ export function ogcTileRoutes(deps: AppDeps, ogc: OgcService, tiles: TilesServic
   const tileset = (req: Request, layer: LayerRecord) => {
     const self = `${base(req)}/collections/${encodeURIComponent(layer.slug)}/tiles`;
     return {
-      title: layer.title, dataType: 'vector', crs: 'http://www.opengis.net/def/crs/EPSG/0/3857', tileMatrixSetURI: WEB_MERCATOR_QUAD_URI,
+      title: layer.title,
+      dataType: 'vector',
+      crs: 'http://www.opengis.net/def/crs/EPSG/0/3857',
+      tileMatrixSetURI: WEB_MERCATOR_QUAD_URI,
       links: [
         { href: `${self}/WebMercatorQuad`, rel: 'self', type: JSON_TYPE },
-        { href: `${base(req)}/tileMatrixSets/WebMercatorQuad`, rel: 'http://www.opengis.net/def/rel/ogc/1.0/tiling-scheme', type: JSON_TYPE },
-        { href: `${self}/WebMercatorQuad/{tileMatrix}/{tileRow}/{tileCol}`, rel: 'item', type: 'application/vnd.mapbox-vector-tile', templated: true },
+        {
+          href: `${base(req)}/tileMatrixSets/WebMercatorQuad`,
+          rel: 'http://www.opengis.net/def/rel/ogc/1.0/tiling-scheme',
+          type: JSON_TYPE,
+        },
+        {
+          href: `${self}/WebMercatorQuad/{tileMatrix}/{tileRow}/{tileCol}`,
+          rel: 'item',
+          type: 'application/vnd.mapbox-vector-tile',
+          templated: true,
+        },
       ],
     };
   };
@@ -51,25 +74,48 @@ export function ogcTileRoutes(deps: AppDeps, ogc: OgcService, tiles: TilesServic
   router.get('/ogc/collections/:collectionId/tiles', async (req, res) => {
     parseQuery(req, FORMAT);
     const layer = await ogc.collection(req.caller, req.params.collectionId);
-    res.json({ links: [{ href: `${base(req)}/collections/${encodeURIComponent(layer.slug)}/tiles`, rel: 'self', type: JSON_TYPE }], tilesets: [tileset(req, layer)] });
+    res.json({
+      links: [
+        { href: `${base(req)}/collections/${encodeURIComponent(layer.slug)}/tiles`, rel: 'self', type: JSON_TYPE },
+      ],
+      tilesets: [tileset(req, layer)],
+    });
   });
 
   router.get('/ogc/collections/:collectionId/tiles/:tileMatrixSetId', async (req, res) => {
     parseQuery(req, FORMAT);
     const layer = await ogc.collection(req.caller, req.params.collectionId);
     onlyWebMercatorQuad(req.params.tileMatrixSetId);
-    res.json({ ...tileset(req, layer), minTileMatrix: String(layer.minZoom), maxTileMatrix: String(MAX_ZOOM),
-      layers: [{ id: layer.slug, dataType: 'vector', geometryDimension: { Point: 0, LineString: 1, Polygon: 2 }[layer.geometryType] }] });
+    res.json({
+      ...tileset(req, layer),
+      minTileMatrix: String(layer.minZoom),
+      maxTileMatrix: String(MAX_ZOOM),
+      layers: [
+        {
+          id: layer.slug,
+          dataType: 'vector',
+          geometryDimension: { Point: 0, LineString: 1, Polygon: 2 }[layer.geometryType],
+        },
+      ],
+    });
   });
 
-  router.get('/ogc/collections/:collectionId/tiles/:tileMatrixSetId/:tileMatrix/:tileRow/:tileCol', async (req, res) => {
-    parseQuery(req, FORMAT);
-    onlyWebMercatorQuad(req.params.tileMatrixSetId);
-    const layer = await ogc.collection(req.caller, req.params.collectionId);
-    const coord = parseTileCoord(req.params.tileMatrix, req.params.tileCol, req.params.tileRow);
-    const acceptGzip = /\bgzip\b/.test(req.headers['accept-encoding'] ?? '');
-    writeTile(res, await tiles.tile(req.caller, layer.slug, coord, undefined, acceptGzip, req.headers['if-none-match']), undefined, req.caller.kind === 'anonymous');
-  });
+  router.get(
+    '/ogc/collections/:collectionId/tiles/:tileMatrixSetId/:tileMatrix/:tileRow/:tileCol',
+    async (req, res) => {
+      parseQuery(req, FORMAT);
+      onlyWebMercatorQuad(req.params.tileMatrixSetId);
+      const layer = await ogc.collection(req.caller, req.params.collectionId);
+      const coord = parseTileCoord(req.params.tileMatrix, req.params.tileCol, req.params.tileRow);
+      const acceptGzip = /\bgzip\b/.test(req.headers['accept-encoding'] ?? '');
+      writeTile(
+        res,
+        await tiles.tile(req.caller, layer.slug, coord, undefined, acceptGzip, req.headers['if-none-match']),
+        undefined,
+        req.caller.kind === 'anonymous',
+      );
+    },
+  );
 
   return router;
 }

@@ -11,7 +11,11 @@ export const ELEMENTS: { element: string; label: string; present(l: LayerRecord)
   { element: 'custodian', label: 'Walidata / custodian', present: (l) => !!l.custodian },
   { element: 'contact', label: 'Kontak / contact [contactEmail]', present: (l) => !!l.contactEmail },
   { element: 'date', label: 'Tanggal / date [lastUpdate]', present: (l) => !!l.lastUpdate },
-  { element: 'updateFrequency', label: 'Frekuensi pemutakhiran / update frequency', present: (l) => !!l.updateFrequency },
+  {
+    element: 'updateFrequency',
+    label: 'Frekuensi pemutakhiran / update frequency',
+    present: (l) => !!l.updateFrequency,
+  },
   { element: 'extent', label: 'Cakupan spasial / extent', present: (l) => l.bbox !== null },
   { element: 'referenceSystem', label: 'Sistem referensi / reference system', present: (l) => !!l.referenceSystem },
   { element: 'scale', label: 'Skala / scale', present: (l) => l.scaleDenominator !== null },

@@ -22,12 +22,29 @@ export function qualityRoutes(deps: AppDeps, service: QualityService, catalog: C
   router.get('/quality', async (req, res) => {
     const q = parseQuery(req, qualityQuery);
     if (q.agency && !(await catalog.agencyExists(q.agency))) {
-      throw badRequest('unknown_agency', `No agency with code "${q.agency}". See /api/agencies.`, { parameter: 'agency', value: q.agency });
+      throw badRequest('unknown_agency', `No agency with code "${q.agency}". See /api/agencies.`, {
+        parameter: 'agency',
+        value: q.agency,
+      });
     }
     const report = await service.report(req.caller, q.agency ?? null);
-    const layers = q.onlyGaps === 'true' ? report.layers.filter((l) => l.missing.length > 0 || l.checks.empty || (l.checks.invalidGeometries ?? 0) > 0 || (l.checks.outsideCity ?? 0) > 0) : report.layers;
+    const layers =
+      q.onlyGaps === 'true'
+        ? report.layers.filter(
+            (l) =>
+              l.missing.length > 0 ||
+              l.checks.empty ||
+              (l.checks.invalidGeometries ?? 0) > 0 ||
+              (l.checks.outsideCity ?? 0) > 0,
+          )
+        : report.layers;
     const links = [{ href: withQuery(req, deps.config.publicUrl, {}), rel: 'self', type: 'application/json' }];
-    if (q.offset + q.limit < layers.length) links.push({ href: withQuery(req, deps.config.publicUrl, { offset: q.offset + q.limit }), rel: 'next', type: 'application/json' });
+    if (q.offset + q.limit < layers.length)
+      links.push({
+        href: withQuery(req, deps.config.publicUrl, { offset: q.offset + q.limit }),
+        rel: 'next',
+        type: 'application/json',
+      });
     res.json({
       elements: ELEMENTS.map((e) => ({ element: e.element, label: e.label })),
       agencies: report.agencies,

@@ -21,9 +21,14 @@ export interface TileLayer {
   features: TileFeature[];
 }
 
-const POINT = 1, LINESTRING = 2, POLYGON = 3;
+const POINT = 1,
+  LINESTRING = 2,
+  POLYGON = 3;
 
-interface Encoded { type: number; commands: number[] }
+interface Encoded {
+  type: number;
+  commands: number[];
+}
 
 /** Encodes layers in order; a layer with no drawable features is left out, as ST_AsMVT does. */
 export function encodeTile(layers: TileLayer[]): Uint8Array {
@@ -36,7 +41,10 @@ export function encodeTile(layers: TileLayer[]): Uint8Array {
   return pbf.finish();
 }
 
-interface LayerContext { name: string; features: { f: TileFeature; g: Encoded }[] }
+interface LayerContext {
+  name: string;
+  features: { f: TileFeature; g: Encoded }[];
+}
 
 function writeLayer(ctx: LayerContext, pbf: Pbf): void {
   const keys = new Map<string, number>();
@@ -49,7 +57,8 @@ function writeLayer(ctx: LayerContext, pbf: Pbf): void {
     for (const [key, raw] of Object.entries(f.properties)) {
       if (raw === null || raw === undefined) continue;
       // Nested objects and arrays travel as JSON text, as ST_AsMVT writes them.
-      const value: string | number | boolean = typeof raw === 'string' || typeof raw === 'number' || typeof raw === 'boolean' ? raw : JSON.stringify(raw);
+      const value: string | number | boolean =
+        typeof raw === 'string' || typeof raw === 'number' || typeof raw === 'boolean' ? raw : JSON.stringify(raw);
       let k = keys.get(key);
       if (k === undefined) keys.set(key, (k = keys.size));
       const vKey = `${typeof value}:${String(value)}`;
@@ -93,37 +102,47 @@ export function encodeGeometry(geometry: { type: string; coordinates: unknown })
   const out: number[] = [];
   const moveLine = (line: TilePoint[], close: boolean) => {
     out.push(command(1, 1), zigzag(line[0]![0] - cursor[0]), zigzag(line[0]![1] - cursor[1]));
-    cursor[0] = line[0]![0]; cursor[1] = line[0]![1];
+    cursor[0] = line[0]![0];
+    cursor[1] = line[0]![1];
     const rest = close ? line.slice(1, -1) : line.slice(1);
     out.push(command(2, rest.length));
     for (const [x, y] of rest) {
       out.push(zigzag(x - cursor[0]), zigzag(y - cursor[1]));
-      cursor[0] = x; cursor[1] = y;
+      cursor[0] = x;
+      cursor[1] = y;
     }
     if (close) out.push(command(7, 1));
   };
   switch (geometry.type) {
     case 'Point':
     case 'MultiPoint': {
-      const points = geometry.type === 'Point' ? [geometry.coordinates as TilePoint] : (geometry.coordinates as TilePoint[]);
+      const points =
+        geometry.type === 'Point' ? [geometry.coordinates as TilePoint] : (geometry.coordinates as TilePoint[]);
       if (points.length === 0) return null;
       out.push(command(1, points.length));
       for (const [x, y] of points) {
         out.push(zigzag(x - cursor[0]), zigzag(y - cursor[1]));
-        cursor[0] = x; cursor[1] = y;
+        cursor[0] = x;
+        cursor[1] = y;
       }
       return { type: POINT, commands: out };
     }
     case 'LineString':
     case 'MultiLineString': {
-      const lines = (geometry.type === 'LineString' ? [geometry.coordinates as TilePoint[]] : (geometry.coordinates as TilePoint[][]))
-        .map(dedupe).filter((l) => l.length >= 2);
+      const lines = (
+        geometry.type === 'LineString' ? [geometry.coordinates as TilePoint[]] : (geometry.coordinates as TilePoint[][])
+      )
+        .map(dedupe)
+        .filter((l) => l.length >= 2);
       for (const l of lines) moveLine(l, false);
       return lines.length ? { type: LINESTRING, commands: out } : null;
     }
     case 'Polygon':
     case 'MultiPolygon': {
-      const polygons = geometry.type === 'Polygon' ? [geometry.coordinates as TilePoint[][]] : (geometry.coordinates as TilePoint[][][]);
+      const polygons =
+        geometry.type === 'Polygon'
+          ? [geometry.coordinates as TilePoint[][]]
+          : (geometry.coordinates as TilePoint[][][]);
       let rings = 0;
       for (const polygon of polygons) {
         const kept = polygon.map(dedupe).filter((r) => r.length >= 4 && ringArea(r) !== 0);

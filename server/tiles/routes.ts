@@ -17,7 +17,12 @@ export function tileRoutes(deps: AppDeps, service: TilesService): Router {
     const v = versionParam(req.query);
     const coord = parseTileCoord(req.params.z, req.params.x, req.params.y);
     const acceptGzip = /\bgzip\b/.test(req.headers['accept-encoding'] ?? '');
-    writeTile(res, await service.tile(req.caller, req.params.layers, coord, v, acceptGzip, req.headers['if-none-match']), v, req.caller.kind === 'anonymous');
+    writeTile(
+      res,
+      await service.tile(req.caller, req.params.layers, coord, v, acceptGzip, req.headers['if-none-match']),
+      v,
+      req.caller.kind === 'anonymous',
+    );
   });
 
   router.get('/tiles/:layers.json', async (req, res) => {
@@ -32,12 +37,18 @@ export function tileRoutes(deps: AppDeps, service: TilesService): Router {
 /** The only query parameter of a tile URL: `v`, the version token from the TileJSON. */
 function versionParam(query: Record<string, unknown>): string | undefined {
   for (const key of Object.keys(query)) {
-    if (key !== 'v') throw badRequest('unknown_parameter', `Unknown query parameter "${key}". Tile URLs take only "v".`, { parameter: key, allowed: ['v'] });
+    if (key !== 'v')
+      throw badRequest('unknown_parameter', `Unknown query parameter "${key}". Tile URLs take only "v".`, {
+        parameter: key,
+        allowed: ['v'],
+      });
   }
   const v = query.v;
   if (v === undefined) return undefined;
   if (typeof v !== 'string' || v.length > 2000 || !/^\d+(-\d+)*$/.test(v)) {
-    throw badRequest('invalid_parameter', 'Query parameter "v": must be the version token from the TileJSON.', { parameter: 'v' });
+    throw badRequest('invalid_parameter', 'Query parameter "v": must be the version token from the TileJSON.', {
+      parameter: 'v',
+    });
   }
   return v;
 }

@@ -50,7 +50,13 @@ export class TileCache {
   }
 
   stats(): { entries: number; bytes: number; budgetBytes: number; hits: number; misses: number } {
-    return { entries: this.entries.size, bytes: this.bytes, budgetBytes: this.budgetBytes, hits: this.hits, misses: this.misses };
+    return {
+      entries: this.entries.size,
+      bytes: this.bytes,
+      budgetBytes: this.budgetBytes,
+      hits: this.hits,
+      misses: this.misses,
+    };
   }
 }
 

@@ -10,14 +10,22 @@ export const SHORT = 'public, max-age=60';
  * Writes a tile answer: headers once, the body as is. Shared by the Express route and the in-memory
  * fast path. A tile read with a token is `private`: shared caches keep only what anyone may see.
  */
-export function writeTile(res: ServerResponse, answer: TileAnswer | 'not-modified', askedVersion: string | undefined, shared = true): void {
+export function writeTile(
+  res: ServerResponse,
+  answer: TileAnswer | 'not-modified',
+  askedVersion: string | undefined,
+  shared = true,
+): void {
   const scope = (v: string) => (shared ? v : v.replace('public', 'private'));
   if (answer === 'not-modified') {
     res.writeHead(304, { 'Cache-Control': scope(askedVersion ? IMMUTABLE : SHORT), Vary: 'Accept-Encoding' }).end();
     return;
   }
   const headers: Record<string, string | number> = {
-    'Cache-Control': scope(answer.immutable ? IMMUTABLE : SHORT), ETag: answer.etag, Vary: 'Accept-Encoding', 'Access-Control-Allow-Origin': '*',
+    'Cache-Control': scope(answer.immutable ? IMMUTABLE : SHORT),
+    ETag: answer.etag,
+    Vary: 'Accept-Encoding',
+    'Access-Control-Allow-Origin': '*',
   };
   if (answer.body.byteLength === 0) {
     res.writeHead(204, headers).end();

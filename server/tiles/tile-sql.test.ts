@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { featureRowsQuery, mvtQuery, tileParams, type TileLayerSpec } from './tile-sql.js';
 
-const roads: TileLayerSpec = { id: 7, name: "jalan'; drop table layers;--", geometryType: 'LineString', minZoom: 10, fields: null };
+const roads: TileLayerSpec = {
+  id: 7,
+  name: "jalan'; drop table layers;--",
+  geometryType: 'LineString',
+  minZoom: 10,
+  fields: null,
+};
 const schools: TileLayerSpec = { id: 9, name: 'sekolah', geometryType: 'Point', minZoom: 14, fields: ['nama'] };
 const p = { z: 14, x: 13046, y: 8473, cap: 500 };
 

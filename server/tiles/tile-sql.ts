@@ -90,7 +90,8 @@ function jsFragment(type: GeometryType, subset: boolean): string {
   const key = `${type}|${subset}`;
   let sql = jsFragments.get(key);
   if (!sql) {
-    const clipped = type === 'Point' ? geometryExpr(type) : `ST_ClipByBox2D(ST_ForcePolygonCW(${geometryExpr(type)}), t.eb)`;
+    const clipped =
+      type === 'Point' ? geometryExpr(type) : `ST_ClipByBox2D(ST_ForcePolygonCW(${geometryExpr(type)}), t.eb)`;
     sql = `(select ?::int as layer, f.fid, ${propertiesExpr(subset)}::text as properties,
        ST_AsGeoJSON(ST_TransScale(${clipped}, -ST_XMin(t.e), -ST_YMax(t.e),
          4096.0 / (ST_XMax(t.e) - ST_XMin(t.e)), -4096.0 / (ST_YMax(t.e) - ST_YMin(t.e))), 0) as geometry
@@ -100,7 +101,10 @@ function jsFragment(type: GeometryType, subset: boolean): string {
   return sql;
 }
 
-export interface BuiltQuery { sql: string; bindings: (string | number)[] }
+export interface BuiltQuery {
+  sql: string;
+  bindings: (string | number)[];
+}
 
 function envelopeBindings(p: TileParams): number[] {
   const { unit, pixel } = tileParams(p.z);
@@ -112,7 +116,10 @@ export function mvtQuery(layers: TileLayerSpec[], p: TileParams): BuiltQuery | n
   const active = layers.filter((l) => p.z >= l.minZoom);
   if (active.length === 0) return null;
   const sql = `${ENVELOPE_CTE} select ${active.map((l) => mvtFragment(l.geometryType, l.fields !== null)).join(' || ')} as tile`;
-  return { sql, bindings: [...envelopeBindings(p), ...active.flatMap((l) => [l.name, ...fieldBinding(l), l.id, p.cap])] };
+  return {
+    sql,
+    bindings: [...envelopeBindings(p), ...active.flatMap((l) => [l.name, ...fieldBinding(l), l.id, p.cap])],
+  };
 }
 
 /** One statement returning every layer's features as tile-unit GeoJSON rows, for the JS encoder. */
@@ -120,7 +127,10 @@ export function featureRowsQuery(layers: TileLayerSpec[], p: TileParams): BuiltQ
   const active = layers.map((l, index) => ({ l, index })).filter(({ l }) => p.z >= l.minZoom);
   if (active.length === 0) return null;
   const sql = `${ENVELOPE_CTE} ${active.map(({ l }) => jsFragment(l.geometryType, l.fields !== null)).join(' union all ')}`;
-  return { sql, bindings: [...envelopeBindings(p), ...active.flatMap(({ l, index }) => [index, ...fieldBinding(l), l.id, p.cap])] };
+  return {
+    sql,
+    bindings: [...envelopeBindings(p), ...active.flatMap(({ l, index }) => [index, ...fieldBinding(l), l.id, p.cap])],
+  };
 }
 
 function fieldBinding(l: TileLayerSpec): string[] {
@@ -131,15 +141,31 @@ function fieldBinding(l: TileLayerSpec): string[] {
 const VERSION_SUM = `(select coalesce(sum(data_version), 0)::float8 from layers where id in (select (jsonb_array_elements_text(?::jsonb))::int))`;
 
 /** Runs an mvtQuery; `versions` is the sum of the layers' data versions in the same snapshot. */
-export async function runMvtQuery(knex: Knex, q: BuiltQuery, layerIds: number[]): Promise<{ tile: Uint8Array; versions: number } | undefined> {
-  const { rows } = await knex.raw<{ rows: { tile: Uint8Array; versions: number }[] }>(`${q.sql}, ${VERSION_SUM} as versions`, [...q.bindings, JSON.stringify(layerIds)]);
+export async function runMvtQuery(
+  knex: Knex,
+  q: BuiltQuery,
+  layerIds: number[],
+): Promise<{ tile: Uint8Array; versions: number } | undefined> {
+  const { rows } = await knex.raw<{ rows: { tile: Uint8Array; versions: number }[] }>(
+    `${q.sql}, ${VERSION_SUM} as versions`,
+    [...q.bindings, JSON.stringify(layerIds)],
+  );
   return rows[0];
 }
 
-export interface TileFeatureRow { layer: number; fid: number; properties: string; geometry: string; versions: number }
+export interface TileFeatureRow {
+  layer: number;
+  fid: number;
+  properties: string;
+  geometry: string;
+  versions: number;
+}
 
 /** Runs a featureRowsQuery (for the JS encoder), each row with the layers' version sum of the same snapshot. */
 export async function runFeatureRowsQuery(knex: Knex, q: BuiltQuery, layerIds: number[]): Promise<TileFeatureRow[]> {
-  const { rows } = await knex.raw<{ rows: TileFeatureRow[] }>(`select r.*, v.versions from (${q.sql}) r, (select ${VERSION_SUM} as versions) v`, [...q.bindings, JSON.stringify(layerIds)]);
+  const { rows } = await knex.raw<{ rows: TileFeatureRow[] }>(
+    `select r.*, v.versions from (${q.sql}) r, (select ${VERSION_SUM} as versions) v`,
+    [...q.bindings, JSON.stringify(layerIds)],
+  );
   return rows;
 }

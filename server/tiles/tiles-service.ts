@@ -80,17 +80,31 @@ export class TilesService {
   }
 
   /** Cache key and ETag: layer ids, their data versions and z/x/y. The URL names the layers, so the ETag needs only the rest. */
-  private identity(r: Remembered, coord: TileCoord, askedVersion: string | undefined): { key: string; etag: string; immutable: boolean } {
+  private identity(
+    r: Remembered,
+    coord: TileCoord,
+    askedVersion: string | undefined,
+  ): { key: string; etag: string; immutable: boolean } {
     const zxy = `${coord.z}/${coord.x}/${coord.y}`;
-    return { key: `${r.ids}|${r.version}|${zxy}`, etag: `"${r.version}/${zxy}"`, immutable: askedVersion === r.version };
+    return {
+      key: `${r.ids}|${r.version}|${zxy}`,
+      etag: `"${r.version}/${zxy}"`,
+      immutable: askedVersion === r.version,
+    };
   }
 
   /**
    * The answer when everything it needs is already in memory (a remembered registry lookup and a
    * cached tile, gzipped if asked), else null. Synchronous: no database, no compression.
    */
-  fromMemory(caller: Caller, list: string, coord: TileCoord, askedVersion: string | undefined, acceptGzip: boolean,
-    ifNoneMatch: string | undefined): TileAnswer | 'not-modified' | null {
+  fromMemory(
+    caller: Caller,
+    list: string,
+    coord: TileCoord,
+    askedVersion: string | undefined,
+    acceptGzip: boolean,
+    ifNoneMatch: string | undefined,
+  ): TileAnswer | 'not-modified' | null {
     const remembered = this.rememberedLayers(caller, list, askedVersion);
     if (!remembered) return null;
     const { key, etag, immutable } = this.identity(remembered, coord, askedVersion);
@@ -105,8 +119,14 @@ export class TilesService {
    * Tiles are keyed by layer ids, their current data versions and z/x/y, so a cached tile can
    * never be stale. A request naming an older version gets the current tile, not marked immutable.
    */
-  async tile(caller: Caller, list: string, coord: TileCoord, askedVersion: string | undefined, acceptGzip: boolean,
-    ifNoneMatch: string | undefined): Promise<TileAnswer | 'not-modified'> {
+  async tile(
+    caller: Caller,
+    list: string,
+    coord: TileCoord,
+    askedVersion: string | undefined,
+    acceptGzip: boolean,
+    ifNoneMatch: string | undefined,
+  ): Promise<TileAnswer | 'not-modified'> {
     const remembered = await this.layersForTile(caller, list, askedVersion);
     const { layers } = remembered;
     const id = this.identity(remembered, coord, askedVersion);
@@ -131,22 +151,44 @@ export class TilesService {
   }
 
   /** One SQL statement for the whole composite tile, ST_AsMVT where the database has it, the JS encoder otherwise. */
-  async render(layers: LayerRecord[], coord: TileCoord, useMvt = this.options.useMvt): Promise<{ raw: Uint8Array; consistent: boolean }> {
-    const specs: TileLayerSpec[] = layers.map((l) => ({ id: l.id, name: l.slug, geometryType: l.geometryType, minZoom: l.minZoom, fields: l.tileFields }));
+  async render(
+    layers: LayerRecord[],
+    coord: TileCoord,
+    useMvt = this.options.useMvt,
+  ): Promise<{ raw: Uint8Array; consistent: boolean }> {
+    const specs: TileLayerSpec[] = layers.map((l) => ({
+      id: l.id,
+      name: l.slug,
+      geometryType: l.geometryType,
+      minZoom: l.minZoom,
+      fields: l.tileFields,
+    }));
     const params = { ...coord, cap: this.options.maxFeatures };
     const versions = layers.reduce((sum, l) => sum + l.dataVersion, 0);
     if (useMvt) {
       const q = mvtQuery(specs, params);
       if (!q) return { raw: new Uint8Array(0), consistent: true };
-      const row = await runMvtQuery(this.knex, q, layers.map((l) => l.id));
+      const row = await runMvtQuery(
+        this.knex,
+        q,
+        layers.map((l) => l.id),
+      );
       return { raw: new Uint8Array(row?.tile ?? new Uint8Array(0)), consistent: row?.versions === versions };
     }
     const q = featureRowsQuery(specs, params);
     if (!q) return { raw: new Uint8Array(0), consistent: true };
-    const rows = await runFeatureRowsQuery(this.knex, q, layers.map((l) => l.id));
+    const rows = await runFeatureRowsQuery(
+      this.knex,
+      q,
+      layers.map((l) => l.id),
+    );
     const out: TileLayer[] = layers.map((l) => ({ name: l.slug, features: [] }));
     for (const r of rows) {
-      out[r.layer]?.features.push({ id: r.fid, properties: JSON.parse(r.properties) as Record<string, unknown>, geometry: JSON.parse(r.geometry) as TileLayer['features'][number]['geometry'] });
+      out[r.layer]?.features.push({
+        id: r.fid,
+        properties: JSON.parse(r.properties) as Record<string, unknown>,
+        geometry: JSON.parse(r.geometry) as TileLayer['features'][number]['geometry'],
+      });
     }
     return { raw: encodeTile(out), consistent: rows.length === 0 || rows[0]?.versions === versions };
   }
@@ -157,7 +199,12 @@ function matches(ifNoneMatch: string | undefined, etag: string): boolean {
 }
 
 /** A registry lookup as the tile path keeps it, with its key parts worked out once. */
-interface Remembered { at: number; layers: LayerRecord[]; ids: string; version: string }
+interface Remembered {
+  at: number;
+  layers: LayerRecord[];
+  ids: string;
+  version: string;
+}
 
 function remember(layers: LayerRecord[]): Remembered {
   return { at: performance.now(), layers, ids: layers.map((l) => l.id).join(','), version: versionToken(layers) };

@@ -12,9 +12,17 @@ import { startTestServer, type TestServer } from '../support/test-server.js';
 // cannot run; CI installs it and sets CI=true, so there they always run.
 const run = hasChromium || process.env.CI === 'true';
 
-type Win = { satupeta: { map: MapHandle; store: { state: { layers: { id: string }[]; center: number[]; zoom: number } }; lastSearchMs(): number } };
+type Win = {
+  satupeta: {
+    map: MapHandle;
+    store: { state: { layers: { id: string }[]; center: number[]; zoom: number } };
+    lastSearchMs(): number;
+  };
+};
 interface MapHandle {
-  queryRenderedFeatures(opts?: unknown): { sourceLayer?: string; geometry: { type: string; coordinates: unknown }; properties: Record<string, unknown> }[];
+  queryRenderedFeatures(
+    opts?: unknown,
+  ): { sourceLayer?: string; geometry: { type: string; coordinates: unknown }; properties: Record<string, unknown> }[];
   project(ll: [number, number]): { x: number; y: number };
   getStyle(): { layers: { id: string }[] };
 }
@@ -41,7 +49,9 @@ describe.skipIf(!run)('the viewer in Chromium', () => {
   it('opens on the offline basemap with labelled districts', async () => {
     await page.goto(`${s.url}/`);
     await mapIdle(page);
-    const labels = await page.evaluate(() => (window as unknown as Win).satupeta.map.queryRenderedFeatures({ layers: ['kecamatan-label'] }).length);
+    const labels = await page.evaluate(
+      () => (window as unknown as Win).satupeta.map.queryRenderedFeatures({ layers: ['kecamatan-label'] }).length,
+    );
     expect(labels).toBeGreaterThanOrEqual(10);
     await shot(page, '01-viewer-open');
   });
@@ -54,15 +64,22 @@ describe.skipIf(!run)('the viewer in Chromium', () => {
     added = (await first.getAttribute('data-layer')) ?? '';
     await first.locator('button').click();
     await page.click('#tab-active');
-    await page.locator('.active-row button', { hasText: /Perbesar/ }).first().click();
+    await page
+      .locator('.active-row button', { hasText: /Perbesar/ })
+      .first()
+      .click();
     await page.waitForTimeout(800);
     await mapIdle(page);
-    const drawn = await page.evaluate((layer) => (window as unknown as Win).satupeta.map.queryRenderedFeatures().filter((f) => f.sourceLayer === layer).length, added);
+    const drawn = await page.evaluate(
+      (layer) =>
+        (window as unknown as Win).satupeta.map.queryRenderedFeatures().filter((f) => f.sourceLayer === layer).length,
+      added,
+    );
     expect(drawn).toBeGreaterThan(0);
     await shot(page, '02-layer-added');
   });
 
-  it('shows a clicked feature\'s attributes in a popup, with the kelurahan it lies in', async () => {
+  it("shows a clicked feature's attributes in a popup, with the kelurahan it lies in", async () => {
     const xy = await page.evaluate((layer) => {
       const map = (window as unknown as Win).satupeta.map;
       const f = map.queryRenderedFeatures().find((x) => x.sourceLayer === layer && x.geometry.type === 'Point');
@@ -80,7 +97,9 @@ describe.skipIf(!run)('the viewer in Chromium', () => {
     await page.click('#tab-tools');
     await page.fill('#check-input', `6°07'32"S 106°39'21"E`);
     await page.click('#check-button');
-    await expect.poll(() => page.locator('#check-result').textContent(), { timeout: 15_000 }).toMatch(/Pajang.*36\.71\.04\.1004[\s\S]*Benda/);
+    await expect
+      .poll(() => page.locator('#check-result').textContent(), { timeout: 15_000 })
+      .toMatch(/Pajang.*36\.71\.04\.1004[\s\S]*Benda/);
     await mapIdle(page);
     await shot(page, '04-boundary-check');
   });
@@ -99,7 +118,9 @@ describe.skipIf(!run)('the viewer in Chromium', () => {
     expect(after.zoom).toBeCloseTo(before.zoom, 1);
     expect(after.center[0]).toBeCloseTo(before.center[0] ?? 0, 3);
     await other.click('#tab-active');
-    expect(await other.locator('.active-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-layer')))).toEqual(before.layers.map((l) => l.id));
+    expect(
+      await other.locator('.active-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-layer'))),
+    ).toEqual(before.layers.map((l) => l.id));
     expect(await other.locator('.active-row input[type=range]').first().inputValue()).toBe('0.5');
     expect(await other.locator('#layer-status.error').count()).toBe(0);
     await shot(other, '05-shared-link');
@@ -107,36 +128,50 @@ describe.skipIf(!run)('the viewer in Chromium', () => {
   });
 
   it('asks for one composite tile per tile position with ten active layers', async () => {
-    const { body } = await s.json<{ items: { id: string }[] }>('/api/layers?district=36.71.04&limit=10&geometryType=Point');
+    const { body } = await s.json<{ items: { id: string }[] }>(
+      '/api/layers?district=36.71.04&limit=10&geometryType=Point',
+    );
     const ids = body.items.map((l) => l.id);
     expect(ids).toHaveLength(10);
     const fresh = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     const tileRequests: string[] = [];
-    fresh.on('request', (r) => { if (r.url().includes('/tiles/') && r.url().includes('.mvt')) tileRequests.push(r.url()); });
+    fresh.on('request', (r) => {
+      if (r.url().includes('/tiles/') && r.url().includes('.mvt')) tileRequests.push(r.url());
+    });
     const started = Date.now();
     await fresh.goto(`${s.url}/?c=106.675,-6.135&z=13.5&l=${ids.join(',')}`);
     await mapIdle(fresh);
     report.msToFirstIdleWith10Layers = Date.now() - started;
     report.tileRequestsPerViewport = tileRequests.length;
     expect(tileRequests.length).toBeGreaterThan(0);
-    for (const u of tileRequests) expect(decodeURIComponent(new URL(u).pathname).split('/')[2]?.split(',')).toHaveLength(10);
+    for (const u of tileRequests)
+      expect(decodeURIComponent(new URL(u).pathname).split('/')[2]?.split(',')).toHaveLength(10);
     await shot(fresh, '06-ten-layers');
     await fresh.close();
   });
 
   it('shows the embed page inside an iframe on another origin', async () => {
     const embedUrl = `${s.url}/embed?c=106.675,-6.135&z=13&l=batas-kelurahan-kota-tangerang`;
-    const host = http.createServer((_req, res) => {
-      res.setHeader('Content-Type', 'text/html');
-      res.end(`<!doctype html><h1>Situs mitra</h1><iframe id="peta" src="${embedUrl}" width="900" height="560"></iframe>`);
-    }).listen(0, '127.0.0.1');
+    const host = http
+      .createServer((_req, res) => {
+        res.setHeader('Content-Type', 'text/html');
+        res.end(
+          `<!doctype html><h1>Situs mitra</h1><iframe id="peta" src="${embedUrl}" width="900" height="560"></iframe>`,
+        );
+      })
+      .listen(0, '127.0.0.1');
     await new Promise((r) => host.once('listening', r));
     const partner = await browser.newPage({ viewport: { width: 1000, height: 700 } });
     await partner.goto(`http://localhost:${(host.address() as AddressInfo).port}/`);
     const frame = partner.frames().find((f) => f.url().startsWith(`${s.url}/embed`));
     expect(frame).toBeDefined();
     if (frame) await mapIdle(partner, frame);
-    const drawn = await frame?.evaluate(() => (window as unknown as Win).satupeta.map.queryRenderedFeatures().filter((f) => f.sourceLayer === 'batas-kelurahan-kota-tangerang').length);
+    const drawn = await frame?.evaluate(
+      () =>
+        (window as unknown as Win).satupeta.map
+          .queryRenderedFeatures()
+          .filter((f) => f.sourceLayer === 'batas-kelurahan-kota-tangerang').length,
+    );
     expect(drawn).toBeGreaterThan(0);
     await shot(partner, '07-embed-in-iframe');
     await partner.close();
@@ -144,10 +179,19 @@ describe.skipIf(!run)('the viewer in Chromium', () => {
   });
 
   it('shows a restricted layer to a signed-in viewer of its agency, and hides it again after signing out', async () => {
-    const layer = await s.db.knex<{ slug: string; title: string; agency_code: string; classification: string }>('layers')
-      .where({ classification: 'terbatas' }).where('feature_count', '>', 0).orderBy('slug').first('slug', 'title', 'agency_code');
+    const layer = await s.db
+      .knex<{ slug: string; title: string; agency_code: string; classification: string }>('layers')
+      .where({ classification: 'terbatas' })
+      .where('feature_count', '>', 0)
+      .orderBy('slug')
+      .first('slug', 'title', 'agency_code');
     if (!layer) throw new Error('no terbatas layer with features');
-    const { token } = await new TokenStore(s.db.knex).create({ name: 'browser viewer', role: 'viewer', agencies: [layer.agency_code], createdBy: 'test' });
+    const { token } = await new TokenStore(s.db.knex).create({
+      name: 'browser viewer',
+      role: 'viewer',
+      agencies: [layer.agency_code],
+      createdBy: 'test',
+    });
     const p = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     const rowOf = () => p.locator(`.catalog-row[data-layer="${layer.slug}"]`);
     await p.goto(`${s.url}/`);
@@ -166,10 +210,17 @@ describe.skipIf(!run)('the viewer in Chromium', () => {
     expect(await rowOf().locator('.badge').textContent()).toBe('terbatas');
     await rowOf().locator('button').click();
     await p.click('#tab-active');
-    await p.locator('.active-row button', { hasText: /Perbesar/ }).first().click();
+    await p
+      .locator('.active-row button', { hasText: /Perbesar/ })
+      .first()
+      .click();
     await p.waitForTimeout(800);
     await mapIdle(p);
-    const drawn = await p.evaluate((id) => (window as unknown as Win).satupeta.map.queryRenderedFeatures().filter((f) => f.sourceLayer === id).length, layer.slug);
+    const drawn = await p.evaluate(
+      (id) =>
+        (window as unknown as Win).satupeta.map.queryRenderedFeatures().filter((f) => f.sourceLayer === id).length,
+      layer.slug,
+    );
     expect(drawn).toBeGreaterThan(0);
     await shot(p, '08-restricted-layer-signed-in');
     await p.click('#tab-tools');
@@ -180,13 +231,21 @@ describe.skipIf(!run)('the viewer in Chromium', () => {
     await p.close();
   });
 
-  it('lets a signed-in editor upload a file into its agency\'s layer and see the problems of a bad one', async () => {
+  it("lets a signed-in editor upload a file into its agency's layer and see the problems of a bad one", async () => {
     const own = await startTestServer({}, { writable: true });
     try {
-      const layer = await own.db.knex<{ slug: string; agency_code: string; classification: string; geometry_type: string }>('layers')
-        .where({ classification: 'publik', geometry_type: 'Point' }).orderBy('slug').first('slug', 'agency_code');
+      const layer = await own.db
+        .knex<{ slug: string; agency_code: string; classification: string; geometry_type: string }>('layers')
+        .where({ classification: 'publik', geometry_type: 'Point' })
+        .orderBy('slug')
+        .first('slug', 'agency_code');
       if (!layer) throw new Error('no publik point layer');
-      const { token } = await new TokenStore(own.db.knex).create({ name: 'browser editor', role: 'editor', agencies: [layer.agency_code], createdBy: 'test' });
+      const { token } = await new TokenStore(own.db.knex).create({
+        name: 'browser editor',
+        role: 'editor',
+        agencies: [layer.agency_code],
+        createdBy: 'test',
+      });
       const p = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       await p.goto(`${own.url}/`);
       await mapIdle(p);
@@ -197,16 +256,30 @@ describe.skipIf(!run)('the viewer in Chromium', () => {
       await p.click('#tab-tools');
       await p.locator('#upload-layer').selectOption(layer.slug);
       await p.locator('#upload-mode').selectOption('replace');
-      const feature = (x: number, y: number, nama: string) => ({ type: 'Feature', properties: { nama }, geometry: { type: 'Point', coordinates: [x, y] } });
-      const file = (features: unknown[]) => ({ name: 'unggah.geojson', mimeType: 'application/geo+json', buffer: Buffer.from(JSON.stringify({ type: 'FeatureCollection', features })) });
-      await p.locator('#upload-file').setInputFiles(file([feature(106.64, -6.18, 'Satu'), feature(106.65, -6.19, 'Dua')]));
+      const feature = (x: number, y: number, nama: string) => ({
+        type: 'Feature',
+        properties: { nama },
+        geometry: { type: 'Point', coordinates: [x, y] },
+      });
+      const file = (features: unknown[]) => ({
+        name: 'unggah.geojson',
+        mimeType: 'application/geo+json',
+        buffer: Buffer.from(JSON.stringify({ type: 'FeatureCollection', features })),
+      });
+      await p
+        .locator('#upload-file')
+        .setInputFiles(file([feature(106.64, -6.18, 'Satu'), feature(106.65, -6.19, 'Dua')]));
       await p.click('#upload-submit');
-      await expect.poll(() => p.locator('#upload-result').textContent(), { timeout: 15_000 }).toMatch(/Berhasil: 2 fitur dimuat/);
+      await expect
+        .poll(() => p.locator('#upload-result').textContent(), { timeout: 15_000 })
+        .toMatch(/Berhasil: 2 fitur dimuat/);
       const { body } = await own.json<{ featureCount: number }>(`/api/layers/${layer.slug}`);
       expect(body.featureCount).toBe(2);
       await p.locator('#upload-file').setInputFiles(file([feature(-6.18, 106.64, 'Terbalik')]));
       await p.click('#upload-submit');
-      await expect.poll(() => p.locator('#upload-result .problems li').first().textContent(), { timeout: 15_000 }).toMatch(/#0 geometry coordinates_swapped/);
+      await expect
+        .poll(() => p.locator('#upload-result .problems li').first().textContent(), { timeout: 15_000 })
+        .toMatch(/#0 geometry coordinates_swapped/);
       await shot(p, '09-upload-problems');
       expect((await own.json<{ featureCount: number }>(`/api/layers/${layer.slug}`)).body.featureCount).toBe(2);
       await p.close();

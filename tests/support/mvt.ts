@@ -1,7 +1,12 @@
 import { VectorTile } from '@mapbox/vector-tile';
 import Pbf from 'pbf';
 
-export interface DecodedFeature { id: number | undefined; type: number; properties: Record<string, unknown>; rings: [number, number][][] }
+export interface DecodedFeature {
+  id: number | undefined;
+  type: number;
+  properties: Record<string, unknown>;
+  rings: [number, number][][];
+}
 export type DecodedTile = Map<string, DecodedFeature[]>;
 
 /** Decodes an MVT into layers (in wire order) and plain features with tile-unit geometry. */
@@ -28,5 +33,9 @@ export function decodeTile(bytes: Uint8Array): DecodedTile {
 export function tileOf(lon: number, lat: number, z: number): { z: number; x: number; y: number } {
   const n = 2 ** z;
   const r = (lat * Math.PI) / 180;
-  return { z, x: Math.floor(((lon + 180) / 360) * n), y: Math.floor(((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * n) };
+  return {
+    z,
+    x: Math.floor(((lon + 180) / 360) * n),
+    y: Math.floor(((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * n),
+  };
 }

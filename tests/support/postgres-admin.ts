@@ -14,7 +14,8 @@ export function serverUrl(): string | null {
 export async function createTestDatabase(server: string, purpose: string, templateUrl?: string): Promise<string> {
   const name = `satupeta_test_${purpose}_${randomBytes(4).toString('hex')}`;
   const template = templateUrl ? new URL(templateUrl).pathname.slice(1) : null;
-  if (template !== null && !/^satupeta_test_[a-z]+_[0-9a-f]{8}$/.test(template)) throw new Error(`refusing template ${template}`);
+  if (template !== null && !/^satupeta_test_[a-z]+_[0-9a-f]{8}$/.test(template))
+    throw new Error(`refusing template ${template}`);
   await admin(server, template ? `create database ${name} template ${template}` : `create database ${name}`);
   const url = new URL(server);
   url.pathname = `/${name}`;

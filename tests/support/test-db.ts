@@ -16,7 +16,13 @@ export async function openTestDatabase(options: { writable?: boolean } = {}): Pr
   if (databaseUrl && options.writable && server) {
     const url = await createTestDatabase(server, 'write', inject('templateDatabaseUrl'));
     const db = await openDatabase({ databaseUrl: url, poolMax: 6, dataDir: '' });
-    return { ...db, close: async () => { await db.close(); await dropTestDatabase(server, url); } };
+    return {
+      ...db,
+      close: async () => {
+        await db.close();
+        await dropTestDatabase(server, url);
+      },
+    };
   }
   if (databaseUrl) return openDatabase({ databaseUrl, poolMax: 4, dataDir: '' });
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'satupeta-copy-'));

@@ -15,7 +15,10 @@ export interface TestServer {
 }
 
 /** The real app on a real port against the run's real database. */
-export async function startTestServer(env: Record<string, string> = {}, options: { writable?: boolean } = {}): Promise<TestServer> {
+export async function startTestServer(
+  env: Record<string, string> = {},
+  options: { writable?: boolean } = {},
+): Promise<TestServer> {
   const db = await openTestDatabase(options);
   const config = loadConfig({ LOG_LEVEL: 'silent', ...env });
   const server = createServer(buildHandler({ db, config, log: pino({ level: 'silent' }) })).listen(0, '127.0.0.1');

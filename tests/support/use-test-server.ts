@@ -24,9 +24,15 @@ export function useTestServer(options: { env?: Record<string, string>; writable?
     return server;
   };
   return {
-    get db() { return live().db; },
-    get url() { return live().url; },
-    get terbatas() { return terbatas; },
+    get db() {
+      return live().db;
+    },
+    get url() {
+      return live().url;
+    },
+    get terbatas() {
+      return terbatas;
+    },
     get: (path, init) => live().get(path, init),
     json: <T>(path: string) => live().json<T>(path),
     close: () => live().close(),

@@ -14,4 +14,8 @@ export interface LayerEntry {
   restricted: boolean;
 }
 
-export interface Named { code: string; name: string; shortName?: string }
+export interface Named {
+  code: string;
+  name: string;
+  shortName?: string;
+}

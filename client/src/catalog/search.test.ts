@@ -2,16 +2,37 @@ import { describe, expect, it } from 'vitest';
 import type { LayerEntry } from './layer-index.js';
 import { buildIndex, search } from './search.js';
 
-const entry = (id: string, title: string, agency: string, theme: string, keywords: string[] = []): LayerEntry =>
-  ({ id, title, agency, theme, keywords, geometryType: 'Point', featureCount: 1, bbox: null, color: null, restricted: false });
+const entry = (id: string, title: string, agency: string, theme: string, keywords: string[] = []): LayerEntry => ({
+  id,
+  title,
+  agency,
+  theme,
+  keywords,
+  geometryType: 'Point',
+  featureCount: 1,
+  bbox: null,
+  color: null,
+  restricted: false,
+});
 
-const index = buildIndex([
-  entry('sd', 'Sekolah Dasar Kecamatan Ciledug Tahun 2025', 'disdik', 'pendidikan', ['sekolah', 'sd']),
-  entry('zonasi', 'Zonasi PPDB Kecamatan Ciledug Tahun 2025', 'disdik', 'pendidikan', ['ppdb', 'sekolah']),
-  entry('banjir', 'Titik Banjir Kecamatan Benda Tahun 2024', 'bpbd', 'bencana', ['banjir', 'genangan']),
-  entry('posyandu', 'Posyandu Kecamatan Benda Tahun 2025', 'dinkes', 'kesehatan', ['posyandu']),
-], [{ code: 'disdik', name: 'Dinas Pendidikan', shortName: 'Disdik' }, { code: 'bpbd', name: 'Badan Penanggulangan Bencana Daerah', shortName: 'BPBD' },
-  { code: 'dinkes', name: 'Dinas Kesehatan', shortName: 'Dinkes' }], [{ code: 'pendidikan', name: 'Fasilitas Pendidikan' }, { code: 'bencana', name: 'Kebencanaan' }, { code: 'kesehatan', name: 'Fasilitas Kesehatan' }]);
+const index = buildIndex(
+  [
+    entry('sd', 'Sekolah Dasar Kecamatan Ciledug Tahun 2025', 'disdik', 'pendidikan', ['sekolah', 'sd']),
+    entry('zonasi', 'Zonasi PPDB Kecamatan Ciledug Tahun 2025', 'disdik', 'pendidikan', ['ppdb', 'sekolah']),
+    entry('banjir', 'Titik Banjir Kecamatan Benda Tahun 2024', 'bpbd', 'bencana', ['banjir', 'genangan']),
+    entry('posyandu', 'Posyandu Kecamatan Benda Tahun 2025', 'dinkes', 'kesehatan', ['posyandu']),
+  ],
+  [
+    { code: 'disdik', name: 'Dinas Pendidikan', shortName: 'Disdik' },
+    { code: 'bpbd', name: 'Badan Penanggulangan Bencana Daerah', shortName: 'BPBD' },
+    { code: 'dinkes', name: 'Dinas Kesehatan', shortName: 'Dinkes' },
+  ],
+  [
+    { code: 'pendidikan', name: 'Fasilitas Pendidikan' },
+    { code: 'bencana', name: 'Kebencanaan' },
+    { code: 'kesehatan', name: 'Fasilitas Kesehatan' },
+  ],
+);
 
 describe('catalog search', () => {
   it('ranks a title hit above a keyword-only hit', () => {

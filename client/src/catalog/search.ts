@@ -6,9 +6,16 @@ import type { LayerEntry, Named } from './layer-index.js';
  * query word must start some word of the layer; a word found in the title weighs most, then
  * keywords, then agency and theme names. Exact words beat prefixes; ties go by title.
  */
-interface Doc { entry: LayerEntry; title: string[]; keywords: string[]; other: string[] }
+interface Doc {
+  entry: LayerEntry;
+  title: string[];
+  keywords: string[];
+  other: string[];
+}
 
-export interface SearchIndex { docs: Doc[] }
+export interface SearchIndex {
+  docs: Doc[];
+}
 
 export interface SearchFilters {
   agency?: string | null;
@@ -52,7 +59,11 @@ function wordScore(list: string[], token: string, weight: number): number {
 function score(doc: Doc, tokens: string[]): number {
   let total = 0;
   for (const token of tokens) {
-    const s = Math.max(wordScore(doc.title, token, 10), wordScore(doc.keywords, token, 6), wordScore(doc.other, token, 3));
+    const s = Math.max(
+      wordScore(doc.title, token, 10),
+      wordScore(doc.keywords, token, 6),
+      wordScore(doc.other, token, 3),
+    );
     if (s === 0) return 0;
     total += s;
   }

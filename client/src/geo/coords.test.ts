@@ -16,7 +16,10 @@ describe('parseCoordinates', () => {
     expect(p?.[1]).toBeCloseTo(lat as number, 4);
   });
 
-  it.each(['', 'abc', '1 2 3', '200, 300', `6°07'32"S 6°39'21"S`, `6°75'00"S 106°39'21"E`, '-6.1 , ', 'N 6 E'])('refuses %j', (text) => {
-    expect(parseCoordinates(text)).toBeNull();
-  });
+  it.each(['', 'abc', '1 2 3', '200, 300', `6°07'32"S 6°39'21"S`, `6°75'00"S 106°39'21"E`, '-6.1 , ', 'N 6 E'])(
+    'refuses %j',
+    (text) => {
+      expect(parseCoordinates(text)).toBeNull();
+    },
+  );
 });

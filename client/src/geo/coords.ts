@@ -5,8 +5,11 @@
  * A bare pair is taken as lat, lon unless only the other order fits (|lat| <= 90).
  */
 export function parseCoordinates(text: string): [number, number] | null {
-  const t = text.trim()
-    .replace(/(\d)d\b/g, '$1°').replace(/(\d)m\b/g, "$1'").replace(/(\d)s\b/g, '$1"')
+  const t = text
+    .trim()
+    .replace(/(\d)d\b/g, '$1°')
+    .replace(/(\d)m\b/g, "$1'")
+    .replace(/(\d)s\b/g, '$1"')
     .toUpperCase();
   if (!t) return null;
   if (/[NSEW]/.test(t)) return parseDms(t);

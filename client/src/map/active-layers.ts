@@ -19,7 +19,11 @@ export class ActiveLayers {
   private current: { source: string; ids: string[]; styleIds: Map<string, string[]> } | null = null;
   private abort: AbortController | null = null;
 
-  constructor(private readonly map: MlMap, private readonly entries: Map<string, LayerEntry>, private readonly onStatus: (s: LayerStatus) => void) {
+  constructor(
+    private readonly map: MlMap,
+    private readonly entries: Map<string, LayerEntry>,
+    private readonly onStatus: (s: LayerStatus) => void,
+  ) {
     map.on('error', (e) => {
       const ev = e as unknown as { sourceId?: string; error?: { message?: string } };
       if (ev.sourceId?.startsWith('active-')) onStatus({ kind: 'error', message: ev.error?.message ?? 'tile error' });
@@ -34,7 +38,10 @@ export class ActiveLayers {
   /** Shows these layers; `reload` asks for a new TileJSON (new data versions) even if the set is the same. */
   async apply(layers: ActiveLayer[], reload = false): Promise<void> {
     const ids = layers.map((l) => l.id).filter((id) => this.entries.has(id));
-    const same = this.current && ids.length === this.current.ids.length && [...ids].sort().join() === [...this.current.ids].sort().join();
+    const same =
+      this.current &&
+      ids.length === this.current.ids.length &&
+      [...ids].sort().join() === [...this.current.ids].sort().join();
     if (!same || reload) await this.replaceSource(ids);
     if (!this.current) return;
     for (const l of layers) this.paint(l);
@@ -66,7 +73,10 @@ export class ActiveLayers {
     for (const id of ids) {
       const specs = styleLayers(source, this.entries.get(id) as LayerEntry);
       for (const spec of specs) this.map.addLayer(spec, BELOW);
-      styleIds.set(id, specs.map((s) => s.id));
+      styleIds.set(
+        id,
+        specs.map((s) => s.id),
+      );
     }
     this.current = { source, ids, styleIds };
     // Remove the previous generation once the new one has drawn (or after 10 s at the latest).
@@ -79,7 +89,9 @@ export class ActiveLayers {
       if (e.sourceId === source && this.map.isSourceLoaded(source)) done();
     };
     this.map.on('sourcedata', onData);
-    setTimeout(() => { if (this.map.getSource(source)) done(); }, 10_000);
+    setTimeout(() => {
+      if (this.map.getSource(source)) done();
+    }, 10_000);
   }
 
   private removeGeneration(gen: { source: string; styleIds: Map<string, string[]> } | null): void {
@@ -103,7 +115,8 @@ export class ActiveLayers {
   /** Top-most first: moving each from the bottom up to just below the labels stacks them in order. */
   private restack(order: string[]): void {
     for (const id of [...order].reverse()) {
-      for (const styleId of this.current?.styleIds.get(id) ?? []) if (this.map.getLayer(styleId)) this.map.moveLayer(styleId, BELOW);
+      for (const styleId of this.current?.styleIds.get(id) ?? [])
+        if (this.map.getLayer(styleId)) this.map.moveLayer(styleId, BELOW);
     }
   }
 }
@@ -119,8 +132,27 @@ function styleLayers(source: string, e: LayerEntry): LayerSpecification[] {
     ];
   }
   if (e.geometryType === 'LineString') {
-    return [{ id: `${base}:line`, type: 'line', ...common, layout: { 'line-cap': 'round', 'line-join': 'round' }, paint: { 'line-color': color, 'line-width': 2.5 } }];
+    return [
+      {
+        id: `${base}:line`,
+        type: 'line',
+        ...common,
+        layout: { 'line-cap': 'round', 'line-join': 'round' },
+        paint: { 'line-color': color, 'line-width': 2.5 },
+      },
+    ];
   }
-  return [{ id: `${base}:circle`, type: 'circle', ...common,
-    paint: { 'circle-color': color, 'circle-radius': ['interpolate', ['linear'], ['zoom'], 11, 3, 16, 6], 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 1 } }];
+  return [
+    {
+      id: `${base}:circle`,
+      type: 'circle',
+      ...common,
+      paint: {
+        'circle-color': color,
+        'circle-radius': ['interpolate', ['linear'], ['zoom'], 11, 3, 16, 6],
+        'circle-stroke-color': '#ffffff',
+        'circle-stroke-width': 1,
+      },
+    },
+  ];
 }

@@ -17,7 +17,11 @@ export function withBasemap(ours: StyleSpecification, basemap: StyleSpecificatio
   });
   const own = ours.layers
     .filter((l) => l.id !== 'background')
-    .map((l) => (l.id === 'kota-fill' ? { ...l, paint: { 'fill-color': '#ffffff', 'fill-opacity': 0 } } as LayerSpecification : l));
+    .map((l) =>
+      l.id === 'kota-fill'
+        ? ({ ...l, paint: { 'fill-color': '#ffffff', 'fill-opacity': 0 } } as LayerSpecification)
+        : l,
+    );
   return {
     ...ours,
     ...(basemap.sprite !== undefined ? { sprite: basemap.sprite } : {}),

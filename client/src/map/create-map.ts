@@ -1,4 +1,11 @@
-import { AttributionControl, Map as MlMap, NavigationControl, ScaleControl, setWorkerUrl, type StyleSpecification } from 'maplibre-gl';
+import {
+  AttributionControl,
+  Map as MlMap,
+  NavigationControl,
+  ScaleControl,
+  setWorkerUrl,
+  type StyleSpecification,
+} from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { authHeaders } from '../auth/session.js';
 import type { ViewState } from '../state/view-state.js';
@@ -9,7 +16,11 @@ import { withBasemap } from './basemap.js';
 setWorkerUrl(workerUrl);
 
 /** A MapLibre map on the offline basemap, with labels on top, ready when the returned promise resolves. */
-export async function createMap(container: HTMLElement, state: ViewState, opts: { interactiveControls: boolean }): Promise<MlMap> {
+export async function createMap(
+  container: HTMLElement,
+  state: ViewState,
+  opts: { interactiveControls: boolean },
+): Promise<MlMap> {
   const map = new MlMap({
     container,
     style: await styleWithOptionalBasemap(),
@@ -26,7 +37,12 @@ export async function createMap(container: HTMLElement, state: ViewState, opts: 
     // Keeps the drawing buffer so the PNG export and browser tests can read pixels.
     canvasContextAttributes: { preserveDrawingBuffer: true },
   });
-  map.addControl(new AttributionControl({ compact: true, customAttribution: 'Satu Data Satu Peta Kota Tangerang · batas: cahyadsn/wilayah_boundaries (MIT)' }));
+  map.addControl(
+    new AttributionControl({
+      compact: true,
+      customAttribution: 'Satu Data Satu Peta Kota Tangerang · batas: cahyadsn/wilayah_boundaries (MIT)',
+    }),
+  );
   if (opts.interactiveControls) {
     map.addControl(new NavigationControl({ visualizePitch: false }), 'top-right');
     map.addControl(new ScaleControl({ unit: 'metric' }), 'bottom-right');

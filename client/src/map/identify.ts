@@ -10,10 +10,13 @@ import { h } from '../ui/dom.js';
 export function lookupHtml(ctx: AppContext, r: Lookup): HTMLElement {
   const t = ctx.t();
   if (!r.inside) return h('div', { class: 'lookup outside' }, t.outside);
-  return h('div', { class: 'lookup' },
+  return h(
+    'div',
+    { class: 'lookup' },
     h('div', {}, h('strong', {}, `${t.kelurahan} ${r.kelurahan?.name ?? '?'}`), ` (${r.kelurahan?.code ?? ''})`),
     h('div', {}, `${t.kecamatan} ${r.kecamatan?.name ?? '?'} (${r.kecamatan?.code ?? ''})`),
-    r.ambiguous ? h('div', { class: 'note' }, '≈ batas') : null);
+    r.ambiguous ? h('div', { class: 'note' }, '≈ batas') : null,
+  );
 }
 
 export function identifyOnClick(ctx: AppContext, queryable: () => string[], shouldIgnore: () => boolean): void {
@@ -28,9 +31,20 @@ export function identifyOnClick(ctx: AppContext, queryable: () => string[], shou
       if (seen.has(key)) continue;
       seen.add(key);
       const entry = ctx.entries.get(f.sourceLayer ?? '');
-      body.append(h('section', { class: 'feature' },
-        h('h4', {}, entry?.title ?? f.sourceLayer ?? ''),
-        h('table', {}, ...Object.entries(f.properties).map(([k, v]) => h('tr', {}, h('th', {}, k), h('td', {}, String(v as string)))))));
+      body.append(
+        h(
+          'section',
+          { class: 'feature' },
+          h('h4', {}, entry?.title ?? f.sourceLayer ?? ''),
+          h(
+            'table',
+            {},
+            ...Object.entries(f.properties).map(([k, v]) =>
+              h('tr', {}, h('th', {}, k), h('td', {}, String(v as string))),
+            ),
+          ),
+        ),
+      );
     }
     popup?.remove();
     popup = new Popup({ maxWidth: '320px' }).setLngLat(e.lngLat).setDOMContent(body).addTo(ctx.map);

@@ -10,11 +10,32 @@ export class Measure {
   private shape: 'distance' | 'area' = 'distance';
   private points: [number, number][] = [];
 
-  constructor(private readonly map: MlMap, private readonly onResult: (text: string) => void) {
+  constructor(
+    private readonly map: MlMap,
+    private readonly onResult: (text: string) => void,
+  ) {
     map.addSource('measure', { type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
-    map.addLayer({ id: 'measure-fill', type: 'fill', source: 'measure', filter: ['==', ['geometry-type'], 'Polygon'], paint: { 'fill-color': '#111827', 'fill-opacity': 0.1 } });
-    map.addLayer({ id: 'measure-line', type: 'line', source: 'measure', filter: ['!=', ['geometry-type'], 'Point'], paint: { 'line-color': '#111827', 'line-width': 2, 'line-dasharray': [2, 1] } });
-    map.addLayer({ id: 'measure-points', type: 'circle', source: 'measure', filter: ['==', ['geometry-type'], 'Point'], paint: { 'circle-radius': 4, 'circle-color': '#111827' } });
+    map.addLayer({
+      id: 'measure-fill',
+      type: 'fill',
+      source: 'measure',
+      filter: ['==', ['geometry-type'], 'Polygon'],
+      paint: { 'fill-color': '#111827', 'fill-opacity': 0.1 },
+    });
+    map.addLayer({
+      id: 'measure-line',
+      type: 'line',
+      source: 'measure',
+      filter: ['!=', ['geometry-type'], 'Point'],
+      paint: { 'line-color': '#111827', 'line-width': 2, 'line-dasharray': [2, 1] },
+    });
+    map.addLayer({
+      id: 'measure-points',
+      type: 'circle',
+      source: 'measure',
+      filter: ['==', ['geometry-type'], 'Point'],
+      paint: { 'circle-radius': 4, 'circle-color': '#111827' },
+    });
     map.on('click', (e: MapMouseEvent) => {
       if (!this.active) return;
       this.points.push([e.lngLat.lng, e.lngLat.lat]);
@@ -44,7 +65,11 @@ export class Measure {
   }
 
   private draw(): void {
-    const features: Feature[] = this.points.map((p) => ({ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: p } }));
+    const features: Feature[] = this.points.map((p) => ({
+      type: 'Feature',
+      properties: {},
+      geometry: { type: 'Point', coordinates: p },
+    }));
     let text = '';
     if (this.shape === 'area' && this.points.length >= 3) {
       const poly = polygon([[...this.points, this.points[0] as [number, number]]]);

@@ -27,7 +27,10 @@ describe('view state in the URL', () => {
     const s = fromQuery('c=abc&z=99&l=ok-layer,BAD!,ok-layer,x2:7&d=36.71;drop&p=200,1&lang=fr');
     expect(s.center).toEqual(DEFAULT_STATE.center);
     expect(s.zoom).toBe(DEFAULT_STATE.zoom);
-    expect(s.layers).toEqual([{ id: 'ok-layer', opacity: 1, visible: true }, { id: 'x2', opacity: 1, visible: true }]);
+    expect(s.layers).toEqual([
+      { id: 'ok-layer', opacity: 1, visible: true },
+      { id: 'x2', opacity: 1, visible: true },
+    ]);
     expect(s.district).toBeNull();
     expect(s.point).toBeNull();
     expect(s.lang).toBe('id');

@@ -40,8 +40,16 @@ export function toQuery(s: ViewState): string {
   q.set('c', `${s.center[0].toFixed(5)},${s.center[1].toFixed(5)}`);
   q.set('z', s.zoom.toFixed(2));
   if (s.layers.length) {
-    q.set('l', s.layers.map((l) => [l.id, l.opacity === 1 && l.visible ? '' : String(Math.round(l.opacity * 100) / 100), l.visible ? '' : 'h']
-      .join(':').replace(/:+$/, '')).join(','));
+    q.set(
+      'l',
+      s.layers
+        .map((l) =>
+          [l.id, l.opacity === 1 && l.visible ? '' : String(Math.round(l.opacity * 100) / 100), l.visible ? '' : 'h']
+            .join(':')
+            .replace(/:+$/, ''),
+        )
+        .join(','),
+    );
   }
   if (s.district) q.set('d', s.district);
   if (s.point) q.set('p', `${s.point[0].toFixed(6)},${s.point[1].toFixed(6)}`);

@@ -19,10 +19,26 @@ export function accessSection(ctx: AppContext): HTMLElement[] {
         status.textContent = t.signedInAs(me.role, me.agencies.join(', '));
         upload.replaceChildren(...uploadSection(ctx, me));
       },
-      () => { status.textContent = t.tokenRejected; },
+      () => {
+        status.textContent = t.tokenRejected;
+      },
     );
-    return [h('h3', {}, t.access), status,
-      h('button', { id: 'sign-out', onclick: () => { setToken(null); location.reload(); } }, t.signOut), upload];
+    return [
+      h('h3', {}, t.access),
+      status,
+      h(
+        'button',
+        {
+          id: 'sign-out',
+          onclick: () => {
+            setToken(null);
+            location.reload();
+          },
+        },
+        t.signOut,
+      ),
+      upload,
+    ];
   }
   const input = h('input', { id: 'token-input', type: 'password', autocomplete: 'off', placeholder: t.tokenHint });
   const signIn = async (e: Event) => {
@@ -36,6 +52,15 @@ export function accessSection(ctx: AppContext): HTMLElement[] {
       status.textContent = t.tokenRejected;
     }
   };
-  return [h('h3', {}, t.access), h('p', { class: 'hint' }, t.accessHint),
-    h('form', { class: 'row', onsubmit: (e: Event) => void signIn(e) }, input, h('button', { id: 'sign-in' }, t.signIn)), status];
+  return [
+    h('h3', {}, t.access),
+    h('p', { class: 'hint' }, t.accessHint),
+    h(
+      'form',
+      { class: 'row', onsubmit: (e: Event) => void signIn(e) },
+      input,
+      h('button', { id: 'sign-in' }, t.signIn),
+    ),
+    status,
+  ];
 }

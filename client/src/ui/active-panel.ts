@@ -30,34 +30,118 @@ export function activePanel(ctx: AppContext, host: HTMLElement, status: HTMLElem
     layers.forEach((l, i) => {
       const e = ctx.entries.get(l.id);
       if (!e) return;
-      const format = h('select', { 'aria-label': t.download },
-        h('option', { value: 'geojson' }, 'GeoJSON'), h('option', { value: 'csv' }, 'CSV'));
+      const format = h(
+        'select',
+        { 'aria-label': t.download },
+        h('option', { value: 'geojson' }, 'GeoJSON'),
+        h('option', { value: 'csv' }, 'CSV'),
+      );
       const onlyDistrict = h('input', { type: 'checkbox', disabled: !ctx.store.state.district });
-      const item = h('li', { class: 'active-row', draggable: 'true', 'data-layer': l.id,
-        ondragstart: () => { dragged = l.id; },
-        ondragover: (ev: DragEvent) => ev.preventDefault(),
-        ondrop: (ev: DragEvent) => {
-          ev.preventDefault();
-          const from = layers.findIndex((x) => x.id === dragged);
-          if (from >= 0 && from !== i) move(layers, from, i);
-          dragged = null;
-        } },
-      h('div', { class: 'active-head' },
-        h('span', { class: 'drag', 'aria-hidden': 'true' }, '⋮⋮'),
-        h('span', { class: `swatch ${e.geometryType}`, style: `--c:${e.color ?? '#2563eb'}` }),
-        h('input', { type: 'checkbox', checked: l.visible, 'aria-label': `${t.show}: ${e.title}`, onchange: (ev: Event) => change(l.id, { visible: (ev.target as HTMLInputElement).checked }) }),
-        h('span', { class: 'title', title: e.title }, ...(e.restricted ? [h('span', { class: 'badge', title: t.restrictedHint }, t.restricted), ' '] : []), e.title),
-        h('button', { class: 'icon', title: t.moveUp, 'aria-label': t.moveUp, disabled: i === 0, onclick: () => move(layers, i, i - 1) }, '↑'),
-        h('button', { class: 'icon', title: t.moveDown, 'aria-label': t.moveDown, disabled: i === layers.length - 1, onclick: () => move(layers, i, i + 1) }, '↓'),
-        h('button', { class: 'icon', title: t.remove, 'aria-label': `${t.remove}: ${e.title}`, onclick: () => ctx.toggleLayer(l.id) }, '✕')),
-      h('div', { class: 'active-tools' },
-        h('label', {}, `${t.opacity} `, h('input', { type: 'range', min: '0', max: '1', step: '0.05', value: String(l.opacity),
-          oninput: (ev: Event) => change(l.id, { opacity: Number((ev.target as HTMLInputElement).value) }) })),
-        h('button', { disabled: !e.bbox, onclick: () => e.bbox && ctx.fitBbox(e.bbox) }, t.zoomTo),
-        h('button', { onclick: () => void showMetadata(ctx, l.id) }, t.metadata)),
-      h('div', { class: 'active-tools' },
-        format, h('label', {}, onlyDistrict, ` ${t.downloadInDistrict}`),
-        h('button', { onclick: () => void downloadLayer(l.id, format.value as 'geojson' | 'csv', onlyDistrict.checked ? ctx.store.state.district : null) }, t.download)));
+      const item = h(
+        'li',
+        {
+          class: 'active-row',
+          draggable: 'true',
+          'data-layer': l.id,
+          ondragstart: () => {
+            dragged = l.id;
+          },
+          ondragover: (ev: DragEvent) => ev.preventDefault(),
+          ondrop: (ev: DragEvent) => {
+            ev.preventDefault();
+            const from = layers.findIndex((x) => x.id === dragged);
+            if (from >= 0 && from !== i) move(layers, from, i);
+            dragged = null;
+          },
+        },
+        h(
+          'div',
+          { class: 'active-head' },
+          h('span', { class: 'drag', 'aria-hidden': 'true' }, '⋮⋮'),
+          h('span', { class: `swatch ${e.geometryType}`, style: `--c:${e.color ?? '#2563eb'}` }),
+          h('input', {
+            type: 'checkbox',
+            checked: l.visible,
+            'aria-label': `${t.show}: ${e.title}`,
+            onchange: (ev: Event) => change(l.id, { visible: (ev.target as HTMLInputElement).checked }),
+          }),
+          h(
+            'span',
+            { class: 'title', title: e.title },
+            ...(e.restricted ? [h('span', { class: 'badge', title: t.restrictedHint }, t.restricted), ' '] : []),
+            e.title,
+          ),
+          h(
+            'button',
+            {
+              class: 'icon',
+              title: t.moveUp,
+              'aria-label': t.moveUp,
+              disabled: i === 0,
+              onclick: () => move(layers, i, i - 1),
+            },
+            '↑',
+          ),
+          h(
+            'button',
+            {
+              class: 'icon',
+              title: t.moveDown,
+              'aria-label': t.moveDown,
+              disabled: i === layers.length - 1,
+              onclick: () => move(layers, i, i + 1),
+            },
+            '↓',
+          ),
+          h(
+            'button',
+            {
+              class: 'icon',
+              title: t.remove,
+              'aria-label': `${t.remove}: ${e.title}`,
+              onclick: () => ctx.toggleLayer(l.id),
+            },
+            '✕',
+          ),
+        ),
+        h(
+          'div',
+          { class: 'active-tools' },
+          h(
+            'label',
+            {},
+            `${t.opacity} `,
+            h('input', {
+              type: 'range',
+              min: '0',
+              max: '1',
+              step: '0.05',
+              value: String(l.opacity),
+              oninput: (ev: Event) => change(l.id, { opacity: Number((ev.target as HTMLInputElement).value) }),
+            }),
+          ),
+          h('button', { disabled: !e.bbox, onclick: () => e.bbox && ctx.fitBbox(e.bbox) }, t.zoomTo),
+          h('button', { onclick: () => void showMetadata(ctx, l.id) }, t.metadata),
+        ),
+        h(
+          'div',
+          { class: 'active-tools' },
+          format,
+          h('label', {}, onlyDistrict, ` ${t.downloadInDistrict}`),
+          h(
+            'button',
+            {
+              onclick: () =>
+                void downloadLayer(
+                  l.id,
+                  format.value as 'geojson' | 'csv',
+                  onlyDistrict.checked ? ctx.store.state.district : null,
+                ),
+            },
+            t.download,
+          ),
+        ),
+      );
       list.append(item);
     });
     host.append(list);

@@ -7,9 +7,11 @@ import { VirtualList } from './virtual-list.js';
 
 /** Search as you type over every visible layer, with agency, theme and district filters and counts. */
 export function catalogPanel(ctx: AppContext, host: HTMLElement): { refresh(): void; lastSearchMs(): number } {
-  const index: SearchIndex = buildIndex([...ctx.entries.values()],
+  const index: SearchIndex = buildIndex(
+    [...ctx.entries.values()],
     [...ctx.agencies].map(([code, a]) => ({ code, name: a.name, shortName: a.shortName })),
-    [...ctx.themes].map(([code, t]) => ({ code, name: t.name })));
+    [...ctx.themes].map(([code, t]) => ({ code, name: t.name })),
+  );
   const input = h('input', { type: 'search', id: 'catalog-search', autocomplete: 'off', 'aria-label': 'search' });
   const agency = h('select', { id: 'catalog-agency', 'aria-label': 'agency' });
   const theme = h('select', { id: 'catalog-theme', 'aria-label': 'theme' });
@@ -26,18 +28,50 @@ export function catalogPanel(ctx: AppContext, host: HTMLElement): { refresh(): v
   function row(e: LayerEntry): HTMLElement {
     const active = ctx.store.state.layers.some((l) => l.id === e.id);
     const t = ctx.t();
-    return h('div', { class: 'catalog-row', role: 'listitem', 'data-layer': e.id },
+    return h(
+      'div',
+      { class: 'catalog-row', role: 'listitem', 'data-layer': e.id },
       h('span', { class: `swatch ${e.geometryType}`, style: `--c:${e.color ?? '#2563eb'}` }),
-      h('div', { class: 'catalog-text' },
-        h('div', { class: 'title', title: e.title }, ...(e.restricted ? [h('span', { class: 'badge', title: t.restrictedHint }, t.restricted), ' '] : []), e.title),
-        h('div', { class: 'meta' }, `${ctx.agencies.get(e.agency)?.shortName ?? e.agency} · ${t.featureCount(e.featureCount)}`)),
-      h('button', { class: active ? 'toggle on' : 'toggle', 'aria-pressed': String(active), onclick: () => ctx.toggleLayer(e.id) }, active ? t.added : t.add));
+      h(
+        'div',
+        { class: 'catalog-text' },
+        h(
+          'div',
+          { class: 'title', title: e.title },
+          ...(e.restricted ? [h('span', { class: 'badge', title: t.restrictedHint }, t.restricted), ' '] : []),
+          e.title,
+        ),
+        h(
+          'div',
+          { class: 'meta' },
+          `${ctx.agencies.get(e.agency)?.shortName ?? e.agency} · ${t.featureCount(e.featureCount)}`,
+        ),
+      ),
+      h(
+        'button',
+        {
+          class: active ? 'toggle on' : 'toggle',
+          'aria-pressed': String(active),
+          onclick: () => ctx.toggleLayer(e.id),
+        },
+        active ? t.added : t.add,
+      ),
+    );
   }
 
-  function options(select: HTMLSelectElement, all: string, items: [string, string][], counts: Map<string, number> | null): void {
+  function options(
+    select: HTMLSelectElement,
+    all: string,
+    items: [string, string][],
+    counts: Map<string, number> | null,
+  ): void {
     const value = select.value;
-    select.replaceChildren(h('option', { value: '' }, all),
-      ...items.map(([code, name]) => h('option', { value: code }, counts ? `${name} (${counts.get(code) ?? 0})` : name)));
+    select.replaceChildren(
+      h('option', { value: '' }, all),
+      ...items.map(([code, name]) =>
+        h('option', { value: code }, counts ? `${name} (${counts.get(code) ?? 0})` : name),
+      ),
+    );
     select.value = value;
   }
 
@@ -46,8 +80,18 @@ export function catalogPanel(ctx: AppContext, host: HTMLElement): { refresh(): v
     const r = search(index, input.value, { agency: agency.value || null, theme: theme.value || null, inDistrict });
     searchMs = performance.now() - started;
     const t = ctx.t();
-    options(agency, t.allAgencies, [...ctx.agencies].map(([c, a]) => [c, a.shortName]), r.agencyCounts);
-    options(theme, t.allThemes, [...ctx.themes].map(([c, th]) => [c, th.name]), r.themeCounts);
+    options(
+      agency,
+      t.allAgencies,
+      [...ctx.agencies].map(([c, a]) => [c, a.shortName]),
+      r.agencyCounts,
+    );
+    options(
+      theme,
+      t.allThemes,
+      [...ctx.themes].map(([c, th]) => [c, th.name]),
+      r.themeCounts,
+    );
     count.textContent = t.layersFound(r.items.length);
     list.setItems(r.items);
   }
@@ -55,10 +99,19 @@ export function catalogPanel(ctx: AppContext, host: HTMLElement): { refresh(): v
   function districtOptions(): void {
     const value = district.value;
     const kec = ctx.districts.filter((d) => d.level === 'kecamatan');
-    district.replaceChildren(h('option', { value: '' }, ctx.t().allDistricts),
-      ...kec.map((k) => h('optgroup', { label: `Kec. ${k.name}` },
-        h('option', { value: k.code }, `Kec. ${k.name}`),
-        ...ctx.districts.filter((d) => d.parentCode === k.code).map((d) => h('option', { value: d.code }, `Kel. ${d.name}`)))));
+    district.replaceChildren(
+      h('option', { value: '' }, ctx.t().allDistricts),
+      ...kec.map((k) =>
+        h(
+          'optgroup',
+          { label: `Kec. ${k.name}` },
+          h('option', { value: k.code }, `Kec. ${k.name}`),
+          ...ctx.districts
+            .filter((d) => d.parentCode === k.code)
+            .map((d) => h('option', { value: d.code }, `Kel. ${d.name}`)),
+        ),
+      ),
+    );
     district.value = value;
   }
 
@@ -73,10 +126,13 @@ export function catalogPanel(ctx: AppContext, host: HTMLElement): { refresh(): v
       return;
     }
     const abort = (districtAbort = new AbortController());
-    api.districtLayers(district.value, abort.signal).then((items) => {
-      inDistrict = new Set(items.map((i) => i.slug));
-      run();
-    }).catch(() => undefined);
+    api
+      .districtLayers(district.value, abort.signal)
+      .then((items) => {
+        inDistrict = new Set(items.map((i) => i.slug));
+        run();
+      })
+      .catch(() => undefined);
   });
 
   const refresh = () => {

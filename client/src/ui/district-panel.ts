@@ -14,11 +14,15 @@ export function districtPanel(ctx: AppContext, host: HTMLElement): { render(): v
     const t = ctx.t();
     const code = ctx.store.state.district;
     const kecCode = code ? code.split('.').slice(0, 3).join('.') : '';
-    kec.replaceChildren(h('option', { value: '' }, t.chooseKecamatan),
-      ...ctx.districts.filter((d) => d.level === 'kecamatan').map((d) => h('option', { value: d.code }, d.name)));
+    kec.replaceChildren(
+      h('option', { value: '' }, t.chooseKecamatan),
+      ...ctx.districts.filter((d) => d.level === 'kecamatan').map((d) => h('option', { value: d.code }, d.name)),
+    );
     kec.value = kecCode;
-    kel.replaceChildren(h('option', { value: '' }, t.chooseKelurahan),
-      ...ctx.districts.filter((d) => d.parentCode === kecCode).map((d) => h('option', { value: d.code }, d.name)));
+    kel.replaceChildren(
+      h('option', { value: '' }, t.chooseKelurahan),
+      ...ctx.districts.filter((d) => d.parentCode === kecCode).map((d) => h('option', { value: d.code }, d.name)),
+    );
     kel.value = code && code.length > 8 ? code : '';
     kel.disabled = !kecCode;
   }
@@ -36,9 +40,23 @@ export function districtPanel(ctx: AppContext, host: HTMLElement): { render(): v
     if (a.signal.aborted) return;
     highlight?.setData(feature);
     const t = ctx.t();
-    list.append(h('h3', {}, `${t.layersInDistrict} (${layers.length})`),
-      h('ul', {}, ...layers.slice(0, 300).map((l) => h('li', {},
-        h('button', { class: 'link', onclick: () => ctx.toggleLayer(l.slug) }, l.title), ` ${t.featureCount(l.featureCount)}`))));
+    list.append(
+      h('h3', {}, `${t.layersInDistrict} (${layers.length})`),
+      h(
+        'ul',
+        {},
+        ...layers
+          .slice(0, 300)
+          .map((l) =>
+            h(
+              'li',
+              {},
+              h('button', { class: 'link', onclick: () => ctx.toggleLayer(l.slug) }, l.title),
+              ` ${t.featureCount(l.featureCount)}`,
+            ),
+          ),
+      ),
+    );
   }
 
   function choose(code: string): void {
@@ -67,6 +85,7 @@ export function bboxOf(g: { type: string; coordinates?: unknown }): [number, num
     else if (Array.isArray(c)) c.forEach(walk);
   };
   walk(g.coordinates);
-  const xs = pts.map((p) => p[0] ?? 0), ys = pts.map((p) => p[1] ?? 0);
+  const xs = pts.map((p) => p[0] ?? 0),
+    ys = pts.map((p) => p[1] ?? 0);
   return [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
 }

@@ -9,7 +9,11 @@ export function h<K extends keyof HTMLElementTagNameMap>(
     if (v === undefined || v === null || v === false) continue;
     if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), v as EventListener);
     else if (k in el && k !== 'list' && k !== 'style') (el as unknown as Record<string, unknown>)[k] = v;
-    else el.setAttribute(k, v === true ? '' : typeof v === 'string' || typeof v === 'number' ? String(v) : JSON.stringify(v));
+    else
+      el.setAttribute(
+        k,
+        v === true ? '' : typeof v === 'string' || typeof v === 'number' ? String(v) : JSON.stringify(v),
+      );
   }
   for (const c of children) if (c !== null && c !== undefined && c !== false) el.append(c);
   return el;

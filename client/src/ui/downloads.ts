@@ -6,7 +6,9 @@ export async function downloadLayer(id: string, format: 'geojson' | 'csv', distr
   const features = await api.allFeatures(id, district);
   const name = `${id}${district ? `-${district}` : ''}.${format}`;
   const body = format === 'geojson' ? JSON.stringify({ type: 'FeatureCollection', features }) : toCsv(features);
-  const url = URL.createObjectURL(new Blob([body], { type: format === 'geojson' ? 'application/geo+json' : 'text/csv' }));
+  const url = URL.createObjectURL(
+    new Blob([body], { type: format === 'geojson' ? 'application/geo+json' : 'text/csv' }),
+  );
   const a = document.createElement('a');
   a.href = url;
   a.download = name;
@@ -17,11 +19,17 @@ export async function downloadLayer(id: string, format: 'geojson' | 'csv', distr
 export function toCsv(features: Feature[]): string {
   const keys = [...new Set(features.flatMap((f) => Object.keys(f.properties ?? {})))];
   const cell = (v: unknown) => {
-    const s = v === null || v === undefined ? '' : typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
+    const s =
+      v === null || v === undefined
+        ? ''
+        : typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean'
+          ? String(v)
+          : JSON.stringify(v);
     return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
   const lines = [['id', ...keys, 'wkt'].join(',')];
-  for (const f of features) lines.push([cell(f.id), ...keys.map((k) => cell(f.properties?.[k])), cell(toWkt(f.geometry))].join(','));
+  for (const f of features)
+    lines.push([cell(f.id), ...keys.map((k) => cell(f.properties?.[k])), cell(toWkt(f.geometry))].join(','));
   return `${lines.join('\n')}\n`;
 }
 
@@ -29,12 +37,19 @@ function toWkt(g: Feature['geometry']): string {
   const pt = (c: number[]) => `${c[0]} ${c[1]}`;
   const ring = (r: number[][]) => `(${r.map(pt).join(', ')})`;
   switch (g.type) {
-    case 'Point': return `POINT (${pt(g.coordinates)})`;
-    case 'LineString': return `LINESTRING ${ring(g.coordinates)}`;
-    case 'Polygon': return `POLYGON (${g.coordinates.map(ring).join(', ')})`;
-    case 'MultiPoint': return `MULTIPOINT (${g.coordinates.map((c) => `(${pt(c)})`).join(', ')})`;
-    case 'MultiLineString': return `MULTILINESTRING (${g.coordinates.map(ring).join(', ')})`;
-    case 'MultiPolygon': return `MULTIPOLYGON (${g.coordinates.map((p) => `(${p.map(ring).join(', ')})`).join(', ')})`;
-    default: return '';
+    case 'Point':
+      return `POINT (${pt(g.coordinates)})`;
+    case 'LineString':
+      return `LINESTRING ${ring(g.coordinates)}`;
+    case 'Polygon':
+      return `POLYGON (${g.coordinates.map(ring).join(', ')})`;
+    case 'MultiPoint':
+      return `MULTIPOINT (${g.coordinates.map((c) => `(${pt(c)})`).join(', ')})`;
+    case 'MultiLineString':
+      return `MULTILINESTRING (${g.coordinates.map(ring).join(', ')})`;
+    case 'MultiPolygon':
+      return `MULTIPOLYGON (${g.coordinates.map((p) => `(${p.map(ring).join(', ')})`).join(', ')})`;
+    default:
+      return '';
   }
 }

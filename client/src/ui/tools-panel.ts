@@ -16,40 +16,63 @@ export function toolsPanel(ctx: AppContext, host: HTMLElement, measure: Measure)
     coords.placeholder = t.checkHint;
     host.replaceChildren(
       h('h3', {}, t.checkTitle),
-      h('form', { class: 'row', onsubmit: (e: Event) => {
-        e.preventDefault();
-        const p = parseCoordinates(coords.value);
-        if (!p) {
-          checkResult.textContent = t.badCoordinates;
-          return;
-        }
-        void ctx.checkPoint(p[0], p[1]);
-      } }, coords, h('button', { id: 'check-button' }, t.check)),
+      h(
+        'form',
+        {
+          class: 'row',
+          onsubmit: (e: Event) => {
+            e.preventDefault();
+            const p = parseCoordinates(coords.value);
+            if (!p) {
+              checkResult.textContent = t.badCoordinates;
+              return;
+            }
+            void ctx.checkPoint(p[0], p[1]);
+          },
+        },
+        coords,
+        h('button', { id: 'check-button' }, t.check),
+      ),
       checkResult,
       h('h3', {}, t.measure),
-      h('div', { class: 'row' },
+      h(
+        'div',
+        { class: 'row' },
         h('button', { onclick: () => measure.start('distance') }, t.measureDistance),
         h('button', { onclick: () => measure.start('area') }, t.measureArea),
-        h('button', { onclick: () => measure.clear() }, t.measureClear)),
+        h('button', { onclick: () => measure.clear() }, t.measureClear),
+      ),
       h('p', { class: 'hint' }, t.measureHint),
       measureResult,
       h('h3', {}, t.share),
-      h('div', { class: 'row' },
-        h('button', { id: 'share-link', onclick: (e: Event) => void copy(location.href, e.target as HTMLButtonElement) }, t.share),
+      h(
+        'div',
+        { class: 'row' },
+        h(
+          'button',
+          { id: 'share-link', onclick: (e: Event) => void copy(location.href, e.target as HTMLButtonElement) },
+          t.share,
+        ),
         h('button', { id: 'export-png', onclick: () => exportPng(ctx) }, t.exportPng),
-        h('button', { id: 'embed-code', onclick: () => embedDialog(ctx) }, t.embed)),
-      ...accessSection(ctx));
+        h('button', { id: 'embed-code', onclick: () => embedDialog(ctx) }, t.embed),
+      ),
+      ...accessSection(ctx),
+    );
   }
 
   async function copy(text: string, button: HTMLButtonElement): Promise<void> {
     await navigator.clipboard?.writeText(text).catch(() => undefined);
     const label = button.textContent;
     button.textContent = ctx.t().copied;
-    setTimeout(() => { button.textContent = label; }, 1500);
+    setTimeout(() => {
+      button.textContent = label;
+    }, 1500);
   }
 
   render();
-  ctx.store.subscribe((s, prev) => { if (s.lang !== prev.lang) render(); });
+  ctx.store.subscribe((s, prev) => {
+    if (s.lang !== prev.lang) render();
+  });
   return { render };
 }
 
@@ -74,10 +97,23 @@ function embedDialog(ctx: AppContext): void {
   const src = `${location.origin}/embed?${toQuery({ ...ctx.store.state, point: null })}`;
   const code = `<iframe src="${src}" width="800" height="500" style="border:0" loading="lazy" title="Satu Peta Kota Tangerang"></iframe>`;
   const area = h('textarea', { id: 'embed-snippet', readonly: true, rows: 5 }, code);
-  const dialog = h('dialog', { class: 'embed' }, h('h2', {}, t.embed), h('p', {}, t.embedHint), area,
-    h('form', { method: 'dialog', class: 'row' },
-      h('button', { type: 'button', onclick: () => void navigator.clipboard?.writeText(code).catch(() => undefined) }, t.copy),
-      h('button', {}, t.close)));
+  const dialog = h(
+    'dialog',
+    { class: 'embed' },
+    h('h2', {}, t.embed),
+    h('p', {}, t.embedHint),
+    area,
+    h(
+      'form',
+      { method: 'dialog', class: 'row' },
+      h(
+        'button',
+        { type: 'button', onclick: () => void navigator.clipboard?.writeText(code).catch(() => undefined) },
+        t.copy,
+      ),
+      h('button', {}, t.close),
+    ),
+  );
   document.body.append(dialog);
   dialog.addEventListener('close', () => dialog.remove());
   dialog.showModal();

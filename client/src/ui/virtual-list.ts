@@ -7,7 +7,11 @@ export class VirtualList<T> {
   private readonly spacer: HTMLDivElement;
   private readonly window: HTMLDivElement;
 
-  constructor(private readonly host: HTMLElement, private readonly rowHeight: number, private readonly renderRow: (item: T, index: number) => HTMLElement) {
+  constructor(
+    private readonly host: HTMLElement,
+    private readonly rowHeight: number,
+    private readonly renderRow: (item: T, index: number) => HTMLElement,
+  ) {
     host.classList.add('vlist');
     this.spacer = document.createElement('div');
     this.window = document.createElement('div');
@@ -31,7 +35,10 @@ export class VirtualList<T> {
   private draw(): void {
     this.spacer.style.height = `${this.items.length * this.rowHeight}px`;
     const first = Math.max(0, Math.floor(this.host.scrollTop / this.rowHeight) - 4);
-    const last = Math.min(this.items.length, Math.ceil((this.host.scrollTop + this.host.clientHeight) / this.rowHeight) + 4);
+    const last = Math.min(
+      this.items.length,
+      Math.ceil((this.host.scrollTop + this.host.clientHeight) / this.rowHeight) + 4,
+    );
     this.window.style.transform = `translateY(${first * this.rowHeight}px)`;
     const rows: HTMLElement[] = [];
     for (let i = first; i < last; i++) {
