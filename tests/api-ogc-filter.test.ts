@@ -118,6 +118,30 @@ describe('CQL2 filters on items', () => {
     expect(none.numberMatched).toBe(0);
   });
 
+  // Each spatial function and geometry type of the spatial-functions class, against PostGIS run directly.
+  it.each([
+    ['S_EQUALS', 'ST_Equals', 'POINT(106.6559 -6.1256)'],
+    ['S_TOUCHES', 'ST_Touches', 'LINESTRING(106.60 -6.20, 106.70 -6.10)'],
+    ['S_OVERLAPS', 'ST_Overlaps', 'POLYGON((106.62 -6.20, 106.66 -6.20, 106.66 -6.16, 106.62 -6.16, 106.62 -6.20))'],
+    ['S_CROSSES', 'ST_Crosses', 'LINESTRING(106.60 -6.20, 106.70 -6.10)'],
+    ['S_INTERSECTS', 'ST_Intersects', 'MULTIPOINT((106.6559 -6.1256), (106.63 -6.17))'],
+    ['S_INTERSECTS', 'ST_Intersects', 'MULTILINESTRING((106.60 -6.20, 106.61 -6.19), (106.70 -6.10, 106.71 -6.11))'],
+    ['S_INTERSECTS', 'ST_Intersects', 'MULTIPOLYGON(((106.62 -6.20, 106.63 -6.20, 106.63 -6.19, 106.62 -6.20)))'],
+    [
+      'S_DISJOINT',
+      'ST_Disjoint',
+      'GEOMETRYCOLLECTION(POINT(106.6559 -6.1256), LINESTRING(106.60 -6.20, 106.61 -6.19))',
+    ],
+  ])('%s with %s matches PostGIS on %s', async (fn, postgis, wkt) => {
+    const { rows } = await s.db.knex.raw<{ rows: { fid: number }[] }>(
+      `select f.fid from features f join layers l on l.id = f.layer_id
+        where l.slug = ? and ${postgis}(f.geom, ST_GeomFromText(?, 4326)) order by f.fid`,
+      [KEL, wkt],
+    );
+    const page = (await (await items(`${fn}(geometry, ${wkt})`)).json()) as Items;
+    expect(page.features.map((f) => f.id).sort((a, b) => a - b)).toEqual(rows.map((r) => r.fid));
+  });
+
   it.each([
     ["aktif = 'abc'", 400],
     ['luas_km2 = 007', 200],
