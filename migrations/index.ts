@@ -5,6 +5,7 @@ import * as propertiesIndex from './003-properties-index.js';
 import * as geometryChecks from './004-geometry-checks.js';
 import * as access from './005-access.js';
 import * as timeExtent from './006-time-extent.js';
+import * as elements from './007-elements.js';
 
 export interface Migration {
   name: string;
@@ -13,4 +14,4 @@ export interface Migration {
 }
 
 /** Ordered list of migrations; both database backends run exactly these. */
-export const migrations: Migration[] = [schema, tileFields, propertiesIndex, geometryChecks, access, timeExtent];
+export const migrations: Migration[] = [schema, tileFields, propertiesIndex, geometryChecks, access, timeExtent, elements];

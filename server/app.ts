@@ -5,6 +5,7 @@ import type { AppDeps } from './app-deps.js';
 import { authRoutes } from './auth/routes.js';
 import { catalogRoutes } from './catalog/routes.js';
 import { districtRoutes } from './districts/routes.js';
+import { elementRoutes } from './elements/routes.js';
 import { featureRoutes } from './features/routes.js';
 import { glyphRoutes } from './glyphs/routes.js';
 import { healthRoutes } from './health/routes.js';
@@ -12,6 +13,7 @@ import { attachCaller } from './auth/caller.js';
 import { WindowCounter } from './http/rate-limit.js';
 import { cors, securityHeaders, writeRateLimit } from './http/security.js';
 import { errorHandler, notFoundHandler } from './http/error-middleware.js';
+import { refuseNul } from './http/nul-guard.js';
 import { requestLog } from './http/request-log.js';
 import { ingestRoutes } from './ingest/routes.js';
 import { interopRoutes } from './interop/ckan-routes.js';
@@ -47,6 +49,7 @@ export function buildApp(deps: AppDeps, services: Services = buildServices(deps)
     securityHeaders({ embedFrameAncestors: config.embedFrameAncestors, connectSources: config.cspConnectSources }),
   );
   app.use(cors());
+  app.use(refuseNul());
   app.use(attachCaller(s.tokens, new WindowCounter(config.authFailureLimit, 15 * 60_000)));
   app.use(writeRateLimit(new WindowCounter(config.writeRateLimit, 60_000)));
   // Tiles first: the hot path skips the per-request log line (errors are still logged).
@@ -60,6 +63,7 @@ export function buildApp(deps: AppDeps, services: Services = buildServices(deps)
   api.use(catalogRoutes(deps, s.catalog));
   api.use(featureRoutes(deps, s.features));
   api.use(districtRoutes(deps, s.districts));
+  api.use(elementRoutes(deps, s.elements));
   api.use(qualityRoutes(deps, s.quality, s.catalog));
   api.use(authRoutes(s.tokens));
   api.use(ingestRoutes(deps, s.ingest, s.layerWrites, () => s.tiles.forgetLayers()));

@@ -2,6 +2,7 @@ import type { AppDeps } from './app-deps.js';
 import { TokenStore } from './auth/token-store.js';
 import { CatalogService } from './catalog/catalog-service.js';
 import { DistrictsService } from './districts/districts-service.js';
+import { ElementsService } from './elements/elements-service.js';
 import { FeaturesService } from './features/features-service.js';
 import { GlyphsService } from './glyphs/glyphs-service.js';
 import { IngestService } from './ingest/ingest-service.js';
@@ -18,6 +19,7 @@ export interface Services {
   catalog: CatalogService;
   districts: DistrictsService;
   features: FeaturesService;
+  elements: ElementsService;
   ogc: OgcService;
   tiles: TilesService;
   quality: QualityService;
@@ -45,6 +47,7 @@ export function buildServices(deps: AppDeps): Services {
     catalog,
     districts,
     features,
+    elements: new ElementsService(knex, catalog, districts),
     ogc: new OgcService(catalog, features, {
       defaultLimit: config.ogcDefaultLimit,
       maxLimit: config.featuresMaxLimit,

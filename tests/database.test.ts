@@ -103,8 +103,10 @@ describe('migrations', () => {
           '004-geometry-checks',
           '005-access',
           '006-time-extent',
+          '007-elements',
         ]);
       expect(await migrateDownAll(fresh.knex)).toEqual([
+        '007-elements',
         '006-time-extent',
         '005-access',
         '004-geometry-checks',
@@ -113,7 +115,7 @@ describe('migrations', () => {
         '001-schema',
       ]);
       const { rows } = await fresh.knex.raw<{ rows: { n: number }[] }>(
-        `select count(*)::int as n from information_schema.tables where table_schema = 'public' and table_name in ('layers', 'features', 'districts', 'agencies', 'themes', 'layer_districts')`,
+        `select count(*)::int as n from information_schema.tables where table_schema = 'public' and table_name in ('layers', 'features', 'districts', 'agencies', 'themes', 'layer_districts', 'elements', 'element_values')`,
       );
       expect(rows[0]?.n).toBe(0);
       expect(await migrateLatest(fresh.knex)).toEqual([
@@ -123,6 +125,7 @@ describe('migrations', () => {
         '004-geometry-checks',
         '005-access',
         '006-time-extent',
+        '007-elements',
       ]);
       const layers = await fresh.knex('layers').count<{ n: string }[]>('* as n');
       expect(Number(layers[0]?.n)).toBe(0);

@@ -57,17 +57,23 @@ export class CatalogService {
     });
   }
 
-  async search(caller: Caller, s: LayerSearch): Promise<{ total: number; items: LayerRecord[] }> {
+  /** Query filters naming an agency, theme or district that does not exist are the caller's 400, each with its code. */
+  async checkFilters(s: {
+    agency?: string | undefined;
+    theme?: string | undefined;
+    district?: string | undefined;
+  }): Promise<void> {
     const [agencyOk, themeOk, districtOk] = await Promise.all([
       s.agency ? agencyExists(this.knex, s.agency) : true,
       s.theme ? themeExists(this.knex, s.theme) : true,
       s.district ? this.districts.exists(s.district) : true,
     ]);
-    if (!agencyOk)
+    if (!agencyOk) {
       throw badRequest('unknown_agency', `No agency with code "${s.agency}". See /api/agencies.`, {
         parameter: 'agency',
         value: s.agency,
       });
+    }
     if (!themeOk)
       throw badRequest('unknown_theme', `No theme with code "${s.theme}". See /api/themes.`, {
         parameter: 'theme',
@@ -79,6 +85,10 @@ export class CatalogService {
         value: s.district,
       });
     }
+  }
+
+  async search(caller: Caller, s: LayerSearch): Promise<{ total: number; items: LayerRecord[] }> {
+    await this.checkFilters(s);
     return searchLayers(this.knex, caller, {
       tsquery: s.q ? toPrefixQuery(s.q) : null,
       agency: s.agency ?? null,

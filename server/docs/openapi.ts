@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { layerSearchQuery } from '../catalog/routes.js';
 import type { Config } from '../config.js';
 import { districtsQuery, lookupQuery } from '../districts/routes.js';
+import { elementClassesQuery, elementSearchQuery, elementSliceQuery, elementValuesQuery } from '../elements/routes.js';
 import { featuresQuery } from '../features/routes.js';
 import { layerCreateBody, layerPatchBody } from '../ingest/layer-write.js';
 import { uploadQuery } from '../ingest/routes.js';
@@ -209,6 +210,42 @@ export function openApiDocument(config: Config, base: string): Record<string, un
         ['districts'],
         [path('code', 'Kemendagri code')],
         ok('{ district, total, items }'),
+      ),
+      '/api/elements': get(
+        'Search the data elements (Satu Data): q, agency, theme, level, period, with facets',
+        ['elements'],
+        queryParams(elementSearchQuery(config.catalogMaxLimit)),
+        ok('{ total, items, facets, links }'),
+      ),
+      '/api/elements/{id}': get(
+        'One data element: metadata, periods and completeness',
+        ['elements'],
+        [path('id', 'Element id')],
+        ok('Element'),
+      ),
+      '/api/elements/{id}/values': get(
+        'Values of one level and period (every district; missing ones as null), JSON or CSV',
+        ['elements'],
+        [path('id', 'Element id'), ...queryParams(elementValuesQuery)],
+        ok('{ element, unit, level, period, total, items }'),
+      ),
+      '/api/elements/{id}/geojson': get(
+        'District polygons of one level with the value of one period joined',
+        ['elements'],
+        [path('id', 'Element id'), ...queryParams(elementSliceQuery)],
+        ok('FeatureCollection', 'application/geo+json'),
+      ),
+      '/api/elements/{id}/classes': get(
+        'Class breaks for a choropleth: quantile, jenks, equal interval or standard deviation',
+        ['elements'],
+        [path('id', 'Element id'), ...queryParams(elementClassesQuery)],
+        ok('{ method, k, breaks, classes, noData }'),
+      ),
+      '/api/districts/{code}/profile': get(
+        "Profil wilayah: every visible element's latest value in a district, rank among siblings, change, and the layers there",
+        ['elements'],
+        [path('code', 'Kemendagri code')],
+        ok('{ district, total, elements, layers }'),
       ),
       '/api/quality': get(
         'Metadata completeness and geometry checks',

@@ -24,6 +24,7 @@ export const ERROR_CODES = {
   not_found: [404, 'No endpoint at that path'],
   layer_not_found: [404, 'No visible layer with that id'],
   collection_not_found: [404, 'No visible OGC collection with that id'],
+  element_not_found: [404, 'No visible data element with that id'],
   feature_not_found: [404, 'No feature with that id in the layer'],
   district_not_found: [404, 'No kota, kecamatan or kelurahan with that code'],
   organization_not_found: [404, 'CKAN: no organization with that id'],

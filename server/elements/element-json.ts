@@ -1,0 +1,73 @@
+import type { ElementRecord } from './element-types.js';
+import type { PeriodRow } from './elements-sql.js';
+
+/** Which standard each metadata field comes from (see the README's data element section). */
+export function elementSummary(e: ElementRecord, base: string) {
+  return {
+    id: e.slug,
+    name: e.name,
+    unit: e.unit,
+    measureType: e.measureType,
+    frequency: e.frequency,
+    agency: { code: e.agencyCode, name: e.agencyName },
+    theme: { code: e.themeCode, name: e.themeName },
+    levels: e.levels,
+    firstPeriod: e.firstPeriod,
+    lastPeriod: e.lastPeriod,
+    classification: e.classification,
+    isSample: e.isSample,
+    links: [{ href: `${base}/api/elements/${encodeURIComponent(e.slug)}`, rel: 'self', type: 'application/json' }],
+  };
+}
+
+export function elementDetail(e: ElementRecord, periods: PeriodRow[], base: string) {
+  const self = `${base}/api/elements/${encodeURIComponent(e.slug)}`;
+  return {
+    ...elementSummary(e, base),
+    definition: e.definition,
+    custodian: e.custodian,
+    source: e.source,
+    license: e.license,
+    keywords: e.keywords,
+    notes: e.notes,
+    caveats: e.caveats,
+    valueCount: e.valueCount,
+    dataVersion: e.dataVersion,
+    periods: periods.map((p) => ({
+      level: p.level,
+      period: p.period === '' ? null : p.period,
+      values: p.values,
+      missing: p.missing,
+      districts: p.districts,
+      completeness: p.districts === 0 ? 0 : Math.round((p.values / p.districts) * 1000) / 1000,
+    })),
+    links: [
+      { href: self, rel: 'self', type: 'application/json' },
+      { href: `${self}/values`, rel: 'values', type: 'application/json' },
+      { href: `${self}/values?format=csv`, rel: 'values', type: 'text/csv' },
+      { href: `${self}/geojson`, rel: 'geojson', type: 'application/geo+json' },
+      { href: `${self}/classes`, rel: 'classes', type: 'application/json' },
+    ],
+  };
+}
+
+/** CSV as agencies keep their tables: kode_wilayah,nama_wilayah,periode,nilai,status,keterangan. */
+export function valuesCsv(
+  rows: {
+    code: string;
+    name: string;
+    value: number | null;
+    missingReason: string | null;
+    status: string;
+    footnote: string | null;
+  }[],
+  period: string,
+): string {
+  const cell = (v: string) => (/[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+  const lines = rows.map((r) =>
+    [r.code, r.name, period, r.value === null ? '' : String(r.value), r.status, r.missingReason ?? r.footnote ?? '']
+      .map(cell)
+      .join(','),
+  );
+  return ['kode_wilayah,nama_wilayah,periode,nilai,status,keterangan', ...lines].join('\r\n') + '\r\n';
+}

@@ -1,0 +1,301 @@
+import type { Knex } from 'knex';
+import { whereLayerVisible, type Caller } from '../auth/access.js';
+import type { ElementRecord, Level } from './element-types.js';
+
+interface ElementRow {
+  id: number;
+  slug: string;
+  name: string;
+  definition: string;
+  unit: string;
+  measure_type: ElementRecord['measureType'];
+  frequency: ElementRecord['frequency'];
+  agency_code: string;
+  agency_name: string;
+  theme_code: string;
+  theme_name: string;
+  custodian: string | null;
+  source: string | null;
+  classification: ElementRecord['classification'];
+  license: string | null;
+  keywords: string[];
+  notes: string | null;
+  caveats: string[];
+  is_sample: boolean;
+  levels: Level[];
+  first_period: string | null;
+  last_period: string | null;
+  value_count: number;
+  data_version: number;
+  total?: number;
+}
+
+const COLUMNS = [
+  'e.id',
+  'e.slug',
+  'e.name',
+  'e.definition',
+  'e.unit',
+  'e.measure_type',
+  'e.frequency',
+  'e.agency_code',
+  'a.name as agency_name',
+  'e.theme_code',
+  't.name as theme_name',
+  'e.custodian',
+  'e.source',
+  'e.classification',
+  'e.license',
+  'e.keywords',
+  'e.notes',
+  'e.caveats',
+  'e.is_sample',
+  'e.levels',
+  'e.first_period',
+  'e.last_period',
+  'e.value_count',
+  'e.data_version',
+];
+
+/** snake_case rows to camelCase records: the one place that conversion happens for elements. */
+function toRecord(r: ElementRow): ElementRecord {
+  return {
+    id: r.id,
+    slug: r.slug,
+    name: r.name,
+    definition: r.definition,
+    unit: r.unit,
+    measureType: r.measure_type,
+    frequency: r.frequency,
+    agencyCode: r.agency_code,
+    agencyName: r.agency_name,
+    themeCode: r.theme_code,
+    themeName: r.theme_name,
+    custodian: r.custodian,
+    source: r.source,
+    classification: r.classification,
+    license: r.license,
+    keywords: r.keywords,
+    notes: r.notes,
+    caveats: r.caveats,
+    isSample: r.is_sample,
+    levels: r.levels,
+    firstPeriod: r.first_period,
+    lastPeriod: r.last_period,
+    valueCount: r.value_count,
+    dataVersion: r.data_version,
+  };
+}
+
+/** Elements the caller may see: the layers' rule, on the element's classification and agency. */
+function visible(knex: Knex, caller: Caller): Knex.QueryBuilder {
+  return whereLayerVisible(
+    knex('elements as e')
+      .join('agencies as a', 'a.code', 'e.agency_code')
+      .join('themes as t', 't.code', 'e.theme_code'),
+    caller,
+    'e',
+  );
+}
+
+export interface ElementFilters {
+  /** tsquery text built by toPrefixQuery; bound, never pasted. */
+  tsquery: string | null;
+  agency: string | null;
+  theme: string | null;
+  level: Level | null;
+  /** Elements with at least one value in this period. */
+  period: string | null;
+}
+
+function filtered(knex: Knex, caller: Caller, f: ElementFilters): Knex.QueryBuilder {
+  const q = visible(knex, caller);
+  if (f.tsquery) q.whereRaw(`e.search_vector @@ to_tsquery('simple', ?)`, [f.tsquery]);
+  if (f.agency) q.where('e.agency_code', f.agency);
+  if (f.theme) q.where('e.theme_code', f.theme);
+  if (f.level) q.whereRaw('? = any(e.levels)', [f.level]);
+  if (f.period) {
+    q.whereExists(
+      knex('element_values as v').select(knex.raw('1')).whereRaw('v.element_id = e.id').andWhere('v.period', f.period),
+    );
+  }
+  return q;
+}
+
+/** A page of matching elements, by relevance with a query, else by name; with the total. */
+export async function searchElements(
+  knex: Knex,
+  caller: Caller,
+  f: ElementFilters,
+  page: { limit: number; offset: number },
+): Promise<{ total: number; items: ElementRecord[] }> {
+  const order = f.tsquery
+    ? knex.raw(
+        `ts_rank_cd('{0.1, 0.2, 0.5, 1.0}'::float4[], e.search_vector, to_tsquery('simple', ?)) desc, e.name, e.slug`,
+        [f.tsquery],
+      )
+    : knex.raw('e.name, e.slug');
+  const rows = (await filtered(knex, caller, f)
+    .select(COLUMNS)
+    .select(knex.raw('count(*) over ()::int as total'))
+    .orderByRaw('?', [order])
+    .limit(page.limit)
+    .offset(page.offset)) as ElementRow[];
+  const total = rows[0]?.total ?? (page.offset > 0 ? await countElements(knex, caller, f) : 0);
+  return { total, items: rows.map(toRecord) };
+}
+
+async function countElements(knex: Knex, caller: Caller, f: ElementFilters): Promise<number> {
+  const rows = (await filtered(knex, caller, f).count<{ n: string }[]>('* as n')) as { n: string }[];
+  return Number(rows[0]?.n ?? 0);
+}
+
+export interface Facet {
+  code: string;
+  count: number;
+}
+
+/** Counts of the matching elements by agency, theme and level. */
+export async function elementFacets(
+  knex: Knex,
+  caller: Caller,
+  f: ElementFilters,
+): Promise<{ agency: Facet[]; theme: Facet[]; level: Facet[] }> {
+  const base = filtered(knex, caller, f).select('e.agency_code', 'e.theme_code', 'e.levels');
+  const { rows } = await knex.raw<{ rows: { kind: string; code: string; count: number }[] }>(
+    `with m as (?)
+     select 'agency' as kind, agency_code as code, count(*)::int as count from m group by agency_code
+     union all select 'theme', theme_code, count(*)::int from m group by theme_code
+     union all select 'level', l, count(*)::int from m, unnest(m.levels) l group by l
+     order by 1, 3 desc, 2`,
+    [base],
+  );
+  const of = (kind: string) => rows.filter((r) => r.kind === kind).map((r) => ({ code: r.code, count: r.count }));
+  return { agency: of('agency'), theme: of('theme'), level: of('level') };
+}
+
+export async function findElement(knex: Knex, caller: Caller, slug: string): Promise<ElementRecord | null> {
+  const row = (await visible(knex, caller).select(COLUMNS).where('e.slug', slug).first()) as ElementRow | undefined;
+  return row ? toRecord(row) : null;
+}
+
+export interface PeriodRow {
+  level: Level;
+  period: string;
+  values: number;
+  missing: number;
+  districts: number;
+}
+
+/** Each level and period of an element: values present, values missing, districts at that level. */
+export async function elementPeriods(knex: Knex, elementId: number): Promise<PeriodRow[]> {
+  const { rows } = await knex.raw<{ rows: PeriodRow[] }>(
+    `select v.level, v.period, count(v.value)::int as values, (count(*) - count(v.value))::int as missing,
+            (select count(*)::int from districts d where d.level = v.level) as districts
+       from element_values v where v.element_id = ?
+      group by v.level, v.period
+      order by array_position(array['kota','kecamatan','kelurahan'], v.level), v.period`,
+    [elementId],
+  );
+  return rows;
+}
+
+export interface ValueRow {
+  code: string;
+  name: string;
+  parentCode: string | null;
+  value: number | null;
+  missingReason: string | null;
+  status: string;
+  footnote: string | null;
+}
+
+/**
+ * Every district of the level with the element's value in the period: districts without a row
+ * come back with value null and reason null ("no data"), never 0.
+ */
+export async function elementValues(knex: Knex, elementId: number, level: Level, period: string): Promise<ValueRow[]> {
+  const { rows } = await knex.raw<{ rows: ValueRow[] }>(
+    `select d.code, d.name, d.parent_code as "parentCode", v.value, v.missing_reason as "missingReason",
+            coalesce(v.status, 'tetap') as status, v.footnote
+       from districts d
+       left join element_values v on v.district_code = d.code and v.element_id = ? and v.level = ? and v.period = ?
+      where d.level = ?
+      order by d.code`,
+    [elementId, level, period, level],
+  );
+  return rows;
+}
+
+/** The same as GeoJSON text: district polygons (RFC 7946, 6 decimals) with the value joined, built by the database. */
+export async function elementGeojson(knex: Knex, elementId: number, level: Level, period: string): Promise<string> {
+  const { rows } = await knex.raw<{ rows: { features: string }[] }>(
+    `select coalesce(string_agg('{"type":"Feature","id":' || to_json(d.code)::text || ',"geometry":'
+              || ST_AsGeoJSON(ST_ForcePolygonCCW(d.geom), 6) || ',"properties":'
+              || json_build_object('code', d.code, 'name', d.name, 'value', v.value, 'missingReason', v.missing_reason,
+                                   'status', coalesce(v.status, 'tetap'), 'footnote', v.footnote)::text || '}', ',' order by d.code), '') as features
+       from districts d
+       left join element_values v on v.district_code = d.code and v.element_id = ? and v.level = ? and v.period = ?
+      where d.level = ?`,
+    [elementId, level, period, level],
+  );
+  return rows[0]?.features ?? '';
+}
+
+export interface ProfileRow {
+  slug: string;
+  name: string;
+  unit: string;
+  measureType: string;
+  agencyCode: string;
+  themeCode: string;
+  period: string;
+  value: number;
+  status: string;
+  rank: number | null;
+  siblings: number | null;
+  previousPeriod: string | null;
+  previousValue: number | null;
+}
+
+/**
+ * Every visible element's latest value at a district, its rank among the districts of the same
+ * level and parent in that period (1 = highest), and the value of the period before.
+ */
+export async function districtProfile(
+  knex: Knex,
+  caller: Caller,
+  code: string,
+  parentCode: string | null,
+): Promise<ProfileRow[]> {
+  const mine = visible(knex, caller)
+    .join('element_values as v', 'v.element_id', 'e.id')
+    .distinctOn('v.element_id')
+    .select('v.element_id', 'v.level', 'v.period', 'v.value', 'v.status')
+    .where('v.district_code', code)
+    .whereNotNull('v.value')
+    .orderBy([{ column: 'v.element_id' }, { column: 'v.period', order: 'desc' }]);
+  const { rows } = await knex.raw<{ rows: ProfileRow[] }>(
+    `with mine as (?),
+     ranked as (
+       select v.element_id, v.district_code, rank() over (partition by v.element_id order by v.value desc)::int as rnk,
+              count(*) over (partition by v.element_id)::int as n
+         from element_values v
+         join mine m on m.element_id = v.element_id and m.level = v.level and m.period = v.period
+         join districts d on d.code = v.district_code
+        where v.value is not null and d.parent_code is not distinct from ?)
+     select e.slug, e.name, e.unit, e.measure_type as "measureType", e.agency_code as "agencyCode", e.theme_code as "themeCode",
+            m.period, m.value, m.status, r.rnk as rank, r.n as siblings, p.period as "previousPeriod", p.value as "previousValue"
+       from mine m
+       join elements e on e.id = m.element_id
+       left join ranked r on r.element_id = m.element_id and r.district_code = ?
+       left join lateral (
+         select pv.period, pv.value from element_values pv
+          where pv.element_id = m.element_id and pv.level = m.level and pv.district_code = ?
+            and pv.period < m.period and pv.period <> '' and pv.value is not null
+          order by pv.period desc limit 1) p on true
+      order by e.theme_code, e.name, e.slug`,
+    [mine, parentCode, code, code],
+  );
+  return rows;
+}

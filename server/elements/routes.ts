@@ -1,0 +1,129 @@
+import { Router, type Request } from 'express';
+import { z } from 'zod';
+import type { AppDeps } from '../app-deps.js';
+import { cacheFor } from '../auth/caller.js';
+import { baseUrl, withQuery, type Link } from '../http/links.js';
+import { intParam, parseQuery } from '../http/query.js';
+import { CLASS_METHODS } from './classes.js';
+import { elementDetail, elementSummary, valuesCsv } from './element-json.js';
+import { LEVELS } from './element-types.js';
+import type { ElementsService } from './elements-service.js';
+
+const level = z.enum(LEVELS as ['kota', 'kecamatan', 'kelurahan']).optional();
+const period = z
+  .string()
+  .regex(/^(\d{4}(-\d{2}|-\d{4})?)?$/, 'must be YYYY, YYYY-MM or YYYY-YYYY')
+  .optional();
+
+/** Queries of the /api/elements endpoints; also feed the OpenAPI document. */
+export function elementSearchQuery(maxLimit: number) {
+  return z.object({
+    q: z.string().max(200, 'must be at most 200 characters').optional(),
+    agency: z.string().min(1).max(64).optional(),
+    theme: z.string().min(1).max(64).optional(),
+    level,
+    period,
+    limit: intParam(1, maxLimit).default(50),
+    offset: intParam(0, 1_000_000).default(0),
+  });
+}
+export const elementValuesQuery = z.object({ level, period, format: z.enum(['json', 'csv']).default('json') });
+export const elementSliceQuery = z.object({ level, period });
+export const elementClassesQuery = z.object({
+  level,
+  period,
+  method: z.enum(CLASS_METHODS).default('quantile'),
+  k: intParam(2, 9).default(5),
+});
+
+export function elementRoutes(deps: AppDeps, service: ElementsService): Router {
+  const router = Router();
+  const base = (req: Request) => baseUrl(req, deps.config.publicUrl);
+  const searchQuery = elementSearchQuery(deps.config.catalogMaxLimit);
+
+  router.get('/elements', async (req, res) => {
+    const q = parseQuery(req, searchQuery);
+    const { total, items, facets } = await service.search(req.caller, q);
+    const links: Link[] = [{ href: withQuery(req, deps.config.publicUrl, {}), rel: 'self', type: 'application/json' }];
+    if (q.offset + items.length < total)
+      links.push({
+        href: withQuery(req, deps.config.publicUrl, { offset: q.offset + q.limit }),
+        rel: 'next',
+        type: 'application/json',
+      });
+    if (q.offset > 0)
+      links.push({
+        href: withQuery(req, deps.config.publicUrl, { offset: Math.max(0, q.offset - q.limit) || undefined }),
+        rel: 'prev',
+        type: 'application/json',
+      });
+    cacheFor(req, res, 60).json({ total, items: items.map((e) => elementSummary(e, base(req))), facets, links });
+  });
+
+  router.get('/elements/:id', async (req, res) => {
+    parseQuery(req, z.object({}));
+    const { element, periods } = await service.detail(req.caller, req.params.id);
+    cacheFor(req, res, 60).json(elementDetail(element, periods, base(req)));
+  });
+
+  router.get('/elements/:id/values', async (req, res) => {
+    const q = parseQuery(req, elementValuesQuery);
+    const v = await service.values(req.caller, req.params.id, q.level, q.period);
+    if (q.format === 'csv') {
+      cacheFor(req, res, 60)
+        .type('text/csv; charset=utf-8')
+        .attachment(`${v.element.slug}-${v.level}-${v.period || 'tanpa-periode'}.csv`)
+        .send(valuesCsv(v.rows, v.period));
+      return;
+    }
+    cacheFor(req, res, 60).json({
+      element: v.element.slug,
+      unit: v.element.unit,
+      level: v.level,
+      period: v.period === '' ? null : v.period,
+      total: v.rows.length,
+      items: v.rows,
+      links: [{ href: withQuery(req, deps.config.publicUrl, {}), rel: 'self', type: 'application/json' }],
+    });
+  });
+
+  router.get('/elements/:id/geojson', async (req, res) => {
+    const q = parseQuery(req, elementSliceQuery);
+    const g = await service.geojson(req.caller, req.params.id, q.level, q.period);
+    cacheFor(req, res, 60)
+      .type('application/geo+json')
+      .send(
+        `{"type":"FeatureCollection","element":${JSON.stringify(g.element.slug)},"unit":${JSON.stringify(g.element.unit)},` +
+          `"level":${JSON.stringify(g.level)},"period":${JSON.stringify(g.period === '' ? null : g.period)},"features":[${g.features}]}`,
+      );
+  });
+
+  router.get('/elements/:id/classes', async (req, res) => {
+    const q = parseQuery(req, elementClassesQuery);
+    const c = await service.classes(req.caller, req.params.id, q.method, q.k, q.level, q.period);
+    cacheFor(req, res, 60).json({
+      element: c.element.slug,
+      unit: c.element.unit,
+      level: c.level,
+      period: c.period === '' ? null : c.period,
+      method: c.method,
+      k: c.k,
+      breaks: c.breaks,
+      classes: c.classes,
+      noData: c.noData,
+    });
+  });
+
+  router.get('/districts/:code/profile', async (req, res) => {
+    parseQuery(req, z.object({}));
+    const p = await service.profile(req.caller, req.params.code);
+    cacheFor(req, res, 60).json({
+      district: p.district,
+      total: p.elements.length,
+      elements: p.elements,
+      layers: p.layers,
+    });
+  });
+
+  return router;
+}
