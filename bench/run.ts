@@ -116,12 +116,15 @@ async function main(): Promise<void> {
     const { rows } = await db.knex.raw<{ rows: { body: string }[] }>(FEATURE_SQL, [big.id, after, PAGE]);
     sqlFeatures += (JSON.parse(rows[0]?.body ?? '{"features":[]}') as { features: unknown[] }).features.length;
   });
+  // The baseline counts the layer once, as the server does (it remembers numberMatched per data
+  // version), and then reads the same pages.
   let ogcSqlFeatures = 0;
-  const ogcSqlSeconds = await runConcurrent(ogcJobs, WORKERS, async (after) => {
-    const [{ rows }] = await Promise.all([
-      db.knex.raw<{ rows: { body: string }[] }>(FEATURE_SQL, [big.id, after, OGC_PAGE]),
-      db.knex.raw('select count(*)::int as n from features where layer_id = ?', [big.id]),
-    ]);
+  const ogcSqlSeconds = await runConcurrent(['count', ...ogcJobs], WORKERS, async (job) => {
+    if (job === 'count') {
+      await db.knex.raw('select count(*)::int as n from features where layer_id = ?', [big.id]);
+      return;
+    }
+    const { rows } = await db.knex.raw<{ rows: { body: string }[] }>(FEATURE_SQL, [big.id, job, OGC_PAGE]);
     ogcSqlFeatures += (JSON.parse(rows[0]?.body ?? '{"features":[]}') as { features: unknown[] }).features.length;
   });
   const plans = await filterPlans(db, big.id);
@@ -147,7 +150,9 @@ async function main(): Promise<void> {
   console.log(
     `| OGC API items (limit ${OGC_PAGE}, numberMatched included, ${WORKERS} concurrent) | ${fmt(ogcFeatures / ogcSeconds, 0)} features/s |`,
   );
-  console.log(`| same page + count run directly in SQL | ${fmt(ogcSqlFeatures / ogcSqlSeconds, 0)} features/s |`);
+  console.log(
+    `| same pages run directly in SQL, the layer counted once | ${fmt(ogcSqlFeatures / ogcSqlSeconds, 0)} features/s |`,
+  );
   console.log(
     `| **ratio OGC items / direct SQL** (target ≥ 0.8) | **${fmt(ogcFeatures / ogcSeconds / (ogcSqlFeatures / ogcSqlSeconds))}** |`,
   );
