@@ -14,4 +14,12 @@ export interface Migration {
 }
 
 /** Ordered list of migrations; both database backends run exactly these. */
-export const migrations: Migration[] = [schema, tileFields, propertiesIndex, geometryChecks, access, timeExtent, elements];
+export const migrations: Migration[] = [
+  schema,
+  tileFields,
+  propertiesIndex,
+  geometryChecks,
+  access,
+  timeExtent,
+  elements,
+];
