@@ -63,7 +63,71 @@ export interface TileJson {
   vector_layers: { id: string }[];
 }
 
+export interface ElementSummary {
+  id: string;
+  name: string;
+  unit: string;
+  measureType: string;
+  agency: { code: string; name: string };
+  theme: { code: string; name: string };
+  levels: ('kota' | 'kecamatan' | 'kelurahan')[];
+  firstPeriod: string | null;
+  lastPeriod: string | null;
+  classification: string;
+  isSample: boolean;
+}
+export interface ElementDetail extends ElementSummary {
+  definition: string;
+  source: string | null;
+  caveats: string[];
+  periods: { level: string; period: string | null; values: number; missing: number; districts: number }[];
+}
+export interface ElementValue {
+  code: string;
+  name: string;
+  parentCode: string | null;
+  value: number | null;
+  missingReason: string | null;
+  status: string;
+}
+export interface ElementClasses {
+  level: string;
+  period: string | null;
+  breaks: number[];
+  classes: { from: number; to: number; count: number }[];
+  noData: number;
+}
+export interface Facet {
+  code: string;
+  count: number;
+}
+
+const qs = (params: Record<string, string | number | null | undefined>) =>
+  Object.entries(params)
+    .filter(([, v]) => v !== null && v !== undefined && v !== '')
+    .map(([k, v]) => `${k}=${encodeURIComponent(String(v))}`)
+    .join('&');
+
 export const api = {
+  elements: (params: { q?: string; agency?: string; level?: string; limit?: number }, signal?: AbortSignal) =>
+    getJson<{ total: number; items: ElementSummary[]; facets: Record<'agency' | 'theme' | 'level', Facet[]> }>(
+      `/api/elements?${qs(params)}`,
+      signal,
+    ),
+  element: (id: string) => getJson<ElementDetail>(`/api/elements/${encodeURIComponent(id)}`),
+  /** `period` '' asks for the undated period; null for the latest with values. */
+  elementValues: (id: string, level: string | null, period: string | null, signal?: AbortSignal) =>
+    getJson<{ level: string; period: string | null; unit: string; items: ElementValue[] }>(
+      `/api/elements/${encodeURIComponent(id)}/values?${qs({ level, period })}${period === '' ? '&period=' : ''}`,
+      signal,
+    ),
+  elementClasses: (id: string, level: string, period: string | null, method: string, k: number, signal?: AbortSignal) =>
+    getJson<ElementClasses>(
+      `/api/elements/${encodeURIComponent(id)}/classes?${qs({ level, method, k, period })}${period === '' ? '&period=' : ''}`,
+      signal,
+    ),
+  districtsGeojson: (level: string) =>
+    getJson<{ type: 'FeatureCollection'; features: Feature[] }>(`/api/districts?format=geojson&level=${level}`),
   layerIndex: (signal?: AbortSignal) =>
     getJson<{ items: LayerEntry[] }>('/api/layer-index', signal).then((r) => r.items),
   agencies: () =>

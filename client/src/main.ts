@@ -11,6 +11,7 @@ import { Measure } from './map/measure.js';
 import { Store } from './state/store.js';
 import { activePanel } from './ui/active-panel.js';
 import { catalogPanel } from './ui/catalog-panel.js';
+import { dataPanel, thematicHtml } from './ui/data-panel.js';
 import { districtPanel } from './ui/district-panel.js';
 import { h } from './ui/dom.js';
 import { setMeasureText, toolsPanel } from './ui/tools-panel.js';
@@ -79,10 +80,18 @@ async function main(): Promise<void> {
   activePanel(ctx, $('panel-active'), status);
   districtPanel(ctx, $('panel-districts'));
   toolsPanel(ctx, $('panel-tools'), measure);
+  const data = dataPanel(ctx, $('panel-data'));
   identifyOnClick(
     ctx,
     () => active.queryableLayerIds(),
     () => measure.active,
+    (e) => {
+      const fill = data.fillLayer();
+      const info = data.current();
+      if (!fill || !info) return null;
+      const code = map.queryRenderedFeatures(e.point, { layers: [fill] })[0]?.properties.code as string | undefined;
+      return code ? thematicHtml(ctx, info, code) : null;
+    },
   );
 
   const drawPoint = () =>
@@ -96,7 +105,7 @@ async function main(): Promise<void> {
     document.documentElement.lang = store.state.lang;
     $('app-title').textContent = t().appTitle;
     $('lang-switch').textContent = t().language;
-    for (const tab of ['catalog', 'active', 'districts', 'tools'] as const) {
+    for (const tab of ['catalog', 'active', 'data', 'districts', 'tools'] as const) {
       const count = tab === 'active' && store.state.layers.length ? ` (${store.state.layers.length})` : '';
       $(`tab-${tab}`).textContent = t()[tab] + count;
     }

@@ -19,12 +19,18 @@ export function lookupHtml(ctx: AppContext, r: Lookup): HTMLElement {
   );
 }
 
-export function identifyOnClick(ctx: AppContext, queryable: () => string[], shouldIgnore: () => boolean): void {
+/** extra: a section for the popup's top (the thematic map's value at the click), or null. */
+export function identifyOnClick(
+  ctx: AppContext,
+  queryable: () => string[],
+  shouldIgnore: () => boolean,
+  extra: (e: MapMouseEvent) => HTMLElement | null = () => null,
+): void {
   let popup: Popup | null = null;
   ctx.map.on('click', (e: MapMouseEvent) => {
     if (shouldIgnore()) return;
     const features = ctx.map.queryRenderedFeatures(e.point, { layers: queryable() });
-    const body = h('div', { class: 'identify' }, h('div', { class: 'lookup' }, ctx.t().loading));
+    const body = h('div', { class: 'identify' }, h('div', { class: 'lookup' }, ctx.t().loading), extra(e));
     const seen = new Set<string>();
     for (const f of features.slice(0, 20)) {
       const key = `${f.sourceLayer ?? ''}#${String(f.id)}`;

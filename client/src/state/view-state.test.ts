@@ -13,9 +13,29 @@ describe('view state in the URL', () => {
       ],
       district: '36.71.04.1004',
       point: [106.6559, -6.1256],
+      thematic: { id: 'dak-penduduk-kecamatan-kpu2014', level: 'kecamatan', period: '', method: 'jenks', k: 4 },
       lang: 'en',
     };
     expect(fromQuery(toQuery(state))).toEqual(state);
+  });
+
+  it('keeps a thematic map with the latest period and an undated one apart', () => {
+    const latest = {
+      id: 'sampel-disdukcapil-jumlah-penduduk',
+      level: null,
+      period: null,
+      method: 'quantile',
+      k: 5,
+    } as const;
+    expect(fromQuery(toQuery({ ...DEFAULT_STATE, thematic: latest })).thematic).toEqual(latest);
+    expect(fromQuery('e=x1:rt:20x4:kmeans:12').thematic).toEqual({
+      id: 'x1',
+      level: null,
+      period: null,
+      method: 'quantile',
+      k: 5,
+    });
+    expect(fromQuery('e=BAD!').thematic).toBeNull();
   });
 
   it('keeps links short for defaults', () => {

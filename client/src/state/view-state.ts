@@ -7,6 +7,20 @@ export interface ActiveLayer {
   visible: boolean;
 }
 
+export type ClassMethod = 'quantile' | 'jenks' | 'equal';
+export const CLASS_METHODS: ClassMethod[] = ['quantile', 'jenks', 'equal'];
+
+/** A data element shown as a choropleth: which, at which level and period, classed how. */
+export interface ThematicMap {
+  id: string;
+  level: 'kota' | 'kecamatan' | 'kelurahan' | null;
+  /** null = the latest period with values; '' = the undated period. */
+  period: string | null;
+  method: ClassMethod;
+  /** Number of classes, 3–7. */
+  k: number;
+}
+
 /** Everything a shared link restores. Layers are listed top-most first. */
 export interface ViewState {
   /** lon/lat, EPSG:4326 */
@@ -16,6 +30,8 @@ export interface ViewState {
   district: string | null;
   /** Last boundary-check point, lon/lat. */
   point: [number, number] | null;
+  /** The data element on the map (Data tab), if any. */
+  thematic: ThematicMap | null;
   lang: Lang;
 }
 
@@ -25,11 +41,13 @@ export const DEFAULT_STATE: ViewState = {
   layers: [],
   district: null,
   point: null,
+  thematic: null,
   lang: 'id',
 };
 
 const SLUG = /^[a-z0-9][a-z0-9-]{1,119}$/;
 const DISTRICT = /^\d{2}(\.\d{2}){1,2}(\.\d{4})?$/;
+const PERIOD = /^(\d{4}(-\d{2}|-\d{4})?)?$/;
 
 /**
  * State to query string: c=lon,lat z=zoom l=id[:opacity[:h]],… d=district p=lon,lat lang=en.
@@ -53,6 +71,10 @@ export function toQuery(s: ViewState): string {
   }
   if (s.district) q.set('d', s.district);
   if (s.point) q.set('p', `${s.point[0].toFixed(6)},${s.point[1].toFixed(6)}`);
+  if (s.thematic) {
+    const m = s.thematic;
+    q.set('e', [m.id, m.level ?? '', m.period ?? '*', m.method, String(m.k)].join(':'));
+  }
   if (s.lang !== 'id') q.set('lang', s.lang);
   return q.toString().replace(/%2C/g, ',').replace(/%3A/g, ':');
 }
@@ -75,12 +97,25 @@ export function fromQuery(query: string): ViewState {
     layers.push({ id, opacity: Number.isFinite(o) ? Math.min(1, Math.max(0, o)) : 1, visible: hidden !== 'h' });
   }
   const district = q.get('d');
+  // e=element:level:period:method:k, period * = latest, empty = undated.
+  const [eid = '', elevel = '', eperiod = '*', emethod = 'quantile', ek = '5'] = (q.get('e') ?? '').split(':');
+  const k = Number(ek);
+  const thematic: ThematicMap | null = SLUG.test(eid)
+    ? {
+        id: eid,
+        level: elevel === 'kota' || elevel === 'kecamatan' || elevel === 'kelurahan' ? elevel : null,
+        period: eperiod !== '*' && PERIOD.test(eperiod) ? eperiod : null,
+        method: CLASS_METHODS.includes(emethod as ClassMethod) ? (emethod as ClassMethod) : 'quantile',
+        k: Number.isInteger(k) && k >= 3 && k <= 7 ? k : 5,
+      }
+    : null;
   return {
     center: pair(q.get('c')) ?? DEFAULT_STATE.center,
     zoom: Number.isFinite(zoom) && q.get('z') !== null && zoom >= 0 && zoom <= 22 ? zoom : DEFAULT_STATE.zoom,
     layers,
     district: district && DISTRICT.test(district) ? district : null,
     point: pair(q.get('p')),
+    thematic,
     lang: q.get('lang') === 'en' ? 'en' : 'id',
   };
 }

@@ -1,0 +1,289 @@
+import { api, type ElementDetail, type ElementSummary, type ElementValue } from '../api.js';
+import type { AppContext } from '../app-context.js';
+import { Choropleth, NO_DATA_COLOR, rampFor, type Level } from '../map/choropleth.js';
+import { CLASS_METHODS, type ThematicMap } from '../state/view-state.js';
+import { clear, h } from './dom.js';
+
+/** What the map shows now, for the popup of a clicked district. */
+export interface ThematicInfo {
+  element: ElementDetail;
+  level: Level;
+  period: string;
+  values: Map<string, ElementValue>;
+}
+
+/**
+ * The Data tab: search the data elements, pick one, and the map shows it as a choropleth of the
+ * chosen level and period, classed on the server (/classes), with a legend, a period slider that
+ * can play, and the class method and count. Everything lives in the URL (`e=`).
+ */
+export function dataPanel(
+  ctx: AppContext,
+  host: HTMLElement,
+): { current(): ThematicInfo | null; fillLayer(): string | null } {
+  const choropleth = new Choropleth(ctx.map);
+  const search = h('input', { id: 'element-search', type: 'search', autocomplete: 'off' });
+  const level = h('select', { id: 'element-level' });
+  const count = h('div', { class: 'count', id: 'element-count', role: 'status' });
+  const results = h('ul', { id: 'element-results', class: 'element-results' });
+  const detail = h('div', { id: 'element-detail', class: 'element-detail' });
+  host.append(search, level, count, results, detail);
+  const details = new Map<string, Promise<ElementDetail>>();
+  let searchAbort: AbortController | null = null;
+  let renderAbort: AbortController | null = null;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let playing: ReturnType<typeof setInterval> | null = null;
+  let shown: ThematicInfo | null = null;
+  const fmt = (n: number) => new Intl.NumberFormat(ctx.t().numberLocale, { maximumFractionDigits: 2 }).format(n);
+
+  function fillLevels(): void {
+    const t = ctx.t();
+    const value = level.value;
+    level.replaceChildren(
+      h('option', { value: '' }, t.allLevels),
+      ...['kota', 'kecamatan', 'kelurahan'].map((l) => h('option', { value: l }, t.levels[l] ?? l)),
+    );
+    level.value = value;
+    search.placeholder = t.elementSearch;
+    search.setAttribute('aria-label', t.elementSearch);
+    level.setAttribute('aria-label', t.level);
+  }
+
+  async function runSearch(): Promise<void> {
+    searchAbort?.abort();
+    const a = (searchAbort = new AbortController());
+    const r = await api.elements({ q: search.value.trim(), level: level.value, limit: 50 }, a.signal);
+    if (a.signal.aborted) return;
+    count.textContent = ctx.t().elementsFound(r.total);
+    results.replaceChildren(...r.items.map(resultRow));
+  }
+
+  function resultRow(e: ElementSummary): HTMLElement {
+    const t = ctx.t();
+    const on = ctx.store.state.thematic?.id === e.id;
+    return h(
+      'li',
+      {},
+      h(
+        'button',
+        {
+          class: on ? 'element on' : 'element',
+          'aria-pressed': String(on),
+          'data-element': e.id,
+          onclick: () =>
+            ctx.store.update({ thematic: { id: e.id, level: null, period: null, method: 'quantile', k: 5 } }),
+        },
+        h('span', { class: 'title' }, e.name),
+        h(
+          'span',
+          { class: 'meta' },
+          `${e.agency.name} · ${e.levels.map((l) => t.levels[l] ?? l).join(', ')} · ${e.unit}`,
+        ),
+        e.isSample ? h('span', { class: 'badge' }, t.sample) : null,
+      ),
+    );
+  }
+
+  function element(id: string): Promise<ElementDetail> {
+    let p = details.get(id);
+    if (!p) {
+      p = api.element(id);
+      details.set(id, p);
+    }
+    return p;
+  }
+
+  /** Draws the thematic map the URL names: level and period resolved against what the element has. */
+  async function render(m: ThematicMap | null): Promise<void> {
+    renderAbort?.abort();
+    if (!m) {
+      stop();
+      choropleth.hide();
+      shown = null;
+      clear(detail);
+      return;
+    }
+    const a = (renderAbort = new AbortController());
+    const e = await element(m.id);
+    const levels = [...new Set(e.periods.map((p) => p.level))] as Level[];
+    const lvl: Level =
+      m.level && levels.includes(m.level)
+        ? m.level
+        : levels.includes('kecamatan')
+          ? 'kecamatan'
+          : (levels.at(-1) ?? 'kecamatan');
+    const periods = e.periods.filter((p) => p.level === lvl).map((p) => p.period ?? '');
+    const latest = [...e.periods].reverse().find((p) => p.level === lvl && p.values > 0)?.period ?? '';
+    const period = m.period !== null && periods.includes(m.period) ? m.period : latest;
+    const [values, classes] = await Promise.all([
+      api.elementValues(e.id, lvl, period, a.signal),
+      api.elementClasses(e.id, lvl, period, m.method, m.k, a.signal),
+    ]);
+    if (a.signal.aborted) return;
+    const colors = rampFor(classes.classes.length);
+    await choropleth.show(lvl, values.items, classes.breaks, colors);
+    shown = { element: e, level: lvl, period, values: new Map(values.items.map((v) => [v.code, v])) };
+    drawDetail(e, m, lvl, levels, periods, period, classes.classes, colors, classes.noData);
+  }
+
+  function drawDetail(
+    e: ElementDetail,
+    m: ThematicMap,
+    lvl: Level,
+    levels: Level[],
+    periods: string[],
+    period: string,
+    classes: { from: number; to: number; count: number }[],
+    colors: string[],
+    noData: number,
+  ): void {
+    const t = ctx.t();
+    const set = (change: Partial<ThematicMap>) => ctx.store.update({ thematic: { ...m, ...change } });
+    const levelSelect = h(
+      'select',
+      {
+        id: 'thematic-level',
+        'aria-label': t.level,
+        onchange: () => set({ level: levelSelect.value as Level, period: null }),
+      },
+      ...levels.map((l) => h('option', { value: l }, t.levels[l] ?? l)),
+    );
+    levelSelect.value = lvl;
+    const slider = h('input', {
+      id: 'thematic-period',
+      type: 'range',
+      min: 0,
+      max: Math.max(0, periods.length - 1),
+      step: 1,
+      value: Math.max(0, periods.indexOf(period)),
+      'aria-label': t.period,
+      disabled: periods.length < 2,
+      oninput: () => set({ period: periods[Number(slider.value)] ?? null }),
+    });
+    const play = h(
+      'button',
+      {
+        id: 'thematic-play',
+        type: 'button',
+        disabled: periods.length < 2,
+        onclick: () => (playing ? stop() : start(periods, m)),
+      },
+      playing ? t.pause : t.play,
+    );
+    const method = h(
+      'select',
+      {
+        id: 'thematic-method',
+        'aria-label': t.method,
+        onchange: () => set({ method: method.value as ThematicMap['method'] }),
+      },
+      ...CLASS_METHODS.map((c) => h('option', { value: c }, t.methods[c] ?? c)),
+    );
+    method.value = m.method;
+    const k = h(
+      'select',
+      { id: 'thematic-k', 'aria-label': t.classes, onchange: () => set({ k: Number(k.value) }) },
+      ...[3, 4, 5, 6, 7].map((n) => h('option', { value: n }, String(n))),
+    );
+    k.value = String(m.k);
+    const legend = h(
+      'ul',
+      { id: 'thematic-legend', class: 'legend' },
+      ...classes.map((c, i) =>
+        h(
+          'li',
+          { 'data-from': c.from, 'data-to': c.to },
+          h('span', { class: 'swatch', style: `background:${colors[i] ?? NO_DATA_COLOR}` }),
+          `${fmt(c.from)} – ${fmt(c.to)} (${c.count})`,
+        ),
+      ),
+      h(
+        'li',
+        { class: 'no-data' },
+        h('span', { class: 'swatch', style: `background:${NO_DATA_COLOR}` }),
+        `${t.noData} (${noData})`,
+      ),
+    );
+    detail.replaceChildren(
+      ...[
+        h('h3', {}, e.name, e.isSample ? h('span', { class: 'badge' }, t.sample) : null),
+        h('p', { class: 'meta' }, `${e.agency.name} · ${e.unit}`),
+        h(
+          'div',
+          { class: 'thematic-controls' },
+          h('label', {}, `${t.level} `, levelSelect),
+          h(
+            'label',
+            {},
+            `${t.period}: `,
+            h('strong', { id: 'thematic-period-label' }, period || t.undated),
+            slider,
+            play,
+          ),
+          h('label', {}, `${t.method} `, method, ' ', k),
+        ),
+        legend,
+        e.source ? h('p', { class: 'source' }, `${t.source}: ${e.source}`) : null,
+        e.caveats.length
+          ? h('details', {}, h('summary', {}, t.caveats), h('ul', {}, ...e.caveats.map((c) => h('li', {}, c))))
+          : null,
+        h(
+          'button',
+          { id: 'thematic-clear', type: 'button', onclick: () => ctx.store.update({ thematic: null }) },
+          t.removeThematic,
+        ),
+      ].filter((n) => n !== null),
+    );
+  }
+
+  function start(periods: string[], m: ThematicMap): void {
+    let i = Math.max(0, periods.indexOf(shown?.period ?? ''));
+    playing = setInterval(() => {
+      i = (i + 1) % periods.length;
+      ctx.store.update({ thematic: { ...m, period: periods[i] ?? null } });
+      if (i === periods.length - 1) stop();
+    }, 1500);
+  }
+
+  function stop(): void {
+    if (playing) clearInterval(playing);
+    playing = null;
+  }
+
+  search.addEventListener('input', () => {
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => void runSearch(), 200);
+  });
+  level.addEventListener('change', () => void runSearch());
+  ctx.store.subscribe((s, prev) => {
+    if (s.thematic !== prev.thematic) void render(s.thematic);
+    if (s.lang !== prev.lang) {
+      fillLevels();
+      void runSearch();
+      void render(s.thematic);
+    }
+  });
+  fillLevels();
+  void runSearch();
+  void render(ctx.store.state.thematic);
+  return { current: () => shown, fillLayer: () => choropleth.fillLayer() };
+}
+
+/** The popup section for a clicked district while a thematic map is shown. */
+export function thematicHtml(ctx: AppContext, info: ThematicInfo, code: string): HTMLElement | null {
+  const t = ctx.t();
+  const v = info.values.get(code);
+  if (!v) return null;
+  const fmt = (n: number) => new Intl.NumberFormat(t.numberLocale, { maximumFractionDigits: 2 }).format(n);
+  const siblings = [...info.values.values()].filter((x) => x.parentCode === v.parentCode && x.value !== null);
+  const rank = v.value === null ? null : 1 + siblings.filter((x) => (x.value as number) > (v.value as number)).length;
+  return h(
+    'section',
+    { class: 'thematic-popup' },
+    h('h4', {}, info.element.name),
+    h('div', {}, `${v.name} (${v.code}) · ${info.period || t.undated}`),
+    h('div', { class: 'value' }, v.value === null ? t.noData : `${fmt(v.value)} ${info.element.unit}`),
+    rank !== null ? h('div', {}, t.rank(rank, siblings.length)) : null,
+    v.status === 'sementara' ? h('div', { class: 'note' }, t.provisional) : null,
+  );
+}

@@ -1,0 +1,120 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasChromium, launch, mapIdle, shot } from '../support/browser.js';
+import { startTestServer, type TestServer } from '../support/test-server.js';
+
+// Without Debian's chromium these tests cannot run; CI installs it and sets CI=true.
+const run = hasChromium || process.env.CI === 'true';
+
+interface Classes {
+  breaks: number[];
+  classes: { from: number; to: number; count: number }[];
+  noData: number;
+}
+type Win = {
+  satupeta: {
+    map: { project(ll: [number, number]): { x: number; y: number } };
+    store: {
+      state: {
+        thematic: { id: string; level: string | null; period: string | null; method: string; k: number } | null;
+      };
+    };
+  };
+};
+
+let s: TestServer;
+let browser: Browser;
+let page: Page;
+const fmt = (n: number) => new Intl.NumberFormat('id-ID', { maximumFractionDigits: 2 }).format(n);
+
+/** The legend as the page shows it: [from, to, count] per class. */
+async function legend(): Promise<[string, string, number][]> {
+  const items = await page.locator('#thematic-legend li:not(.no-data)').allTextContents();
+  return items.map((text) => {
+    const m = /^(.+) – (.+) \((\d+)\)$/.exec(text.trim());
+    return [m?.[1] ?? '', m?.[2] ?? '', Number(m?.[3])];
+  });
+}
+
+function expected(c: Classes): [string, string, number][] {
+  return c.classes.map((k) => [fmt(k.from), fmt(k.to), k.count]);
+}
+
+describe.skipIf(!run)('thematic maps of data elements in Chromium', () => {
+  beforeAll(async () => {
+    s = await startTestServer();
+    browser = await launch();
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await s?.close();
+  });
+
+  it('finds "penduduk kecamatan", maps population per kecamatan with a legend equal to the server\'s classes', async () => {
+    await page.goto(`${s.url}/`);
+    await mapIdle(page);
+    await page.click('#tab-data');
+    await page.fill('#element-search', 'penduduk');
+    const total = (await s.json<{ total: number }>('/api/elements?q=penduduk&limit=1')).body.total;
+    await expect
+      .poll(() => page.locator('#element-count').textContent())
+      .toBe(`${total.toLocaleString('id-ID')} elemen data`);
+    await page.fill('#element-search', 'penduduk kecamatan');
+    await expect
+      .poll(() => page.locator('#element-count').textContent())
+      .toBe(`${total.toLocaleString('id-ID')} elemen data`);
+    await page.click('[data-element="dak-penduduk-kecamatan-kpu2014"]');
+    await expect.poll(() => page.locator('#thematic-legend li').count()).toBeGreaterThan(1);
+    await mapIdle(page);
+    const classes = (
+      await s.json<Classes>('/api/elements/dak-penduduk-kecamatan-kpu2014/classes?level=kecamatan&method=quantile&k=5')
+    ).body;
+    expect(await legend()).toEqual(expected(classes));
+    expect(await page.locator('#thematic-period-label').textContent()).toBe('tanpa periode');
+    await shot(page, '20-thematic-penduduk');
+  });
+
+  it('reclassifies with natural breaks in 4 classes, as /classes computes them', async () => {
+    await page.selectOption('#thematic-method', 'jenks');
+    await page.selectOption('#thematic-k', '4');
+    const classes = (
+      await s.json<Classes>('/api/elements/dak-penduduk-kecamatan-kpu2014/classes?level=kecamatan&method=jenks&k=4')
+    ).body;
+    await expect.poll(legend).toEqual(expected(classes));
+    const state = await page.evaluate(() => (window as unknown as Win).satupeta.store.state.thematic);
+    expect(state).toMatchObject({ id: 'dak-penduduk-kecamatan-kpu2014', method: 'jenks', k: 4 });
+    expect(new URL(page.url()).searchParams.get('e')).toBe('dak-penduduk-kecamatan-kpu2014::*:jenks:4');
+  });
+
+  it("shows a district's value, unit and rank in the popup of a click", async () => {
+    await mapIdle(page);
+    // The airport, in Kelurahan Pajang, Kecamatan Benda.
+    const xy = await page.evaluate(() => (window as unknown as Win).satupeta.map.project([106.6559, -6.1256]));
+    const box = await page.locator('#map').boundingBox();
+    await page.mouse.click((box?.x ?? 0) + xy.x, (box?.y ?? 0) + xy.y);
+    const popup = page.locator('.thematic-popup');
+    await expect.poll(() => popup.count()).toBe(1);
+    const text = (await popup.textContent()) ?? '';
+    expect(text).toContain('Benda');
+    expect(text).toContain(`${fmt(68223)} jiwa`);
+    // The smallest of the 13 kecamatan.
+    expect(text).toContain('peringkat 13 dari 13');
+  });
+
+  it('moves the period with the slider and redraws the classes of that period', async () => {
+    await page.goto(`${s.url}/?e=laju-pertumbuhan-penduduk-kecamatan:kecamatan:*:quantile:5`);
+    await mapIdle(page);
+    await page.click('#tab-data');
+    await expect.poll(() => page.locator('#thematic-period-label').textContent()).toBe('2010-2016');
+    await page.locator('#thematic-period').fill('0');
+    await expect.poll(() => page.locator('#thematic-period-label').textContent()).toBe('2000-2010');
+    const classes = (
+      await s.json<Classes>(
+        '/api/elements/laju-pertumbuhan-penduduk-kecamatan/classes?level=kecamatan&period=2000-2010&method=quantile&k=5',
+      )
+    ).body;
+    await expect.poll(legend).toEqual(expected(classes));
+    await shot(page, '21-thematic-period');
+  });
+});
