@@ -6,6 +6,7 @@ import * as geometryChecks from './004-geometry-checks.js';
 import * as access from './005-access.js';
 import * as timeExtent from './006-time-extent.js';
 import * as elements from './007-elements.js';
+import * as derivedElements from './008-derived-elements.js';
 
 export interface Migration {
   name: string;
@@ -22,4 +23,5 @@ export const migrations: Migration[] = [
   access,
   timeExtent,
   elements,
+  derivedElements,
 ];

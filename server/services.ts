@@ -42,12 +42,13 @@ export function buildServices(deps: AppDeps): Services {
     maxFeatures: config.tilesMaxFeatures,
     registryTtlMs: config.tilesRegistryTtlMs,
   });
+  const elements = new ElementsService(knex, catalog, districts);
   return {
     tokens: new TokenStore(knex, deps.log),
     catalog,
     districts,
     features,
-    elements: new ElementsService(knex, catalog, districts),
+    elements,
     ogc: new OgcService(catalog, features, {
       defaultLimit: config.ogcDefaultLimit,
       maxLimit: config.featuresMaxLimit,
@@ -56,7 +57,7 @@ export function buildServices(deps: AppDeps): Services {
     tiles,
     quality: new QualityService(knex, catalog),
     ckan: new CkanService(catalog),
-    ingest: new IngestService(knex, deps.db.backend, catalog, features, districts, config.upload),
+    ingest: new IngestService(knex, deps.db.backend, catalog, features, districts, elements, config.upload),
     layerWrites: new LayerWriteService(knex, catalog),
     glyphs: new GlyphsService(),
   };

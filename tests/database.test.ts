@@ -104,8 +104,10 @@ describe('migrations', () => {
           '005-access',
           '006-time-extent',
           '007-elements',
+          '008-derived-elements',
         ]);
       expect(await migrateDownAll(fresh.knex)).toEqual([
+        '008-derived-elements',
         '007-elements',
         '006-time-extent',
         '005-access',
@@ -126,6 +128,7 @@ describe('migrations', () => {
         '005-access',
         '006-time-extent',
         '007-elements',
+        '008-derived-elements',
       ]);
       const layers = await fresh.knex('layers').count<{ n: string }[]>('* as n');
       expect(Number(layers[0]?.n)).toBe(0);

@@ -2,7 +2,13 @@ import { z } from 'zod';
 import { layerSearchQuery } from '../catalog/routes.js';
 import type { Config } from '../config.js';
 import { districtsQuery, lookupQuery } from '../districts/routes.js';
-import { elementClassesQuery, elementSearchQuery, elementSliceQuery, elementValuesQuery } from '../elements/routes.js';
+import {
+  derivedElementBody,
+  elementClassesQuery,
+  elementSearchQuery,
+  elementSliceQuery,
+  elementValuesQuery,
+} from '../elements/routes.js';
 import { featuresQuery } from '../features/routes.js';
 import { layerCreateBody, layerPatchBody } from '../ingest/layer-write.js';
 import { uploadQuery } from '../ingest/routes.js';
@@ -211,12 +217,21 @@ export function openApiDocument(config: Config, base: string): Record<string, un
         [path('code', 'Kemendagri code')],
         ok('{ district, total, items }'),
       ),
-      '/api/elements': get(
-        'Search the data elements (Satu Data): q, agency, theme, level, period, with facets',
-        ['elements'],
-        queryParams(elementSearchQuery(config.catalogMaxLimit)),
-        ok('{ total, items, facets, links }'),
-      ),
+      '/api/elements': {
+        ...get(
+          'Search the data elements (Satu Data): q, agency, theme, level, period, with facets',
+          ['elements'],
+          queryParams(elementSearchQuery(config.catalogMaxLimit)),
+          ok('{ total, items, facets, links }'),
+        ),
+        post: {
+          summary: 'Define a data element computed from layers (editor of its agency, or admin)',
+          tags: ['elements'],
+          security: bearer,
+          requestBody: jsonBody(derivedElementBody),
+          responses: { 201: { description: 'Element' }, '4XX': { $ref: '#/components/responses/Error' } },
+        },
+      },
       '/api/elements/{id}': get(
         'One data element: metadata, periods and completeness',
         ['elements'],

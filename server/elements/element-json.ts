@@ -1,4 +1,6 @@
 import type { ElementRecord } from './element-types.js';
+import type { Derivation } from './derivation.js';
+import type { SourceRow } from './derived-sql.js';
 import type { PeriodRow } from './elements-sql.js';
 
 /** Which standard each metadata field comes from (see the README's data element section). */
@@ -20,7 +22,13 @@ export function elementSummary(e: ElementRecord, base: string) {
   };
 }
 
-export function elementDetail(e: ElementRecord, periods: PeriodRow[], base: string) {
+export function elementDetail(
+  e: ElementRecord,
+  periods: PeriodRow[],
+  base: string,
+  derivation: Derivation | null = null,
+  sources: SourceRow[] = [],
+) {
   const self = `${base}/api/elements/${encodeURIComponent(e.slug)}`;
   return {
     ...elementSummary(e, base),
@@ -32,6 +40,19 @@ export function elementDetail(e: ElementRecord, periods: PeriodRow[], base: stri
     notes: e.notes,
     caveats: e.caveats,
     valueCount: e.valueCount,
+    derivedFrom: derivation
+      ? {
+          measure: derivation.measure,
+          population: derivation.population ?? null,
+          sources: sources.map((s) => ({
+            layer: s.layer,
+            title: s.title,
+            period: s.period,
+            dataVersion: s.dataVersion,
+            upToDate: s.dataVersion === s.current,
+          })),
+        }
+      : null,
     dataVersion: e.dataVersion,
     periods: periods.map((p) => ({
       level: p.level,

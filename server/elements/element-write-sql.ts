@@ -85,3 +85,7 @@ export async function refreshElementStats(knex: Knex, ids: number[]): Promise<vo
     [JSON.stringify(ids)],
   );
 }
+
+export async function elementExists(knex: Knex, slug: string): Promise<boolean> {
+  return (await knex('elements').where({ slug }).first('id')) !== undefined;
+}

@@ -4,8 +4,20 @@ import type { CatalogService } from '../catalog/catalog-service.js';
 import { toPrefixQuery } from '../catalog/search-text.js';
 import type { DistrictsService } from '../districts/districts-service.js';
 import { badRequest, notFound } from '../http/app-error.js';
+import { requireWriter } from '../auth/access.js';
+import { AppError } from '../http/app-error.js';
 import { classify, type ClassBreaks, type ClassMethod } from './classes.js';
-import type { ElementRecord, Level } from './element-types.js';
+import { geometryFor, measureTypeFor, unitFor, type Derivation } from './derivation.js';
+import {
+  computeDerived,
+  elementSources,
+  elementsFedBy,
+  setSources,
+  type SourceInput,
+  type SourceRow,
+} from './derived-sql.js';
+import { elementExists, insertElements, refreshElementStats } from './element-write-sql.js';
+import type { ElementInput, ElementRecord, Level } from './element-types.js';
 import {
   districtProfile,
   elementFacets,
@@ -76,9 +88,16 @@ export class ElementsService {
     return element;
   }
 
-  async detail(caller: Caller, slug: string): Promise<{ element: ElementRecord; periods: PeriodRow[] }> {
+  async detail(
+    caller: Caller,
+    slug: string,
+  ): Promise<{ element: ElementRecord; periods: PeriodRow[]; derivation: Derivation | null; sources: SourceRow[] }> {
     const element = await this.get(caller, slug);
-    return { element, periods: await elementPeriods(this.knex, element.id) };
+    const [periods, derived] = await Promise.all([
+      elementPeriods(this.knex, element.id),
+      elementSources(this.knex, element.id),
+    ]);
+    return { element, periods, ...derived };
   }
 
   /**
@@ -149,9 +168,105 @@ export class ElementsService {
     ]);
     return { district, elements: rows.map(withChange), layers: layers.items };
   }
+
+  /**
+   * A new element computed from layers: the caller must be allowed to write the element's agency
+   * and may use only layers it may write (an editor: its agency's; an admin: any). Created and
+   * computed in one transaction.
+   */
+  async createDerived(caller: Caller, body: DerivedElementBody): Promise<ElementRecord> {
+    requireWriter(caller, body.agency);
+    await this.catalog.checkFilters({ agency: body.agency, theme: body.theme });
+    const layers = await this.catalog.getLayers(
+      caller,
+      body.sources.map((s) => s.layer),
+    );
+    const geometry = geometryFor(body.measure);
+    for (const l of layers) {
+      requireWriter(caller, l.agencyCode);
+      if (geometry && l.geometryType !== geometry) {
+        throw badRequest(
+          'invalid_element',
+          `${body.measure} needs ${geometry} layers; "${l.slug}" holds ${l.geometryType}.`,
+          { field: 'sources', value: l.slug },
+        );
+      }
+    }
+    if (body.measure === 'per_1000') {
+      if (!body.population)
+        throw badRequest('invalid_element', 'per_1000 needs a population element (population: its id).', {
+          field: 'population',
+        });
+      await this.get(caller, body.population);
+    }
+    const input: ElementInput = {
+      slug: body.slug,
+      name: body.name,
+      definition:
+        body.definition ??
+        `${body.name}, dihitung dari lapisan ${layers.map((l) => l.title).join(', ')} terhadap batas wilayah resmi.`,
+      unit: body.unit ?? unitFor(body.measure),
+      measureType: measureTypeFor(body.measure),
+      frequency: 'tidak_tentu',
+      agencyCode: body.agency,
+      themeCode: body.theme,
+      custodian: null,
+      source: `Dihitung satupeta dari lapisan: ${layers.map((l) => l.slug).join(', ')}`,
+      classification: body.classification ?? 'publik',
+      license: body.license ?? null,
+      keywords: body.keywords ?? [],
+      notes: null,
+      caveats: [],
+      isSample: layers.some((l) => l.isSample),
+    };
+    const sources = layers.map((l, i) => ({ layerId: l.id, period: body.sources[i]?.period ?? '' }));
+    await this.knex.transaction(async (trx) => {
+      if (await elementExists(trx, body.slug)) {
+        throw new AppError(409, 'element_exists', `A data element "${body.slug}" already exists; choose another id.`, {
+          field: 'slug',
+          value: body.slug,
+        });
+      }
+      const id = (await insertElements(trx, [input])).get(body.slug);
+      if (id === undefined) throw new Error('element insert returned no id');
+      await this.define(trx, id, { measure: body.measure, population: body.population }, sources);
+    });
+    return this.get(caller, body.slug);
+  }
+
+  /** Sets how an element is computed and computes it (also used by the fixtures). */
+  async define(trx: Knex, elementId: number, derivation: Derivation, sources: SourceInput[]): Promise<void> {
+    await setSources(trx, elementId, derivation, sources);
+    await computeDerived(trx, elementId);
+    await refreshElementStats(trx, [elementId]);
+  }
+
+  /** Recomputes the elements fed by layers whose features just changed, in the writer's transaction. */
+  async refreshDerivedFor(trx: Knex, layerIds: number[]): Promise<number[]> {
+    const ids = await elementsFedBy(trx, layerIds);
+    for (const id of ids) await computeDerived(trx, id);
+    await refreshElementStats(trx, ids);
+    return ids;
+  }
 }
 
 function withChange(r: ProfileRow) {
   const change = r.previousValue === null ? null : Math.round((r.value - r.previousValue) * 1e6) / 1e6;
   return { ...r, change };
+}
+
+/** POST /api/elements: an element computed from layers (see routes.ts for the schema). */
+export interface DerivedElementBody {
+  slug: string;
+  name: string;
+  definition?: string | undefined;
+  unit?: string | undefined;
+  agency: string;
+  theme: string;
+  classification?: 'publik' | 'terbatas' | undefined;
+  license?: string | undefined;
+  keywords?: string[] | undefined;
+  measure: Derivation['measure'];
+  population?: string | undefined;
+  sources: { layer: string; period: string }[];
 }

@@ -1,7 +1,10 @@
-import { Router, type Request } from 'express';
+import express, { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { AppDeps } from '../app-deps.js';
+import { requireToken } from '../auth/access.js';
 import { cacheFor } from '../auth/caller.js';
+import { parseBody } from '../http/body.js';
+import { MEASURES } from './derivation.js';
 import { baseUrl, withQuery, type Link } from '../http/links.js';
 import { intParam, parseQuery } from '../http/query.js';
 import { CLASS_METHODS } from './classes.js';
@@ -36,6 +39,35 @@ export const elementClassesQuery = z.object({
   k: intParam(2, 9).default(5),
 });
 
+const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{1,119}$/, 'must be 2-120 lower-case letters, digits and hyphens');
+/** Body of POST /api/elements: an element computed from layers; also feeds the OpenAPI document. */
+export const derivedElementBody = z
+  .object({
+    slug,
+    name: z.string().min(3).max(300),
+    definition: z.string().max(5000).optional(),
+    unit: z.string().min(1).max(60).optional(),
+    agency: z.string().min(1).max(64),
+    theme: z.string().min(1).max(64),
+    classification: z.enum(['publik', 'terbatas']).optional(),
+    license: z.string().max(200).optional(),
+    keywords: z.array(z.string().min(1).max(60)).max(30).optional(),
+    measure: z.enum(MEASURES),
+    population: slug.optional(),
+    sources: z
+      .array(
+        z
+          .object({
+            layer: slug,
+            period: z.string().regex(/^\d{4}(-\d{2}|-\d{4})?$/, 'must be YYYY, YYYY-MM or YYYY-YYYY'),
+          })
+          .strict(),
+      )
+      .min(1)
+      .max(100),
+  })
+  .strict();
+
 export function elementRoutes(deps: AppDeps, service: ElementsService): Router {
   const router = Router();
   const base = (req: Request) => baseUrl(req, deps.config.publicUrl);
@@ -60,10 +92,28 @@ export function elementRoutes(deps: AppDeps, service: ElementsService): Router {
     cacheFor(req, res, 60).json({ total, items: items.map((e) => elementSummary(e, base(req))), facets, links });
   });
 
+  router.post('/elements', express.json({ limit: '64kb' }), async (req, res) => {
+    requireToken(req.caller);
+    parseQuery(req, z.object({}));
+    const body = parseBody(
+      derivedElementBody,
+      req.body,
+      'Required: slug, name, agency, theme, measure, sources [{ layer, period }]; see /api/openapi.json.',
+      'invalid_element',
+    );
+    const element = await service.createDerived(req.caller, body);
+    const { periods, derivation, sources } = await service.detail(req.caller, element.slug);
+    res
+      .status(201)
+      .location(`${base(req)}/api/elements/${encodeURIComponent(element.slug)}`)
+      .set('Cache-Control', 'no-store')
+      .json(elementDetail(element, periods, base(req), derivation, sources));
+  });
+
   router.get('/elements/:id', async (req, res) => {
     parseQuery(req, z.object({}));
-    const { element, periods } = await service.detail(req.caller, req.params.id);
-    cacheFor(req, res, 60).json(elementDetail(element, periods, base(req)));
+    const { element, periods, derivation, sources } = await service.detail(req.caller, req.params.id);
+    cacheFor(req, res, 60).json(elementDetail(element, periods, base(req), derivation, sources));
   });
 
   router.get('/elements/:id/values', async (req, res) => {

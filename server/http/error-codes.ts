@@ -53,6 +53,11 @@ export const ERROR_CODES = {
   invalid_json: [400, 'The body or upload is not valid JSON'],
   invalid_layer_metadata: [400, 'Layer metadata with a wrong or missing field; details.field names it'],
   layer_exists: [409, 'A layer with that id already exists'],
+  invalid_element: [
+    400,
+    'A data element definition that cannot be computed (wrong layer geometry, missing population element); details.field names it',
+  ],
+  element_exists: [409, 'A data element with that id already exists'],
   upload_in_progress: [409, 'Another upload to the same layer is running'],
   payload_too_large: [413, 'A body larger than UPLOAD_MAX_MB (unpacked)'],
   too_many_features: [413, 'More features than UPLOAD_MAX_FEATURES in one upload'],

@@ -6,6 +6,7 @@ import type { CatalogService } from '../catalog/catalog-service.js';
 import type { FieldDef, GeometryType, LayerRecord } from '../catalog/layer-types.js';
 import type { Backend } from '../db/database.js';
 import type { DistrictsService } from '../districts/districts-service.js';
+import type { ElementsService } from '../elements/elements-service.js';
 import type { FeaturesService } from '../features/features-service.js';
 import { AppError } from '../http/app-error.js';
 import { checkFeature, type CheckContext } from './feature-check.js';
@@ -83,6 +84,7 @@ export class IngestService {
     private readonly catalog: CatalogService,
     private readonly features: FeaturesService,
     private readonly districts: DistrictsService,
+    private readonly elements: ElementsService,
     private readonly limits: UploadLimits,
   ) {}
 
@@ -126,6 +128,8 @@ export class IngestService {
         await setLayerFields(trx, layer.id, fields);
         const write = clock();
         await this.features.refreshStats(trx, [layer.id], u.mode);
+        // Data elements computed from this layer move on with it, in the same transaction.
+        await this.elements.refreshDerivedFor(trx, [layer.id]);
         const stats = clock();
         const after = await layerAfterUpload(trx, layer.id);
         if (!after) throw new Error('layer vanished inside its upload');

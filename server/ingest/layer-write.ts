@@ -4,7 +4,6 @@ import { actorName, requireWriter, type Caller } from '../auth/access.js';
 import type { CatalogService } from '../catalog/catalog-service.js';
 import type { LayerInput, LayerRecord } from '../catalog/layer-types.js';
 import { AppError, badRequest } from '../http/app-error.js';
-import { describeIssue } from '../http/body.js';
 import { PROPERTY_NAME } from './feature-check.js';
 import { recordHistory } from './history-sql.js';
 
@@ -66,17 +65,6 @@ export const layerCreateBody = layerPatchBody
   .strict();
 
 export type LayerPatch = z.infer<typeof layerPatchBody>;
-
-export function parseBody<S extends z.ZodType>(schema: S, body: unknown, hint: string): z.infer<S> {
-  if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body))
-    throw badRequest('invalid_body', `Send a JSON object (Content-Type: application/json). ${hint}`);
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) {
-    const { field, text } = describeIssue(parsed.error);
-    throw badRequest('invalid_layer_metadata', `${text}. ${hint}`, { field });
-  }
-  return parsed.data;
-}
 
 /** Creating layers and editing their metadata, each with its audit record, in one transaction. */
 export class LayerWriteService {

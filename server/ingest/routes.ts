@@ -5,7 +5,8 @@ import type { AppDeps } from '../app-deps.js';
 import { intParam, parseQuery } from '../http/query.js';
 import { baseUrl, withQuery } from '../http/links.js';
 import { layerDetail } from '../catalog/layer-json.js';
-import { layerCreateBody, layerPatchBody, parseBody, type LayerWriteService } from './layer-write.js';
+import { parseBody } from '../http/body.js';
+import { layerCreateBody, layerPatchBody, type LayerWriteService } from './layer-write.js';
 import { requireToken } from '../auth/access.js';
 import type { IngestService } from './ingest-service.js';
 import { detectFormat, receiveToFile } from './receive.js';
@@ -42,6 +43,7 @@ export function ingestRoutes(
       layerCreateBody,
       req.body,
       'Required: slug, title, agency, theme, geometryType; see /api/openapi.json.',
+      'invalid_layer_metadata',
     );
     const layer = await layers.create(req.caller, body);
     const base = baseUrl(req, deps.config.publicUrl);
@@ -51,7 +53,12 @@ export function ingestRoutes(
   router.patch('/layers/:id', json, async (req, res) => {
     requireToken(req.caller);
     parseQuery(req, z.object({}));
-    const body = parseBody(layerPatchBody, req.body, 'Send only the metadata fields to change; see /api/openapi.json.');
+    const body = parseBody(
+      layerPatchBody,
+      req.body,
+      'Send only the metadata fields to change; see /api/openapi.json.',
+      'invalid_layer_metadata',
+    );
     const layer = await layers.patch(req.caller, req.params.id, body);
     onMetadataChange();
     res.json(layerDetail(layer, baseUrl(req, deps.config.publicUrl)));

@@ -138,7 +138,9 @@ export function dataPanel(
     noData: number,
   ): void {
     const t = ctx.t();
-    const set = (change: Partial<ThematicMap>) => ctx.store.update({ thematic: { ...m, ...change } });
+    // The current state, not the one this panel was drawn for: two quick changes must both stick.
+    const set = (change: Partial<ThematicMap>) =>
+      ctx.store.update({ thematic: { ...(ctx.store.state.thematic ?? m), ...change } });
     const levelSelect = h(
       'select',
       {
@@ -240,7 +242,7 @@ export function dataPanel(
     let i = Math.max(0, periods.indexOf(shown?.period ?? ''));
     playing = setInterval(() => {
       i = (i + 1) % periods.length;
-      ctx.store.update({ thematic: { ...m, period: periods[i] ?? null } });
+      ctx.store.update({ thematic: { ...(ctx.store.state.thematic ?? m), period: periods[i] ?? null } });
       if (i === periods.length - 1) stop();
     }, 1500);
   }
