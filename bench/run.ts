@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { isSeeded, seedDatabase } from '../fixtures/seed.js';
+import { isSeeded, seedDatabase, seedIfEmpty } from '../fixtures/seed.js';
 import { openDatabase, type Database } from '../server/db/database.js';
 import { get } from './http-load.js';
 import { fmt, percentile, runConcurrent, startServer, type ServerProcess } from './support.js';
@@ -59,7 +59,10 @@ async function main(): Promise<void> {
     console.log(`seeding ${scale} scale into the ${backend} database (first run only)…`);
     console.log(await seedDatabase(db.knex, scale, (m) => console.log(`  ${m}`)));
   }
+  // A bench database seeded before data elements existed gets them now (layers untouched).
+  await seedIfEmpty(db.knex, databaseUrl ? 'full' : 'demo', (m) => console.log(`  ${m}`));
   const big = await biggestLayer(db);
+  const elementPicks = await elementSample(db);
   const totalFeatures = await countFeatures(db);
   const plan = await bboxPlan(db, big.id);
   if (!databaseUrl) await db.close();
@@ -95,8 +98,33 @@ async function main(): Promise<void> {
       if (round > 0) latencies.push(performance.now() - t0);
     }
   }
-  agent.destroy();
   latencies.sort((a, b) => a - b);
+
+  // Data elements, the same way: search, one element/level/period, a kelurahan's profile.
+  const timed = async (urls: string[], rounds: number): Promise<number[]> => {
+    const out: number[] = [];
+    for (let round = 0; round < rounds; round++) {
+      for (const u of urls) {
+        const t0 = performance.now();
+        await get(`${server.url}${u}`, agent);
+        if (round > 0) out.push(performance.now() - t0);
+      }
+    }
+    return out.sort((a, b) => a - b);
+  };
+  const elementSearch = await timed(
+    ELEMENT_SEARCHES.map((q) => `/api/elements?q=${encodeURIComponent(q)}&limit=20`),
+    11,
+  );
+  const elementValues = await timed(
+    elementPicks.values.map((id) => `/api/elements/${id}/values?level=kelurahan`),
+    11,
+  );
+  const profiles = await timed(
+    elementPicks.kelurahan.map((code) => `/api/districts/${code}/profile`),
+    6,
+  );
+  agent.destroy();
 
   // OGC API items at limit 1,000, with its exact numberMatched, through the whole layer.
   const ogcJobs = Array.from({ length: Math.ceil(big.count / OGC_PAGE) }, (_, i) => i * OGC_PAGE);
@@ -156,8 +184,54 @@ async function main(): Promise<void> {
   console.log(
     `| **ratio OGC items / direct SQL** (target ≥ 0.8) | **${fmt(ogcFeatures / ogcSeconds / (ogcSqlFeatures / ogcSqlSeconds))}** |`,
   );
+  console.log(
+    `| data element search over ${fmt(elementPicks.total, 0)} elements, p95 (target < 10 ms) | ${fmt(percentile(elementSearch, 95))} ms |`,
+  );
+  console.log(
+    `| values of one element, kelurahan level, latest period, p95 (target < 15 ms) | ${fmt(percentile(elementValues, 95))} ms |`,
+  );
+  console.log(
+    `| profile of one kelurahan (every visible element), p95 (target < 50 ms) | ${fmt(percentile(profiles, 95))} ms |`,
+  );
   console.log(`\nCQL2 filters as the server writes them, spatial then attribute:\n\n\`\`\`\n${plans}\n\`\`\``);
   console.log(`\nbbox query plan for one layer (index on layer_id + geom):\n\n\`\`\`\n${plan}\n\`\`\``);
+}
+
+const ELEMENT_SEARCHES = [
+  'penduduk',
+  'sekolah',
+  'banjir',
+  'jalan',
+  'posyandu',
+  'umkm',
+  'pajak',
+  'puskesmas',
+  'stunting',
+  'rtlh',
+  'penduduk perempuan umur',
+  'kunjungan puskesmas',
+  'izin usaha',
+  'sampah',
+  'kecelakaan',
+  'pen',
+  'sek',
+  'guru smp',
+  'bansos',
+  'air minum',
+];
+
+/** 20 publik elements with kelurahan values and 10 kelurahan, for the element timings. */
+async function elementSample(db: Database): Promise<{ values: string[]; kelurahan: string[]; total: number }> {
+  const { rows: values } = await db.knex.raw<{ rows: { slug: string }[] }>(
+    `select slug from elements where classification = 'publik' and 'kelurahan' = any(levels) order by slug limit 20`,
+  );
+  const { rows: kel } = await db.knex.raw<{ rows: { code: string }[] }>(
+    `select code from districts where level = 'kelurahan' order by code limit 10`,
+  );
+  const {
+    rows: [n],
+  } = await db.knex.raw<{ rows: { n: number }[] }>('select count(*)::int as n from elements');
+  return { values: values.map((r) => r.slug), kelurahan: kel.map((r) => r.code), total: n?.n ?? 0 };
 }
 
 async function biggestLayer(db: Database): Promise<{ id: number; slug: string; count: number; catalog: number }> {

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { seedIfEmpty } from '../fixtures/seed.js';
 import { TokenStore } from '../server/auth/token-store.js';
 import { useTestServer } from './support/use-test-server.js';
 
@@ -180,6 +181,31 @@ describe('data elements computed from layers', () => {
     expect(res.status).toBe(status);
     expect(((await res.json()) as ErrorBody).error.code).toBe(code);
     expect(await s.db.knex('elements').count<{ n: string }[]>('* as n')).toEqual(before);
+  });
+});
+
+describe('upgrading a catalog seeded before data elements existed', () => {
+  it('adds the elements on the next start and leaves layers and features as they were', async () => {
+    const count = async () =>
+      (
+        await s.db.knex.raw<{ rows: { layers: number; features: number; elements: number }[] }>(
+          `select (select count(*)::int from layers) as layers, (select count(*)::int from features) as features,
+                  (select count(*)::int from elements) as elements`,
+        )
+      ).rows[0];
+    const before = await count();
+    await s.db.knex('elements').delete();
+    expect((await count())?.elements).toBe(0);
+    expect(await seedIfEmpty(s.db.knex, 'demo')).toBeNull();
+    expect(await count()).toEqual({ layers: before?.layers, features: before?.features, elements: 5061 });
+    // Computed elements are computed again. Checked in the database: on the embedded backend the
+    // seeding blocks this process long enough for the server to drop the test's kept-alive connection.
+    const {
+      rows: [v],
+    } = await s.db.knex.raw<{ rows: { n: number }[] }>(
+      `select count(*)::int as n from element_values v join elements e on e.id = v.element_id where e.slug = 'peta-jumlah-sekolah-dasar'`,
+    );
+    expect(v?.n).toBeGreaterThan(100);
   });
 });
 

@@ -97,6 +97,17 @@ export interface ElementClasses {
   classes: { from: number; to: number; count: number }[];
   noData: number;
 }
+export interface ProfileElement {
+  slug: string;
+  name: string;
+  unit: string;
+  period: string;
+  value: number;
+  isSample: boolean;
+  rank: number | null;
+  siblings: number | null;
+  change: number | null;
+}
 export interface Facet {
   code: string;
   count: number;
@@ -112,6 +123,11 @@ export const api = {
   elements: (params: { q?: string; agency?: string; level?: string; limit?: number }, signal?: AbortSignal) =>
     getJson<{ total: number; items: ElementSummary[]; facets: Record<'agency' | 'theme' | 'level', Facet[]> }>(
       `/api/elements?${qs(params)}`,
+      signal,
+    ),
+  districtProfile: (code: string, signal?: AbortSignal) =>
+    getJson<{ total: number; elements: ProfileElement[] }>(
+      `/api/districts/${encodeURIComponent(code)}/profile`,
       signal,
     ),
   element: (id: string) => getJson<ElementDetail>(`/api/elements/${encodeURIComponent(id)}`),

@@ -2,6 +2,15 @@
 export type Lang = 'id' | 'en';
 
 const id = {
+  profileTitle: 'Profil wilayah',
+  profileFilter: 'Saring elemen data…',
+  profileShown: (n: number, total: number) =>
+    `${n.toLocaleString('id-ID')} dari ${total.toLocaleString('id-ID')} elemen data`,
+  profileElement: 'Elemen data',
+  profileValue: 'Nilai',
+  profileRank: 'Peringkat',
+  profileChange: 'Perubahan',
+  print: 'Cetak',
   data: 'Data',
   elementSearch: 'Cari data (mis. penduduk, sekolah, banjir)…',
   allLevels: 'Semua tingkat wilayah',
@@ -97,6 +106,15 @@ const id = {
 };
 
 const en: typeof id = {
+  profileTitle: 'District profile',
+  profileFilter: 'Filter data elements…',
+  profileShown: (n: number, total: number) =>
+    `${n.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} data elements`,
+  profileElement: 'Data element',
+  profileValue: 'Value',
+  profileRank: 'Rank',
+  profileChange: 'Change',
+  print: 'Print',
   data: 'Data',
   elementSearch: 'Search statistics (e.g. penduduk, sekolah, banjir)…',
   allLevels: 'All levels',

@@ -243,6 +243,7 @@ export async function elementGeojson(knex: Knex, elementId: number, level: Level
 }
 
 export interface ProfileRow {
+  isSample: boolean;
   slug: string;
   name: string;
   unit: string;
@@ -284,7 +285,7 @@ export async function districtProfile(
          join mine m on m.element_id = v.element_id and m.level = v.level and m.period = v.period
          join districts d on d.code = v.district_code
         where v.value is not null and d.parent_code is not distinct from ?)
-     select e.slug, e.name, e.unit, e.measure_type as "measureType", e.agency_code as "agencyCode", e.theme_code as "themeCode",
+     select e.slug, e.name, e.unit, e.measure_type as "measureType", e.agency_code as "agencyCode", e.theme_code as "themeCode", e.is_sample as "isSample",
             m.period, m.value, m.status, r.rnk as rank, r.n as siblings, p.period as "previousPeriod", p.value as "previousValue"
        from mine m
        join elements e on e.id = m.element_id

@@ -117,4 +117,29 @@ describe.skipIf(!run)('thematic maps of data elements in Chromium', () => {
     await expect.poll(legend).toEqual(expected(classes));
     await shot(page, '21-thematic-period');
   });
+
+  it('shows the profil wilayah of a kelurahan in the district panel, filterable and printable', async () => {
+    await page.goto(`${s.url}/?d=36.71.04.1004`);
+    await mapIdle(page);
+    await page.click('#tab-districts');
+    await expect.poll(() => page.locator('#district-profile tbody tr').count()).toBeGreaterThan(0);
+    expect(await page.locator('#panel-data').isVisible()).toBe(false);
+    const profile = (
+      await s.json<{
+        elements: { slug: string; name: string; value: number; unit: string; rank: number; siblings: number }[];
+      }>('/api/districts/36.71.04.1004/profile')
+    ).body.elements;
+    await page.fill('#profile-filter', 'dihitung dari peta');
+    const derived = profile.filter((e) => e.name.includes('dihitung dari peta'));
+    await expect.poll(() => page.locator('#district-profile tbody tr').count()).toBe(derived.length);
+    const sd = derived.find((e) => e.slug === 'peta-jumlah-sekolah-dasar');
+    if (!sd) throw new Error('Pajang has no school count');
+    const cells = await page
+      .locator('#district-profile tr[data-element="peta-jumlah-sekolah-dasar"] td')
+      .allTextContents();
+    expect(cells[1]).toContain(`${fmt(sd.value)} ${sd.unit}`);
+    expect(cells[2]).toBe(`${sd.rank}/${sd.siblings}`);
+    expect(await page.locator('#profile-print').isVisible()).toBe(true);
+    await shot(page, '22-profil-wilayah');
+  });
 });

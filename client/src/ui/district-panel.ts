@@ -1,6 +1,7 @@
 import { api } from '../api.js';
 import type { AppContext } from '../app-context.js';
 import { clear, h } from './dom.js';
+import { profileSection } from './profile-section.js';
 
 /** Choose a kecamatan or kelurahan: zoom to it, highlight it, list the layers with features inside. */
 export function districtPanel(ctx: AppContext, host: HTMLElement): { render(): void } {
@@ -40,6 +41,10 @@ export function districtPanel(ctx: AppContext, host: HTMLElement): { render(): v
     if (a.signal.aborted) return;
     highlight?.setData(feature);
     const t = ctx.t();
+    const name = ctx.districts.find((d) => d.code === code)?.name ?? code;
+    void profileSection(ctx, code, name, a.signal).then((section) => {
+      if (section && !a.signal.aborted) list.prepend(section);
+    });
     list.append(
       h('h3', {}, `${t.layersInDistrict} (${layers.length})`),
       h(
