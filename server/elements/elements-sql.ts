@@ -277,26 +277,26 @@ export async function districtProfile(
     .whereNotNull('v.value')
     .orderBy([{ column: 'v.element_id' }, { column: 'v.period', order: 'desc' }]);
   const { rows } = await knex.raw<{ rows: ProfileRow[] }>(
-    `with mine as (?),
-     ranked as (
-       select v.element_id, v.district_code, rank() over (partition by v.element_id order by v.value desc)::int as rnk,
-              count(*) over (partition by v.element_id)::int as n
-         from element_values v
-         join mine m on m.element_id = v.element_id and m.level = v.level and m.period = v.period
-         join districts d on d.code = v.district_code
-        where v.value is not null and d.parent_code is not distinct from ?)
-     select e.slug, e.name, e.unit, e.measure_type as "measureType", e.agency_code as "agencyCode", e.theme_code as "themeCode", e.is_sample as "isSample",
-            m.period, m.value, m.status, r.rnk as rank, r.n as siblings, p.period as "previousPeriod", p.value as "previousValue"
+    `with mine as (?)
+     select e.slug, e.name, e.unit, e.measure_type as "measureType", e.agency_code as "agencyCode", e.theme_code as "themeCode",
+            e.is_sample as "isSample", m.period, m.value, m.status, r.rnk as rank, r.n as siblings,
+            p.period as "previousPeriod", p.value as "previousValue"
        from mine m
        join elements e on e.id = m.element_id
-       left join ranked r on r.element_id = m.element_id and r.district_code = ?
+       -- Rank among siblings (same level, codes under the same parent): 1 + how many are higher, as
+       -- rank() gives it; one primary-key range per element rather than a scan of every value.
+       left join lateral (
+         select (count(*) filter (where s.value > m.value) + 1)::int as rnk, count(*)::int as n
+           from element_values s
+          where s.element_id = m.element_id and s.level = m.level and s.period = m.period
+            and s.value is not null and starts_with(s.district_code, ?)) r on true
        left join lateral (
          select pv.period, pv.value from element_values pv
           where pv.element_id = m.element_id and pv.level = m.level and pv.district_code = ?
             and pv.period < m.period and pv.period <> '' and pv.value is not null
           order by pv.period desc limit 1) p on true
       order by e.theme_code, e.name, e.slug`,
-    [mine, parentCode, code, code],
+    [mine, parentCode === null ? code : `${parentCode}.`, code],
   );
   return rows;
 }
