@@ -11,7 +11,8 @@ declare module 'express-serve-static-core' {
   }
 }
 
-const BEARER = /^Bearer +([A-Za-z0-9_-]{1,100}) *$/;
+// The scheme is case-insensitive (RFC 7235); spaces or tabs may separate it from the token.
+const BEARER = /^bearer[ \t]+([A-Za-z0-9_-]{1,100})[ \t]*$/i;
 
 /**
  * Reads `Authorization: Bearer <token>`. No header: anonymous. A header that is malformed, names an

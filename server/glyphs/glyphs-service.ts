@@ -27,7 +27,7 @@ export class GlyphsService {
       fontstack
         .split(',')
         .map((f) => f.trim())
-        .find((f) => f in FACES) ?? DEFAULT_FONTSTACK;
+        .find((f) => Object.hasOwn(FACES, f)) ?? DEFAULT_FONTSTACK;
     const key = `${face}|${start}`;
     let pbf = this.ranges.get(key);
     if (!pbf) {

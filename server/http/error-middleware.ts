@@ -39,5 +39,8 @@ function toAppError(err: unknown): AppError {
   if (e.type === 'entity.parse.failed') return new AppError(400, 'invalid_json', 'The request body is not valid JSON.');
   if (e instanceof URIError || (e.status === 400 && e.expose))
     return new AppError(400, 'bad_request', 'The request URL or body could not be read.');
+  // A file the static handler does not have (e.g. an asset of an older viewer build after a deploy).
+  if (e.status === 404)
+    return new AppError(404, 'not_found', 'No such file. Reload the page to get the current viewer.');
   return new AppError(500, 'internal_error', 'Something went wrong on our side; it has been logged. Try again later.');
 }
