@@ -16,6 +16,17 @@ afterAll(() => db.close());
 const count = async (table: string, where: Record<string, unknown> = {}) =>
   Number((await db.knex(table).where(where).count<{ n: string }[]>('* as n'))[0]?.n);
 
+const ALL_MIGRATIONS = [
+  '001-schema',
+  '002-tile-fields',
+  '003-properties-index',
+  '004-geometry-checks',
+  '005-access',
+  '006-time-extent',
+  '007-elements',
+  '008-derived-elements',
+];
+
 describe('fixtures', () => {
   it('load 43 agencies, 13 kecamatan, 104 kelurahan and 2,491 layers', async () => {
     expect(await count('agencies')).toBe(43);
@@ -95,17 +106,7 @@ describe('migrations', () => {
     const url = server ? await createTestDatabase(server, 'migrate') : '';
     const fresh = server ? await openDatabase({ databaseUrl: url, poolMax: 2, dataDir: '', migrate: false }) : db;
     try {
-      if (server)
-        expect(await migrateLatest(fresh.knex)).toEqual([
-          '001-schema',
-          '002-tile-fields',
-          '003-properties-index',
-          '004-geometry-checks',
-          '005-access',
-          '006-time-extent',
-          '007-elements',
-          '008-derived-elements',
-        ]);
+      if (server) expect(await migrateLatest(fresh.knex)).toEqual(ALL_MIGRATIONS);
       expect(await migrateDownAll(fresh.knex)).toEqual([
         '008-derived-elements',
         '007-elements',
@@ -120,16 +121,7 @@ describe('migrations', () => {
         `select count(*)::int as n from information_schema.tables where table_schema = 'public' and table_name in ('layers', 'features', 'districts', 'agencies', 'themes', 'layer_districts', 'elements', 'element_values')`,
       );
       expect(rows[0]?.n).toBe(0);
-      expect(await migrateLatest(fresh.knex)).toEqual([
-        '001-schema',
-        '002-tile-fields',
-        '003-properties-index',
-        '004-geometry-checks',
-        '005-access',
-        '006-time-extent',
-        '007-elements',
-        '008-derived-elements',
-      ]);
+      expect(await migrateLatest(fresh.knex)).toEqual(ALL_MIGRATIONS);
       const layers = await fresh.knex('layers').count<{ n: string }[]>('* as n');
       expect(Number(layers[0]?.n)).toBe(0);
     } finally {

@@ -4,19 +4,21 @@ import { badRequest, layerNotFound } from '../http/app-error.js';
 import type { DistrictsService } from '../districts/districts-service.js';
 import {
   agencyExists,
+  listAgencies,
+  listThemes,
+  themeExists,
+  type AgencyRow,
+  type ThemeRow,
+} from './agencies-themes-sql.js';
+import {
   allVisibleLayers,
   countVisibleLayers,
   findLayerBySlug,
   findLayersBySlugs,
   layerIndex,
   type LayerIndexRow,
-  listAgencies,
-  listThemes,
   searchLayers,
-  themeExists,
-  type AgencyRow,
   type LayerFilters,
-  type ThemeRow,
 } from './catalog-sql.js';
 
 export type { AgencyRow, LayerFilters, LayerIndexRow, ThemeRow };

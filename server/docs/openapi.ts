@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { OPENAPI_ERROR_RESPONSE } from '../http/error-codes.js';
 import { layerSearchQuery } from '../catalog/routes.js';
 import type { Config } from '../config.js';
 import { districtsQuery, lookupQuery } from '../districts/routes.js';
@@ -72,22 +73,7 @@ export function openApiDocument(config: Config, base: string): Record<string, un
         },
       },
       responses: {
-        Error: {
-          description: 'Error: { error: { code, message, details } } with the real HTTP status',
-          content: {
-            'application/json': {
-              schema: {
-                type: 'object',
-                properties: {
-                  error: {
-                    type: 'object',
-                    properties: { code: { type: 'string' }, message: { type: 'string' }, details: { type: 'object' } },
-                  },
-                },
-              },
-            },
-          },
-        },
+        Error: OPENAPI_ERROR_RESPONSE,
       },
     },
     paths: {

@@ -4,7 +4,7 @@ import { isJsonNumber, parseBbox, parseOgcBbox, type Bbox } from '../http/coordi
 import { CqlError, isCalendarDate, isTimestamp, utcDay, type Expr, type Literal } from './cql2-ast.js';
 import { parseCql2Json } from './cql2-json.js';
 import { parseCql2 } from './cql2-parser.js';
-import { cql2ToSql } from './cql2-sql.js';
+import { cql2ToSql, type SqlFilter } from './cql2-sql.js';
 
 /**
  * The one feature query every protocol runs (/api, /ogc; WFS and GeoServices later): validated
@@ -20,6 +20,8 @@ export interface FeatureQuery {
   clip: boolean;
   /** CQL2 filter, equality parameters and datetime, ANDed into one tree. */
   filter: Expr | null;
+  /** That tree as SQL over `features f`, compiled once here (names and types checked). */
+  where: SqlFilter | null;
   /** Property names to keep (checked against the registry); null keeps all. */
   properties: string[] | null;
   /** Sort keys; empty means by feature id, the order the keyset cursor follows. */
@@ -95,7 +97,6 @@ export function buildFeatureQuery(layer: LayerRecord, input: FeatureQueryInput, 
   ].filter((e): e is Expr => e !== null);
   const filter =
     clauses.length === 0 ? null : clauses.length === 1 ? (clauses[0] as Expr) : { kind: 'and' as const, args: clauses };
-  if (filter) checkFilter(filter, layer);
   return {
     layer,
     bbox:
@@ -103,6 +104,7 @@ export function buildFeatureQuery(layer: LayerRecord, input: FeatureQueryInput, 
     district: input.district ?? null,
     clip: input.clip ?? false,
     filter,
+    where: filter ? compileFilter(filter, layer) : null,
     properties: input.properties === undefined ? null : checkProperties(layer, input.properties),
     sortby,
     limit,
@@ -166,10 +168,10 @@ function parseFilter(text: string, lang = 'cql2-text'): Expr {
   }
 }
 
-/** Names and types of a filter against the layer's queryables: a mismatch is the client's 400 here, not at run time. */
-function checkFilter(filter: Expr, layer: LayerRecord): void {
+/** A filter as SQL against the layer's queryables: a name or type mismatch is the client's 400 here, not at run time. */
+function compileFilter(filter: Expr, layer: LayerRecord): SqlFilter {
   try {
-    cql2ToSql(filter, layer.fields);
+    return cql2ToSql(filter, layer.fields);
   } catch (err) {
     if (err instanceof CqlError) throw filterError(err);
     throw err;

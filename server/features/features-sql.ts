@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { cql2ToSql, propertyValueSql } from './cql2-sql.js';
+import { propertyValueSql } from './cql2-sql.js';
 import { ID_PROPERTY, type FeatureQuery } from './feature-query.js';
 
 /** A page as the database wrote it: GeoJSON Feature texts joined by commas, ready to splice. */
@@ -34,7 +34,7 @@ function featureText(knex: Knex, properties: string[] | null, geomExpr: string):
   );
 }
 
-type Filters = Pick<FeatureQuery, 'layer' | 'bbox' | 'district' | 'filter'>;
+type Filters = Pick<FeatureQuery, 'layer' | 'bbox' | 'district' | 'where'>;
 
 /** The layer's features that pass the filters: true bbox intersection, district, CQL2 tree. */
 function filtered(knex: Knex, q: Filters): Knex.QueryBuilder {
@@ -44,10 +44,7 @@ function filtered(knex: Knex, q: Filters): Knex.QueryBuilder {
   if (q.district) {
     rows.join('districts as d', (j) => j.on(knex.raw('ST_Intersects(f.geom, d.geom)'))).andWhere('d.code', q.district);
   }
-  if (q.filter) {
-    const where = cql2ToSql(q.filter, q.layer.fields);
-    rows.whereRaw(where.sql, where.bindings);
-  }
+  if (q.where) rows.whereRaw(q.where.sql, q.where.bindings);
   return rows;
 }
 

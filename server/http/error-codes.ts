@@ -91,3 +91,25 @@ export function errorCodeTable(): string {
   );
   return ['| code | status | meaning |', '|---|---|---|', ...rows].join('\n');
 }
+
+/** The OpenAPI description of every error answer, shared by /api/openapi.json and /ogc/api. */
+export const OPENAPI_ERROR_RESPONSE = {
+  description: 'Error: { error: { code, message, details } } with the real HTTP status',
+  content: {
+    'application/json': {
+      schema: {
+        type: 'object',
+        properties: {
+          error: {
+            type: 'object',
+            properties: {
+              code: { type: 'string', enum: Object.keys(ERROR_CODES) },
+              message: { type: 'string' },
+              details: { type: 'object' },
+            },
+          },
+        },
+      },
+    },
+  },
+};

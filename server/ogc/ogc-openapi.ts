@@ -1,4 +1,5 @@
 import type { LayerRecord } from '../catalog/layer-types.js';
+import { OPENAPI_ERROR_RESPONSE } from '../http/error-codes.js';
 import type { LimitPolicy } from '../features/feature-query.js';
 import { CRS84, fieldSchema } from './ogc-json.js';
 
@@ -218,22 +219,7 @@ export function ogcOpenApi(base: string, layers: LayerRecord[], limits: LimitPol
     components: {
       parameters,
       responses: {
-        Error: {
-          description: '{ error: { code, message, details } } with the real HTTP status',
-          content: {
-            'application/json': {
-              schema: {
-                type: 'object',
-                properties: {
-                  error: {
-                    type: 'object',
-                    properties: { code: { type: 'string' }, message: { type: 'string' }, details: { type: 'object' } },
-                  },
-                },
-              },
-            },
-          },
-        },
+        Error: OPENAPI_ERROR_RESPONSE,
       },
     },
     paths,
