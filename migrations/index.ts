@@ -7,6 +7,7 @@ import * as access from './005-access.js';
 import * as timeExtent from './006-time-extent.js';
 import * as elements from './007-elements.js';
 import * as derivedElements from './008-derived-elements.js';
+import * as elementHistory from './009-element-history.js';
 
 export interface Migration {
   name: string;
@@ -24,4 +25,5 @@ export const migrations: Migration[] = [
   timeExtent,
   elements,
   derivedElements,
+  elementHistory,
 ];

@@ -6,6 +6,7 @@ import { authRoutes } from './auth/routes.js';
 import { catalogRoutes } from './catalog/routes.js';
 import { districtRoutes } from './districts/routes.js';
 import { elementRoutes } from './elements/routes.js';
+import { elementValueRoutes } from './elements/value-routes.js';
 import { featureRoutes } from './features/routes.js';
 import { glyphRoutes } from './glyphs/routes.js';
 import { healthRoutes } from './health/routes.js';
@@ -63,6 +64,7 @@ export function buildApp(deps: AppDeps, services: Services = buildServices(deps)
   api.use(catalogRoutes(deps, s.catalog));
   api.use(featureRoutes(deps, s.features));
   api.use(districtRoutes(deps, s.districts));
+  api.use(elementValueRoutes(deps, s.elements, s.elementValues));
   api.use(elementRoutes(deps, s.elements));
   api.use(qualityRoutes(deps, s.quality, s.catalog));
   api.use(authRoutes(s.tokens));

@@ -56,6 +56,7 @@ const schema = z.object({
   UPLOAD_MAX_FEATURES: z.coerce.number().int().min(1).max(100_000_000).default(2_000_000),
   UPLOAD_MAX_PROPERTIES: z.coerce.number().int().min(1).max(10_000).default(200),
   UPLOAD_MAX_VALUE_CHARS: z.coerce.number().int().min(1).max(10_000_000).default(10_000),
+  VALUES_MAX_ROWS: z.coerce.number().int().min(1).max(100_000_000).default(2_000_000),
   UPLOAD_DIR: z.string().optional(),
   TRUST_PROXY: z
     .enum(['true', 'false'])
@@ -100,7 +101,15 @@ export interface Config {
   /** Origins the viewer may fetch from besides this server (BASEMAP_STYLE_URL's origin is added). */
   cspConnectSources: string[];
   /** Limits of one upload (413 / 422 past them). */
-  upload: { maxBytes: number; maxFeatures: number; maxProperties: number; maxValueChars: number; tempDir: string };
+  upload: {
+    maxBytes: number;
+    maxFeatures: number;
+    maxProperties: number;
+    maxValueChars: number;
+    /** Most rows in one data-element values upload. */
+    maxValueRows: number;
+    tempDir: string;
+  };
   /** Honour X-Forwarded-* (behind a reverse proxy) when building absolute links. */
   trustProxy: boolean;
   logLevel: string;
@@ -159,6 +168,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxFeatures: e.UPLOAD_MAX_FEATURES,
       maxProperties: e.UPLOAD_MAX_PROPERTIES,
       maxValueChars: e.UPLOAD_MAX_VALUE_CHARS,
+      maxValueRows: e.VALUES_MAX_ROWS,
       tempDir: path.resolve(e.UPLOAD_DIR ?? os.tmpdir()),
     },
     trustProxy: e.TRUST_PROXY,

@@ -3,6 +3,7 @@ import { TokenStore } from './auth/token-store.js';
 import { CatalogService } from './catalog/catalog-service.js';
 import { DistrictsService } from './districts/districts-service.js';
 import { ElementsService } from './elements/elements-service.js';
+import { ElementValuesLoader } from './elements/value-upload.js';
 import { FeaturesService } from './features/features-service.js';
 import { GlyphsService } from './glyphs/glyphs-service.js';
 import { IngestService } from './ingest/ingest-service.js';
@@ -20,6 +21,7 @@ export interface Services {
   districts: DistrictsService;
   features: FeaturesService;
   elements: ElementsService;
+  elementValues: ElementValuesLoader;
   ogc: OgcService;
   tiles: TilesService;
   quality: QualityService;
@@ -49,6 +51,7 @@ export function buildServices(deps: AppDeps): Services {
     districts,
     features,
     elements,
+    elementValues: new ElementValuesLoader(knex, deps.db.backend, config.upload.maxValueRows),
     ogc: new OgcService(catalog, features, {
       defaultLimit: config.ogcDefaultLimit,
       maxLimit: config.featuresMaxLimit,

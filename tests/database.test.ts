@@ -25,6 +25,7 @@ const ALL_MIGRATIONS = [
   '006-time-extent',
   '007-elements',
   '008-derived-elements',
+  '009-element-history',
 ];
 
 describe('fixtures', () => {
@@ -108,6 +109,7 @@ describe('migrations', () => {
     try {
       if (server) expect(await migrateLatest(fresh.knex)).toEqual(ALL_MIGRATIONS);
       expect(await migrateDownAll(fresh.knex)).toEqual([
+        '009-element-history',
         '008-derived-elements',
         '007-elements',
         '006-time-extent',

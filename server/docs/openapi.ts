@@ -5,6 +5,7 @@ import type { Config } from '../config.js';
 import { districtsQuery, lookupQuery } from '../districts/routes.js';
 import {
   derivedElementBody,
+  elementBody,
   elementClassesQuery,
   elementSearchQuery,
   elementSliceQuery,
@@ -13,6 +14,7 @@ import {
 import { featuresQuery } from '../features/routes.js';
 import { layerCreateBody, layerPatchBody } from '../ingest/layer-write.js';
 import { uploadQuery } from '../ingest/routes.js';
+import { valuesUploadQuery } from '../elements/value-routes.js';
 import { packageSearchQuery } from '../interop/ckan-routes.js';
 import { qualityQuery } from '../quality/routes.js';
 
@@ -48,6 +50,20 @@ const jsonBody = (schema: z.ZodType) => ({
     },
   },
 });
+const valuesFile = {
+  required: true,
+  content: {
+    'text/csv': {},
+    'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': {},
+  },
+};
+const valuesResponses = {
+  200: {
+    description:
+      '{ mode, format, received, inserted, updated, unchanged, deleted, elements [{ id, previousVersion, dataVersion }], recomputed, warnings, seconds }',
+  },
+  '4XX': { $ref: '#/components/responses/Error' },
+};
 const get = (summary: string, tags: string[], parameters: Param[], responses: Record<string, unknown>) => ({
   get: { summary, tags, parameters, responses },
 });
@@ -211,10 +227,22 @@ export function openApiDocument(config: Config, base: string): Record<string, un
           ok('{ total, items, facets, links }'),
         ),
         post: {
-          summary: 'Define a data element computed from layers (editor of its agency, or admin)',
+          summary:
+            'Create a data element (editor of its agency, or admin): one whose values are uploaded, or one computed from layers (measure + sources)',
           tags: ['elements'],
           security: bearer,
-          requestBody: jsonBody(derivedElementBody),
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: {
+                  oneOf: [elementBody, derivedElementBody].map((b) =>
+                    z.toJSONSchema(b, { io: 'input', unrepresentable: 'any', target: 'openapi-3.0' }),
+                  ),
+                },
+              },
+            },
+          },
           responses: { 201: { description: 'Element' }, '4XX': { $ref: '#/components/responses/Error' } },
         },
       },
@@ -224,12 +252,44 @@ export function openApiDocument(config: Config, base: string): Record<string, un
         [path('id', 'Element id')],
         ok('Element'),
       ),
-      '/api/elements/{id}/values': get(
-        'Values of one level and period (every district; missing ones as null), JSON or CSV',
+      '/api/elements/values': {
+        post: {
+          summary:
+            'Load values into several elements at once: CSV or XLSX with columns elemen,kode_wilayah,periode,nilai[,status,catatan]; all-or-nothing',
+          tags: ['elements'],
+          security: bearer,
+          parameters: queryParams(valuesUploadQuery),
+          requestBody: valuesFile,
+          responses: valuesResponses,
+        },
+      },
+      '/api/elements/{id}/history': get(
+        'Audit of an element: creation and every values upload, newest first',
         ['elements'],
-        [path('id', 'Element id'), ...queryParams(elementValuesQuery)],
-        ok('{ element, unit, level, period, total, items }'),
+        [
+          path('id', 'Element id'),
+          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000 } },
+          { name: 'before', in: 'query', schema: { type: 'integer' } },
+        ],
+        ok('{ element, dataVersion, items, links }'),
       ),
+      '/api/elements/{id}/values': {
+        ...get(
+          'Values of one level and period (every district; missing ones as null), JSON or CSV',
+          ['elements'],
+          [path('id', 'Element id'), ...queryParams(elementValuesQuery)],
+          ok('{ element, unit, level, period, total, items }'),
+        ),
+        post: {
+          summary:
+            'Load values: CSV (comma, semicolon or tab; UTF-8) or XLSX with columns kode_wilayah,periode,nilai[,status,catatan]; every row checked, all-or-nothing',
+          tags: ['elements'],
+          security: bearer,
+          parameters: [path('id', 'Element id'), ...queryParams(valuesUploadQuery)],
+          requestBody: valuesFile,
+          responses: valuesResponses,
+        },
+      },
       '/api/elements/{id}/geojson': get(
         'District polygons of one level with the value of one period joined',
         ['elements'],

@@ -4,7 +4,8 @@ import type { CatalogService } from '../catalog/catalog-service.js';
 import { toPrefixQuery } from '../catalog/search-text.js';
 import type { DistrictsService } from '../districts/districts-service.js';
 import { badRequest, notFound } from '../http/app-error.js';
-import { requireWriter } from '../auth/access.js';
+import { actorName, requireWriter } from '../auth/access.js';
+import { elementHistory, recordElementHistory, type HistoryEntry } from './element-history-sql.js';
 import { AppError } from '../http/app-error.js';
 import { classify, type ClassBreaks, type ClassMethod } from './classes.js';
 import { geometryFor, measureTypeFor, unitFor, type Derivation } from './derivation.js';
@@ -17,7 +18,7 @@ import {
   type SourceRow,
 } from './derived-sql.js';
 import { elementExists, insertElements, refreshElementStats } from './element-write-sql.js';
-import type { ElementInput, ElementRecord, Level } from './element-types.js';
+import type { ElementInput, ElementRecord, Frequency, Level, MeasureType } from './element-types.js';
 import {
   districtProfile,
   elementFacets,
@@ -221,17 +222,70 @@ export class ElementsService {
     };
     const sources = layers.map((l, i) => ({ layerId: l.id, period: body.sources[i]?.period ?? '' }));
     await this.knex.transaction(async (trx) => {
-      if (await elementExists(trx, body.slug)) {
-        throw new AppError(409, 'element_exists', `A data element "${body.slug}" already exists; choose another id.`, {
-          field: 'slug',
-          value: body.slug,
-        });
-      }
-      const id = (await insertElements(trx, [input])).get(body.slug);
-      if (id === undefined) throw new Error('element insert returned no id');
+      const id = await this.insertOne(trx, caller, input);
       await this.define(trx, id, { measure: body.measure, population: body.population }, sources);
     });
     return this.get(caller, body.slug);
+  }
+
+  /** A new element whose values producers load from CSV/XLSX (POST /api/elements/{id}/values). */
+  async create(caller: Caller, body: ElementBody): Promise<ElementRecord> {
+    requireWriter(caller, body.agency);
+    await this.catalog.checkFilters({ agency: body.agency, theme: body.theme });
+    await this.knex.transaction(async (trx) => {
+      await this.insertOne(trx, caller, {
+        slug: body.slug,
+        name: body.name,
+        definition: body.definition ?? '',
+        unit: body.unit,
+        measureType: body.measureType,
+        frequency: body.frequency,
+        agencyCode: body.agency,
+        themeCode: body.theme,
+        custodian: body.custodian ?? null,
+        source: body.source ?? null,
+        classification: body.classification ?? 'publik',
+        license: body.license ?? null,
+        keywords: body.keywords ?? [],
+        notes: body.notes ?? null,
+        caveats: body.caveats ?? [],
+        isSample: false,
+      });
+    });
+    return this.get(caller, body.slug);
+  }
+
+  private async insertOne(trx: Knex, caller: Caller, input: ElementInput): Promise<number> {
+    if (await elementExists(trx, input.slug)) {
+      throw new AppError(409, 'element_exists', `A data element "${input.slug}" already exists; choose another id.`, {
+        field: 'slug',
+        value: input.slug,
+      });
+    }
+    const id = (await insertElements(trx, [input])).get(input.slug);
+    if (id === undefined) throw new Error('element insert returned no id');
+    await recordElementHistory(trx, [
+      {
+        elementId: id,
+        actor: actorName(caller),
+        action: 'create',
+        details: { name: input.name, agency: input.agencyCode, classification: input.classification },
+        previousVersion: null,
+        newVersion: null,
+      },
+    ]);
+    return id;
+  }
+
+  /** An element's audit records, newest first, for anyone who may see the element. */
+  async history(
+    caller: Caller,
+    slug: string,
+    limit: number,
+    before: number | null,
+  ): Promise<{ element: ElementRecord; items: HistoryEntry[] }> {
+    const element = await this.get(caller, slug);
+    return { element, items: await elementHistory(this.knex, element.id, limit, before) };
   }
 
   /** Sets how an element is computed and computes it (also used by the fixtures). */
@@ -269,4 +323,23 @@ export interface DerivedElementBody {
   measure: Derivation['measure'];
   population?: string | undefined;
   sources: { layer: string; period: string }[];
+}
+
+/** POST /api/elements without `measure`: an element whose values are uploaded (see routes.ts for the schema). */
+export interface ElementBody {
+  slug: string;
+  name: string;
+  definition?: string | undefined;
+  unit: string;
+  measureType: MeasureType;
+  frequency: Frequency;
+  agency: string;
+  theme: string;
+  custodian?: string | undefined;
+  source?: string | undefined;
+  classification?: 'publik' | 'terbatas' | undefined;
+  license?: string | undefined;
+  keywords?: string[] | undefined;
+  notes?: string | undefined;
+  caveats?: string[] | undefined;
 }

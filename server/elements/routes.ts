@@ -9,7 +9,7 @@ import { baseUrl, withQuery, type Link } from '../http/links.js';
 import { intParam, parseQuery } from '../http/query.js';
 import { CLASS_METHODS } from './classes.js';
 import { elementDetail, elementSummary, valuesCsv } from './element-json.js';
-import { LEVELS } from './element-types.js';
+import { FREQUENCIES, LEVELS, MEASURE_TYPES } from './element-types.js';
 import type { ElementsService } from './elements-service.js';
 
 const level = z.enum(LEVELS as ['kota', 'kecamatan', 'kelurahan']).optional();
@@ -68,6 +68,27 @@ export const derivedElementBody = z
   })
   .strict();
 
+/** Body of POST /api/elements without `measure`: an element whose values producers upload. */
+export const elementBody = z
+  .object({
+    slug,
+    name: z.string().min(3).max(300),
+    definition: z.string().max(5000).optional(),
+    unit: z.string().min(1).max(60),
+    measureType: z.enum(MEASURE_TYPES as ['count']),
+    frequency: z.enum(FREQUENCIES as ['tahunan']),
+    agency: z.string().min(1).max(64),
+    theme: z.string().min(1).max(64),
+    custodian: z.string().max(200).optional(),
+    source: z.string().max(1000).optional(),
+    classification: z.enum(['publik', 'terbatas']).optional(),
+    license: z.string().max(200).optional(),
+    keywords: z.array(z.string().min(1).max(60)).max(30).optional(),
+    notes: z.string().max(5000).optional(),
+    caveats: z.array(z.string().min(1).max(1000)).max(30).optional(),
+  })
+  .strict();
+
 export function elementRoutes(deps: AppDeps, service: ElementsService): Router {
   const router = Router();
   const base = (req: Request) => baseUrl(req, deps.config.publicUrl);
@@ -95,13 +116,27 @@ export function elementRoutes(deps: AppDeps, service: ElementsService): Router {
   router.post('/elements', express.json({ limit: '64kb' }), async (req, res) => {
     requireToken(req.caller);
     parseQuery(req, z.object({}));
-    const body = parseBody(
-      derivedElementBody,
-      req.body,
-      'Required: slug, name, agency, theme, measure, sources [{ layer, period }]; see /api/openapi.json.',
-      'invalid_element',
-    );
-    const element = await service.createDerived(req.caller, body);
+    const derived =
+      typeof req.body === 'object' && req.body !== null && ('measure' in req.body || 'sources' in req.body);
+    const element = derived
+      ? await service.createDerived(
+          req.caller,
+          parseBody(
+            derivedElementBody,
+            req.body,
+            'Computed from layers; required: slug, name, agency, theme, measure, sources [{ layer, period }]; see /api/openapi.json.',
+            'invalid_element',
+          ),
+        )
+      : await service.create(
+          req.caller,
+          parseBody(
+            elementBody,
+            req.body,
+            'Required: slug, name, unit, measureType, frequency, agency, theme (or measure and sources for one computed from layers); see /api/openapi.json.',
+            'invalid_element',
+          ),
+        );
     const { periods, derivation, sources } = await service.detail(req.caller, element.slug);
     res
       .status(201)

@@ -62,7 +62,10 @@ export const ERROR_CODES = {
   payload_too_large: [413, 'A body larger than UPLOAD_MAX_MB (unpacked)'],
   too_many_features: [413, 'More features than UPLOAD_MAX_FEATURES in one upload'],
   zip_too_large: [400, 'A zipped Shapefile that unpacks to more than 4 x UPLOAD_MAX_MB, or packs suspiciously tight'],
-  unsupported_format: [415, 'The upload is not GeoJSON, newline-delimited GeoJSON or a zipped Shapefile'],
+  unsupported_format: [
+    415,
+    'The upload is not GeoJSON, newline-delimited GeoJSON or a zipped Shapefile (values: not CSV or .xlsx)',
+  ],
   unsupported_encoding: [415, 'A Content-Encoding other than gzip'],
   invalid_gzip: [400, 'A gzip body that cannot be unpacked'],
   invalid_feature_collection: [400, 'GeoJSON that is not a readable FeatureCollection'],
@@ -78,6 +81,15 @@ export const ERROR_CODES = {
   empty_upload: [422, 'An upload with no features'],
   invalid_features: [422, 'Features that failed their checks, listed by feature index and field'],
   upload_interrupted: [400, 'The upload stopped before its body was complete'],
+  // Data element values (CSV/XLSX; nothing is written when any of these answers)
+  empty_file: [400, 'A values file without a header or without rows'],
+  invalid_encoding: [400, 'A CSV file that is not UTF-8 (e.g. saved as ANSI or UTF-16)'],
+  invalid_csv: [400, 'A CSV file that cannot be split into rows (an unclosed quote, an endless line)'],
+  invalid_header: [400, 'A values header with an unknown, doubled or missing column'],
+  invalid_spreadsheet: [400, 'An .xlsx workbook that cannot be read'],
+  too_many_rows: [413, 'More rows than VALUES_MAX_ROWS in one values upload'],
+  element_not_loadable: [409, 'A data element computed from layers: its values come from them, not from uploads'],
+  invalid_values: [422, 'Rows of a values file that failed their checks, listed by row and column'],
   // Server
   internal_error: [500, 'Our fault: logged, never with SQL or a stack trace'],
 } as const satisfies Record<string, readonly [number, string]>;

@@ -27,3 +27,17 @@ export function withQuery(
   }
   return target.toString();
 }
+
+/** Links of a page of audit records: self, and next (older, by `before`) when the page is full. */
+export function historyLinks(
+  req: Request,
+  publicUrl: string | undefined,
+  items: { id: number }[],
+  limit: number,
+): Link[] {
+  const links: Link[] = [{ href: withQuery(req, publicUrl, {}), rel: 'self', type: 'application/json' }];
+  const last = items.at(-1);
+  if (last && items.length === limit)
+    links.push({ href: withQuery(req, publicUrl, { before: last.id }), rel: 'next', type: 'application/json' });
+  return links;
+}

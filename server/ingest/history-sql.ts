@@ -1,14 +1,7 @@
 import type { Knex } from 'knex';
+import { readHistory, type HistoryEntry } from '../db/history.js';
 
-export interface HistoryEntry {
-  id: number;
-  at: string;
-  actor: string;
-  action: string;
-  details: Record<string, unknown>;
-  previousVersion: number | null;
-  newVersion: number | null;
-}
+export type { HistoryEntry };
 
 export interface NewHistoryEntry {
   layerId: number;
@@ -32,34 +25,11 @@ export async function recordHistory(trx: Knex, e: NewHistoryEntry): Promise<void
 }
 
 /** Newest first, keyed by id for paging. */
-export async function layerHistory(
+export function layerHistory(
   knex: Knex,
   layerId: number,
   limit: number,
   before: number | null,
 ): Promise<HistoryEntry[]> {
-  const { rows } = await knex.raw<{
-    rows: {
-      id: string;
-      at: string;
-      actor: string;
-      action: string;
-      details: Record<string, unknown>;
-      previous_version: string | null;
-      new_version: string | null;
-    }[];
-  }>(
-    `select id, to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as at, actor, action, details, previous_version, new_version
-       from layer_history where layer_id = ? and (?::bigint is null or id < ?::bigint) order by id desc limit ?`,
-    [layerId, before, before, limit],
-  );
-  return rows.map((r) => ({
-    id: Number(r.id),
-    at: r.at,
-    actor: r.actor,
-    action: r.action,
-    details: r.details,
-    previousVersion: r.previous_version === null ? null : Number(r.previous_version),
-    newVersion: r.new_version === null ? null : Number(r.new_version),
-  }));
+  return readHistory(knex, 'layer_history', layerId, limit, before);
 }

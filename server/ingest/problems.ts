@@ -9,15 +9,29 @@ export interface Problem {
   message: string;
 }
 
+/** How a list of problems is reported: its error code, and how its items are located. */
+export interface ProblemReport<P> {
+  code: ErrorCode;
+  /** "feature index and field", "row and column". */
+  listedBy: string;
+  /** The first problem in words, leading the message (a person reads one, fixes it, reads the next). */
+  first?: (p: P) => string;
+}
+
+const FEATURES: ProblemReport<Problem> = { code: 'invalid_features', listedBy: 'feature index and field' };
+
 /** Problems of one upload: the first `max` kept in full, all of them counted. */
-export class ProblemList {
-  readonly items: Problem[] = [];
+export class ProblemList<P extends { code: string } = Problem> {
+  readonly items: P[] = [];
   total = 0;
   readonly byCode = new Map<string, number>();
 
-  constructor(private readonly max: number) {}
+  constructor(
+    private readonly max: number,
+    private readonly report: ProblemReport<P> = FEATURES as unknown as ProblemReport<P>,
+  ) {}
 
-  add(p: Problem): void {
+  add(p: P): void {
     this.total += 1;
     this.byCode.set(p.code, (this.byCode.get(p.code) ?? 0) + 1);
     if (this.items.length < this.max) this.items.push(p);
@@ -34,11 +48,12 @@ export class ProblemList {
   throwIfAny(): void {
     if (this.total === 0) return;
     const kinds = [...this.byCode].map(([code, n]) => `${n} × ${code}`).join(', ');
+    const first = this.items[0] && this.report.first ? `First: ${this.report.first(this.items[0])} ` : '';
     throw new AppError(
       422,
-      'invalid_features',
-      `The upload was rejected and nothing was written: ${this.total} problem(s) (${kinds}). ` +
-        `The first ${this.items.length} are listed by feature index and field; fix them and upload again.`,
+      this.report.code,
+      `The upload was rejected and nothing was written: ${this.total} problem(s) (${kinds}). ${first}` +
+        `The first ${this.items.length} are listed by ${this.report.listedBy}; fix them and upload again.`,
       {
         totalProblems: this.total,
         problemsByCode: Object.fromEntries(this.byCode),

@@ -3,7 +3,7 @@ import express, { Router } from 'express';
 import { z } from 'zod';
 import type { AppDeps } from '../app-deps.js';
 import { intParam, parseQuery } from '../http/query.js';
-import { baseUrl, withQuery } from '../http/links.js';
+import { baseUrl, historyLinks } from '../http/links.js';
 import { layerDetail } from '../catalog/layer-json.js';
 import { parseBody } from '../http/body.js';
 import { layerCreateBody, layerPatchBody, type LayerWriteService } from './layer-write.js';
@@ -95,14 +95,7 @@ export function ingestRoutes(
   router.get('/layers/:id/history', async (req, res) => {
     const q = parseQuery(req, historyQuery);
     const { layer, items } = await ingest.history(req.caller, req.params.id, q.limit, q.before ?? null);
-    const last = items.at(-1);
-    const links = [{ href: withQuery(req, deps.config.publicUrl, {}), rel: 'self', type: 'application/json' }];
-    if (last && items.length === q.limit)
-      links.push({
-        href: withQuery(req, deps.config.publicUrl, { before: last.id }),
-        rel: 'next',
-        type: 'application/json',
-      });
+    const links = historyLinks(req, deps.config.publicUrl, items, q.limit);
     res
       .set('Cache-Control', 'private, no-cache')
       .json({ layer: layer.slug, dataVersion: layer.dataVersion, items, links });
