@@ -59,7 +59,7 @@ export function buildServices(deps: AppDeps): Services {
     }),
     tiles,
     quality: new QualityService(knex, catalog),
-    ckan: new CkanService(catalog),
+    ckan: new CkanService(catalog, elements),
     ingest: new IngestService(knex, deps.db.backend, catalog, features, districts, elements, config.upload),
     layerWrites: new LayerWriteService(knex, catalog),
     glyphs: new GlyphsService(),

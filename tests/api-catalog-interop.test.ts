@@ -11,6 +11,7 @@ interface Envelope<T> {
 interface Pkg {
   name: string;
   title: string;
+  metadata_modified: string;
   organization: { name: string };
   groups: { name: string }[];
   tags: { name: string }[];
@@ -23,15 +24,36 @@ const s = useTestServer();
 const action = <T>(path: string) => s.json<Envelope<T>>(`/api/3/action/${path}`);
 
 describe('CKAN Action API for Satu Data Indonesia', () => {
-  it('lists every publik layer as a package and no terbatas one', async () => {
+  it('lists every publik layer and every publik data element (elemen-<id>) as a package, and nothing terbatas', async () => {
     const { body } = await action<string[]>('package_list');
-    const publik = Number(
-      (await s.db.knex('layers').where({ classification: 'publik' }).count<{ n: string }[]>('* as n'))[0]?.n,
-    );
+    const count = async (table: string) =>
+      Number((await s.db.knex(table).where({ classification: 'publik' }).count<{ n: string }[]>('* as n'))[0]?.n);
+    const terbatasElement = (
+      await s.db.knex.raw<{ rows: { slug: string }[] }>(
+        "select slug from elements where classification = 'terbatas' limit 1",
+      )
+    ).rows[0];
     expect(body.success).toBe(true);
     expect(body.help).toMatch(/help_show\?name=package_list$/);
-    expect(body.result).toHaveLength(publik);
+    expect(body.result.filter((id) => !id.startsWith('elemen-'))).toHaveLength(await count('layers'));
+    expect(body.result.filter((id) => id.startsWith('elemen-'))).toHaveLength(await count('elements'));
     expect(body.result).not.toContain(s.terbatas);
+    if (terbatasElement) expect(body.result).not.toContain(`elemen-${terbatasElement.slug}`);
+  });
+
+  it('shows a data element as a package whose CSV resource loads back as values', async () => {
+    const { body } = await action<Pkg>('package_show?id=elemen-dak-penduduk-kecamatan-kpu2014');
+    expect(body.result.name).toBe('elemen-dak-penduduk-kecamatan-kpu2014');
+    expect(body.result.organization.name).toBe('disdukcapil');
+    expect(body.result.resources.map((r) => r.format)).toEqual(['CSV', 'JSON', 'GeoJSON']);
+    expect(body.result.extras.find((e) => e.key === 'unit')?.value).toBe('jiwa');
+    const csv = await (await s.get((body.result.resources[0]?.url ?? '').replace(s.url, ''))).text();
+    const lines = csv.trim().split('\r\n');
+    expect(lines[0]).toBe('kode_wilayah,nama_wilayah,tingkat,periode,nilai,status,alasan_kosong,catatan');
+    expect(lines.length).toBeGreaterThan(13);
+    const search = await action<{ count: number; results: Pkg[] }>('package_search?q=penduduk&rows=1000');
+    expect(search.body.result.results.some((p) => p.name.startsWith('elemen-'))).toBe(true);
+    expect(search.body.result.results.some((p) => !p.name.startsWith('elemen-'))).toBe(true);
   });
 
   it('shows a package with its organization, group, tags, resources and Satu Data extras', async () => {
@@ -75,6 +97,17 @@ describe('CKAN Action API for Satu Data Indonesia', () => {
     const byTitle = await action<{ results: Pkg[] }>('package_search?sort=title_string%20asc&rows=3');
     const titles = byTitle.body.result.results.map((p) => p.title);
     expect(titles).toEqual([...titles].sort((a, b) => a.localeCompare(b)));
+    // Layers and elements in one order, paged without gaps or repeats.
+    const all = await action<{ count: number; results: Pkg[] }>('package_search?sort=metadata_modified%20desc&rows=40');
+    const halves = [
+      await action<{ results: Pkg[] }>('package_search?sort=metadata_modified%20desc&rows=20'),
+      await action<{ results: Pkg[] }>('package_search?sort=metadata_modified%20desc&rows=20&start=20'),
+    ];
+    expect(halves.flatMap((h) => h.body.result.results.map((p) => p.name))).toEqual(
+      all.body.result.results.map((p) => p.name),
+    );
+    const modified = all.body.result.results.map((p) => p.metadata_modified);
+    expect(modified).toEqual([...modified].sort().reverse());
   });
 
   it('lists organizations and groups with package counts that add up to the package list', async () => {
@@ -119,5 +152,7 @@ describe('DCAT catalog', () => {
     expect(body['@type']).toBe('dcat:Catalog');
     expect(body['dcat:dataset'].map((d) => d['dct:identifier']).sort()).toEqual([...list.body.result].sort());
     expect(body['dcat:dataset'][0]?.['dcat:distribution']).toHaveLength(3);
+    const element = body['dcat:dataset'].find((d) => d['dct:identifier'] === 'elemen-dak-penduduk-kecamatan-kpu2014');
+    expect(JSON.stringify(element)).toContain('dcat:downloadURL');
   });
 });

@@ -175,6 +175,18 @@ describe('data element values: uploads', () => {
     expect(hist.body.items[0]).toMatchObject({ action: 'load_values', details: { received: 13 } });
   });
 
+  it('loads its own full CSV download back unchanged, missing values and their reasons included', async () => {
+    const before = await snapshot('uji-penerima-bansos');
+    const csvText = await (await s.get('/api/elements/uji-penerima-bansos/values.csv')).text();
+    expect(csvText).toContain(',rahasia,');
+    const res = await upload('uji-penerima-bansos', csvText, '?mode=merge');
+    const body = (await res.json()) as Upload;
+    expect(res.status, JSON.stringify(body)).toBe(200);
+    expect(body.updated).toBe(0);
+    expect(body.unchanged).toBe(body.received);
+    expect((await snapshot('uji-penerima-bansos'))?.h).toBe(before?.h);
+  });
+
   it('reads what Excel writes in an Indonesian locale: semicolons, a BOM, CRLF, 1.234,5, names and Kecamatan A / Kelurahan B', async () => {
     const [kel] = await sql<{ code: string; name: string; parent: string }>(
       `select k.code, k.name, p.name as parent from districts k join districts p on p.code = k.parent_code

@@ -127,9 +127,9 @@ describe('data elements', () => {
     const res = await s.get('/api/elements/sasaran-bedah-rumah-2024-kecamatan/values?format=csv');
     expect(res.headers.get('content-type')).toMatch(/text\/csv/);
     const lines = (await res.text()).trim().split('\r\n');
-    expect(lines[0]).toBe('kode_wilayah,nama_wilayah,periode,nilai,status,keterangan');
+    expect(lines[0]).toBe('kode_wilayah,nama_wilayah,tingkat,periode,nilai,status,alasan_kosong,catatan');
     expect(lines).toHaveLength(14);
-    expect(lines.slice(1).reduce((n, l) => n + Number(l.split(',')[3]), 0)).toBe(449);
+    expect(lines.slice(1).reduce((n, l) => n + Number(l.split(',')[4]), 0)).toBe(449);
   });
 
   it('computes class breaks on the server that cover every value once', async () => {

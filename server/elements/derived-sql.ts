@@ -88,7 +88,10 @@ export async function computeDerived(knex: Knex, elementId: number): Promise<voi
     `update element_sources s set data_version = l.data_version from layers l where l.id = s.layer_id and s.element_id = ?`,
     [elementId],
   );
-  await knex.raw(`update elements set data_version = nextval('element_version_seq') where id = ?`, [elementId]);
+  await knex.raw(
+    `update elements set data_version = nextval('element_version_seq'), modified_at = now() where id = ?`,
+    [elementId],
+  );
 }
 
 /** Derived elements whose recorded source versions no longer match their layers. */

@@ -54,6 +54,7 @@ export function elementDetail(
         }
       : null,
     dataVersion: e.dataVersion,
+    modifiedAt: e.modifiedAt,
     periods: periods.map((p) => ({
       level: p.level,
       period: p.period === '' ? null : p.period,
@@ -66,29 +67,47 @@ export function elementDetail(
       { href: self, rel: 'self', type: 'application/json' },
       { href: `${self}/values`, rel: 'values', type: 'application/json' },
       { href: `${self}/values?format=csv`, rel: 'values', type: 'text/csv' },
+      { href: `${self}/values.csv`, rel: 'enclosure', type: 'text/csv', title: 'Every level and period' },
       { href: `${self}/geojson`, rel: 'geojson', type: 'application/geo+json' },
       { href: `${self}/classes`, rel: 'classes', type: 'application/json' },
     ],
   };
 }
 
-/** CSV as agencies keep their tables: kode_wilayah,nama_wilayah,periode,nilai,status,keterangan. */
+/** Header of every values CSV we write: the upload format, plus informational name and level. */
+export const VALUES_CSV_HEADER = 'kode_wilayah,nama_wilayah,tingkat,periode,nilai,status,alasan_kosong,catatan';
+
+/**
+ * Values as CSV, in the columns a values upload reads back (POST /api/elements/{id}/values), so a
+ * download edited in a spreadsheet can be loaded again: a missing value has an empty `nilai` and
+ * its reason in `alasan_kosong`, never a 0.
+ */
 export function valuesCsv(
   rows: {
     code: string;
     name: string;
+    level: string;
+    period: string;
     value: number | null;
     missingReason: string | null;
     status: string;
     footnote: string | null;
   }[],
-  period: string,
 ): string {
-  const cell = (v: string) => (/[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+  const cell = (v: string) => (/[",;\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
   const lines = rows.map((r) =>
-    [r.code, r.name, period, r.value === null ? '' : String(r.value), r.status, r.missingReason ?? r.footnote ?? '']
+    [
+      r.code,
+      r.name,
+      r.level,
+      r.period,
+      r.value === null ? '' : String(r.value),
+      r.status,
+      r.value === null ? (r.missingReason ?? 'tidak_dilaporkan') : '',
+      r.footnote ?? '',
+    ]
       .map(cell)
       .join(','),
   );
-  return ['kode_wilayah,nama_wilayah,periode,nilai,status,keterangan', ...lines].join('\r\n') + '\r\n';
+  return [VALUES_CSV_HEADER, ...lines].join('\r\n') + '\r\n';
 }

@@ -54,6 +54,8 @@ export interface ElementRecord extends ElementInput {
   lastPeriod: string | null;
   valueCount: number;
   dataVersion: number;
+  /** When its values last changed (ISO 8601). */
+  modifiedAt: string;
 }
 
 export interface ValueInput {

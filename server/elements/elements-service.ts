@@ -20,6 +20,7 @@ import {
 import { elementExists, insertElements, refreshElementStats } from './element-write-sql.js';
 import type { ElementInput, ElementRecord, Frequency, Level, MeasureType } from './element-types.js';
 import {
+  allValues,
   districtProfile,
   elementFacets,
   elementGeojson,
@@ -78,6 +79,27 @@ export class ElementsService {
     return { ...page, facets };
   }
 
+  /** A page of elements without facets, in a chosen order (the CKAN API over elements). */
+  page(
+    caller: Caller,
+    s: ElementSearch & { keyword?: string | undefined; sort: 'relevance' | 'title' | 'modified' },
+  ): Promise<{ total: number; items: ElementRecord[] }> {
+    return searchElements(
+      this.knex,
+      caller,
+      {
+        tsquery: s.q ? toPrefixQuery(s.q) : null,
+        agency: s.agency ?? null,
+        theme: s.theme ?? null,
+        level: s.level ?? null,
+        period: s.period ?? null,
+        keyword: s.keyword ?? null,
+        sort: s.sort,
+      },
+      { limit: s.limit, offset: s.offset },
+    );
+  }
+
   /** An element the caller may see, or element_not_found: hidden and missing look the same. */
   async get(caller: Caller, slug: string): Promise<ElementRecord> {
     const element = await findElement(this.knex, caller, slug);
@@ -133,6 +155,12 @@ export class ElementsService {
   async values(caller: Caller, slug: string, level?: Level, period?: string): Promise<Slice & { rows: ValueRow[] }> {
     const s = await this.slice(caller, slug, level, period);
     return { ...s, rows: await elementValues(this.knex, s.element.id, s.level, s.period) };
+  }
+
+  /** Every value of a visible element (the full CSV download). */
+  async allValues(caller: Caller, slug: string) {
+    const element = await this.get(caller, slug);
+    return { element, rows: await allValues(this.knex, element.id) };
   }
 
   async geojson(caller: Caller, slug: string, level?: Level, period?: string): Promise<Slice & { features: string }> {

@@ -27,6 +27,7 @@ interface ElementRow {
   last_period: string | null;
   value_count: number;
   data_version: number;
+  modified_at: string;
   total?: number;
 }
 
@@ -55,6 +56,7 @@ const COLUMNS = [
   'e.last_period',
   'e.value_count',
   'e.data_version',
+  'e.modified_at',
 ];
 
 /** snake_case rows to camelCase records: the one place that conversion happens for elements. */
@@ -84,6 +86,7 @@ function toRecord(r: ElementRow): ElementRecord {
     lastPeriod: r.last_period,
     valueCount: r.value_count,
     dataVersion: r.data_version,
+    modifiedAt: new Date(r.modified_at).toISOString(),
   };
 }
 
@@ -106,6 +109,10 @@ export interface ElementFilters {
   level: Level | null;
   /** Elements with at least one value in this period. */
   period: string | null;
+  /** Elements with this keyword (CKAN fq tags:). */
+  keyword?: string | null;
+  /** relevance (with a query; else by name), title (name) or modified (values last changed, newest first). */
+  sort?: 'relevance' | 'title' | 'modified';
 }
 
 function filtered(knex: Knex, caller: Caller, f: ElementFilters): Knex.QueryBuilder {
@@ -114,6 +121,7 @@ function filtered(knex: Knex, caller: Caller, f: ElementFilters): Knex.QueryBuil
   if (f.agency) q.where('e.agency_code', f.agency);
   if (f.theme) q.where('e.theme_code', f.theme);
   if (f.level) q.whereRaw('? = any(e.levels)', [f.level]);
+  if (f.keyword) q.whereRaw('? = any(e.keywords)', [f.keyword]);
   if (f.period) {
     q.whereExists(
       knex('element_values as v').select(knex.raw('1')).whereRaw('v.element_id = e.id').andWhere('v.period', f.period),
@@ -129,12 +137,15 @@ export async function searchElements(
   f: ElementFilters,
   page: { limit: number; offset: number },
 ): Promise<{ total: number; items: ElementRecord[] }> {
-  const order = f.tsquery
-    ? knex.raw(
-        `ts_rank_cd('{0.1, 0.2, 0.5, 1.0}'::float4[], e.search_vector, to_tsquery('simple', ?)) desc, e.name, e.slug`,
-        [f.tsquery],
-      )
-    : knex.raw('e.name, e.slug');
+  const order =
+    f.sort === 'modified'
+      ? knex.raw('e.modified_at desc, e.slug')
+      : f.tsquery && f.sort !== 'title'
+        ? knex.raw(
+            `ts_rank_cd('{0.1, 0.2, 0.5, 1.0}'::float4[], e.search_vector, to_tsquery('simple', ?)) desc, e.name, e.slug`,
+            [f.tsquery],
+          )
+        : knex.raw('e.name, e.slug');
   const rows = (await filtered(knex, caller, f)
     .select(COLUMNS)
     .select(knex.raw('count(*) over ()::int as total'))
@@ -223,6 +234,22 @@ export async function elementValues(knex: Knex, elementId: number, level: Level,
       where d.level = ?
       order by d.code`,
     [elementId, level, period, level],
+  );
+  return rows;
+}
+
+/** Every value of an element, all levels and periods, with the district's name, for the full CSV. */
+export async function allValues(
+  knex: Knex,
+  elementId: number,
+): Promise<(ValueRow & { level: Level; period: string })[]> {
+  const { rows } = await knex.raw<{ rows: (ValueRow & { level: Level; period: string })[] }>(
+    `select v.district_code as code, d.name, d.parent_code as "parentCode", v.level, v.period, v.value,
+            v.missing_reason as "missingReason", v.status, v.footnote
+       from element_values v join districts d on d.code = v.district_code
+      where v.element_id = ?
+      order by array_position(array['kota','kecamatan','kelurahan'], v.level), v.period, v.district_code`,
+    [elementId],
   );
   return rows;
 }

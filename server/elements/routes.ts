@@ -151,6 +151,12 @@ export function elementRoutes(deps: AppDeps, service: ElementsService): Router {
     cacheFor(req, res, 60).json(elementDetail(element, periods, base(req), derivation, sources));
   });
 
+  router.get('/elements/:id/values.csv', async (req, res) => {
+    parseQuery(req, z.object({}));
+    const { element, rows } = await service.allValues(req.caller, req.params.id);
+    cacheFor(req, res, 60).type('text/csv; charset=utf-8').attachment(`${element.slug}.csv`).send(valuesCsv(rows));
+  });
+
   router.get('/elements/:id/values', async (req, res) => {
     const q = parseQuery(req, elementValuesQuery);
     const v = await service.values(req.caller, req.params.id, q.level, q.period);
@@ -158,7 +164,7 @@ export function elementRoutes(deps: AppDeps, service: ElementsService): Router {
       cacheFor(req, res, 60)
         .type('text/csv; charset=utf-8')
         .attachment(`${v.element.slug}-${v.level}-${v.period || 'tanpa-periode'}.csv`)
-        .send(valuesCsv(v.rows, v.period));
+        .send(valuesCsv(v.rows.map((r) => ({ ...r, level: v.level, period: v.period }))));
       return;
     }
     cacheFor(req, res, 60).json({

@@ -4,7 +4,8 @@ import type { Cell, SourceRow } from './value-sources.js';
 import { looksLikeFormula, missingReason, parseNumber, parsePeriod, type DecimalMark } from './value-text.js';
 
 /** Columns of a values table, and the header names each may go by. */
-export type Column = 'elemen' | 'kode_wilayah' | 'periode' | 'nilai' | 'status' | 'catatan';
+export type Column =
+  'elemen' | 'kode_wilayah' | 'periode' | 'nilai' | 'status' | 'catatan' | 'alasan_kosong' | 'nama_wilayah' | 'tingkat';
 const ALIASES: Record<string, Column> = {
   elemen: 'elemen',
   kode_elemen: 'elemen',
@@ -22,6 +23,10 @@ const ALIASES: Record<string, Column> = {
   catatan: 'catatan',
   keterangan: 'catatan',
   footnote: 'catatan',
+  alasan_kosong: 'alasan_kosong',
+  // Informational columns of our own CSV downloads, read and ignored, so a download loads back.
+  nama_wilayah: 'nama_wilayah',
+  tingkat: 'tingkat',
 };
 
 /** What the checker needs to know of an element a row may be about. */
@@ -60,7 +65,7 @@ const MAX_TEXT = 1000;
 /** Maps the header row to columns: 400 invalid_header for unknown, doubled or missing columns. */
 export function readHeader(header: SourceRow, bulk: boolean): Column[] {
   const cols: Column[] = [];
-  const expected = `${bulk ? 'elemen,' : ''}kode_wilayah,periode,nilai[,status,catatan]`;
+  const expected = `${bulk ? 'elemen,' : ''}kode_wilayah,periode,nilai[,status,catatan,alasan_kosong]`;
   header.cells.forEach((cell, i) => {
     const name = typeof cell === 'string' ? cell.trim().toLowerCase().replace(/\s+/g, '_') : '';
     const col = ALIASES[name];
@@ -248,10 +253,24 @@ export function checkRow(
     const s = text('nilai');
     if (s !== null) {
       reason = missingReason(s);
-      if (reason === null) {
+      if (reason !== null && s.trim() === '') {
+        const why = text('alasan_kosong')?.trim() ?? '';
+        if (why !== '') {
+          reason = missingReason(why);
+          if (reason === null)
+            add(
+              'alasan_kosong',
+              'invalid_missing_reason',
+              `"${why.slice(0, 40)}" is not tidak_dilaporkan, tidak_dikumpulkan, rahasia or tidak_berlaku.`,
+            );
+        }
+      }
+      if (reason === null && s.trim() !== '') {
         const n = parseNumber(element?.measureType === 'percentage' ? s.replace(/\s*%$/, '') : s, ctx.decimal);
         if (n.ok) value = n.value;
         else add('nilai', n.code, n.message);
+        if (cols.includes('alasan_kosong') && (text('alasan_kosong')?.trim() ?? '') !== '')
+          add('alasan_kosong', 'invalid_missing_reason', 'The row has both a value and a reason for a missing value.');
       }
     }
   }

@@ -202,7 +202,7 @@ export async function sumWarnings(trx: Knex, max: number): Promise<{ total: numb
 /** A new data version for each loaded element; returns them by id. */
 export async function bumpVersions(trx: Knex, ids: number[]): Promise<Map<number, number>> {
   const { rows } = await trx.raw<{ rows: { id: number; data_version: number }[] }>(
-    `update elements set data_version = nextval('element_version_seq')
+    `update elements set data_version = nextval('element_version_seq'), modified_at = now()
       where id in (select (jsonb_array_elements_text(?::jsonb))::int) returning id, data_version`,
     [JSON.stringify(ids)],
   );

@@ -1,4 +1,81 @@
 import type { LayerRecord } from '../catalog/layer-types.js';
+import type { ElementRecord } from '../elements/element-types.js';
+import { ELEMENT_PACKAGE_PREFIX, type CkanPackage } from './ckan-service.js';
+
+/** A layer or a data element as a CKAN package. */
+export function anyPackageJson(p: CkanPackage, base: string): Record<string, unknown> {
+  return p.kind === 'layer' ? packageJson(p.layer, base) : elementPackageJson(p.element, base);
+}
+
+/**
+ * A data element as a CKAN package: its values as a CSV resource (every level and period, in the
+ * columns a values upload reads), its metadata as JSON, and the latest map as GeoJSON.
+ */
+export function elementPackageJson(e: ElementRecord, base: string): Record<string, unknown> {
+  const id = `${ELEMENT_PACKAGE_PREFIX}${e.slug}`;
+  const self = `${base}/api/elements/${encodeURIComponent(e.slug)}`;
+  const resource = (suffix: string, name: string, format: string, url: string, mimetype: string) => ({
+    id: `${id}-${suffix}`,
+    package_id: id,
+    name,
+    format,
+    url,
+    mimetype,
+    state: 'active',
+  });
+  const resources = [
+    resource('csv', 'Nilai (CSV, semua tingkat dan periode)', 'CSV', `${self}/values.csv`, 'text/csv'),
+    resource('metadata', 'Satu Data metadata', 'JSON', self, 'application/json'),
+    resource('geojson', 'Peta nilai terbaru (GeoJSON)', 'GeoJSON', `${self}/geojson`, 'application/geo+json'),
+  ];
+  const tags = e.keywords.map((k) => ({ name: k, display_name: k, state: 'active' }));
+  const extras = [
+    ['dataset_kind', 'data_element'],
+    ['unit', e.unit],
+    ['measure_type', e.measureType],
+    ['update_frequency', e.frequency],
+    ['levels', e.levels.join(',')],
+    ['first_period', e.firstPeriod],
+    ['last_period', e.lastPeriod],
+    ['producer', e.agencyName],
+    ['custodian', e.custodian],
+    ['source', e.source],
+    ['value_count', String(e.valueCount)],
+    ['sample_data', String(e.isSample)],
+  ]
+    .filter((x): x is [string, string] => x[1] !== null && x[1] !== '')
+    .map(([key, value]) => ({ key, value }));
+  return {
+    id,
+    name: id,
+    title: e.name,
+    notes: [e.definition, e.notes, ...e.caveats].filter(Boolean).join('\n\n'),
+    type: 'dataset',
+    state: 'active',
+    private: false,
+    license_id: e.license,
+    license_title: e.license,
+    metadata_modified: e.modifiedAt.replace('Z', ''),
+    author: e.agencyName,
+    maintainer: e.custodian,
+    url: `${base}/?tab=data&e=${encodeURIComponent(e.slug)}`,
+    owner_org: e.agencyCode,
+    organization: {
+      id: e.agencyCode,
+      name: e.agencyCode,
+      title: e.agencyName,
+      type: 'organization',
+      is_organization: true,
+      state: 'active',
+    },
+    groups: [{ id: e.themeCode, name: e.themeCode, title: e.themeName, display_name: e.themeName }],
+    tags,
+    num_tags: tags.length,
+    resources,
+    num_resources: resources.length,
+    extras,
+  };
+}
 
 /** A layer as a CKAN package: agency = organization, theme = group, keywords = tags, services = resources. */
 export function packageJson(l: LayerRecord, base: string): Record<string, unknown> {

@@ -4,7 +4,8 @@ import type { AppDeps } from '../app-deps.js';
 import { AppError } from '../http/app-error.js';
 import { baseUrl } from '../http/links.js';
 import { intParam, parseQuery } from '../http/query.js';
-import { packageJson } from './ckan-json.js';
+import { anyPackageJson } from './ckan-json.js';
+import { ELEMENT_PACKAGE_PREFIX } from './ckan-service.js';
 import type { CkanService } from './ckan-service.js';
 import { dcatCatalog } from './dcat.js';
 
@@ -48,11 +49,12 @@ export function interopRoutes(deps: AppDeps, service: CkanService): Router {
 
   action('package_list', async (req) => {
     parseQuery(req, z.object({}));
-    return (await service.all(req.caller)).map((l) => l.slug);
+    const [layers, elements] = await Promise.all([service.all(req.caller), service.allElements(req.caller)]);
+    return [...layers.map((l) => l.slug), ...elements.map((e) => `${ELEMENT_PACKAGE_PREFIX}${e.slug}`)];
   });
   action('package_show', async (req) => {
     const { id } = parseQuery(req, z.object({ id: z.string().min(1).max(120) }));
-    return packageJson(await service.show(req.caller, id), root(req));
+    return anyPackageJson(await service.show(req.caller, id), root(req));
   });
   action('package_search', async (req) => {
     const q = parseQuery(req, packageSearchQuery);
@@ -60,7 +62,7 @@ export function interopRoutes(deps: AppDeps, service: CkanService): Router {
     return {
       count: r.count,
       sort: r.sort,
-      results: r.results.map((l) => packageJson(l, root(req))),
+      results: r.results.map((p) => anyPackageJson(p, root(req))),
       facets: {},
       search_facets: {},
     };
@@ -99,7 +101,7 @@ export function interopRoutes(deps: AppDeps, service: CkanService): Router {
           title: g.name,
           display_name: g.name,
           description: g.description,
-          package_count: g.layerCount,
+          package_count: g.packageCount,
           type: 'group',
         }))
       : groups.map((g) => g.code);
@@ -107,20 +109,21 @@ export function interopRoutes(deps: AppDeps, service: CkanService): Router {
 
   router.get('/catalog/dcat.jsonld', async (req, res) => {
     parseQuery(req, z.object({}));
-    res.type('application/ld+json').json(dcatCatalog(await service.all(req.caller), root(req)));
+    const [layers, elements] = await Promise.all([service.all(req.caller), service.allElements(req.caller)]);
+    res.type('application/ld+json').json(dcatCatalog(layers, elements, root(req)));
   });
 
   return router;
 }
 
-function organizationJson(o: { code: string; name: string; shortName: string; kind: string; layerCount: number }) {
+function organizationJson(o: { code: string; name: string; shortName: string; kind: string; packageCount: number }) {
   return {
     id: o.code,
     name: o.code,
     title: o.name,
     display_name: o.name,
     description: `${o.shortName} (${o.kind})`,
-    package_count: o.layerCount,
+    package_count: o.packageCount,
     type: 'organization',
     is_organization: true,
     state: 'active',

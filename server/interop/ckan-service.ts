@@ -2,7 +2,15 @@ import { harvestView, type Caller } from '../auth/access.js';
 import type { CatalogService, LayerFilters } from '../catalog/catalog-service.js';
 import type { LayerRecord } from '../catalog/layer-types.js';
 import { toPrefixQuery } from '../catalog/search-text.js';
+import type { ElementRecord } from '../elements/element-types.js';
+import type { ElementsService } from '../elements/elements-service.js';
 import { AppError } from '../http/app-error.js';
+
+/** CKAN package ids of data elements: `elemen-<id>`, beside the layers' own ids. */
+export const ELEMENT_PACKAGE_PREFIX = 'elemen-';
+
+/** A CKAN package: a layer or a data element. */
+export type CkanPackage = { kind: 'layer'; layer: LayerRecord } | { kind: 'element'; element: ElementRecord };
 
 export interface PackageSearch {
   q?: string | undefined;
@@ -13,18 +21,36 @@ export interface PackageSearch {
 }
 
 export class CkanService {
-  constructor(private readonly catalog: CatalogService) {}
+  constructor(
+    private readonly catalog: CatalogService,
+    private readonly elements: ElementsService,
+  ) {}
 
   /** Every method views the catalog as access.harvestView decides: `publik` layers only, whoever asks. */
   async all(caller: Caller): Promise<LayerRecord[]> {
     return this.catalog.visibleLayers(harvestView(caller));
   }
 
-  show(caller: Caller, id: string): Promise<LayerRecord> {
-    return this.catalog.getLayer(harvestView(caller), id);
+  /** Every publik data element (DCAT, package_list). */
+  async allElements(caller: Caller): Promise<ElementRecord[]> {
+    const first = await this.elements.page(harvestView(caller), { limit: 100_000, offset: 0, sort: 'title' });
+    return first.items;
   }
 
-  async search(caller: Caller, s: PackageSearch): Promise<{ count: number; results: LayerRecord[]; sort: string }> {
+  async show(caller: Caller, id: string): Promise<CkanPackage> {
+    if (id.startsWith(ELEMENT_PACKAGE_PREFIX)) {
+      const slug = id.slice(ELEMENT_PACKAGE_PREFIX.length);
+      return { kind: 'element', element: await this.elements.get(harvestView(caller), slug) };
+    }
+    return { kind: 'layer', layer: await this.catalog.getLayer(harvestView(caller), id) };
+  }
+
+  /**
+   * Layers and data elements in one result. Titles and modification times order both together;
+   * "relevance" lists the matching layers before the matching elements (their ranks come from
+   * different documents and are not compared).
+   */
+  async search(caller: Caller, s: PackageSearch): Promise<{ count: number; results: CkanPackage[]; sort: string }> {
     const fq = parseFq(s.fq ?? '');
     const sort = s.sort?.trim() || 'score desc, metadata_modified desc';
     const order = SORTS[sort];
@@ -33,28 +59,85 @@ export class CkanService {
         parameter: 'sort',
         value: sort,
       });
-    const { total, items } = await this.catalog.find(
-      harvestView(caller),
-      base({
-        tsquery: s.q && s.q !== '*:*' ? toPrefixQuery(s.q) : null,
-        agency: fq.organization ?? null,
-        theme: fq.groups ?? null,
-        keyword: fq.tags ?? null,
+    const q = s.q && s.q !== '*:*' ? s.q : undefined;
+    // Both lists up to the end of the asked page, merged, then the page cut out of the merge.
+    const want = s.start + s.rows;
+    const [layers, elements] = await Promise.all([
+      this.catalog.find(
+        harvestView(caller),
+        base({
+          tsquery: q ? toPrefixQuery(q) : null,
+          agency: fq.organization ?? null,
+          theme: fq.groups ?? null,
+          keyword: fq.tags ?? null,
+          sort: order,
+          limit: Math.max(want, 1),
+          offset: 0,
+        }),
+      ),
+      this.elements.page(harvestView(caller), {
+        q,
+        agency: fq.organization,
+        theme: fq.groups,
+        keyword: fq.tags,
         sort: order,
-        limit: s.rows,
-        offset: s.start,
+        limit: Math.max(want, 1),
+        offset: 0,
       }),
-    );
-    return { count: total, results: items, sort };
+    ]);
+    const a: CkanPackage[] = layers.items.map((layer) => ({ kind: 'layer', layer }));
+    const b: CkanPackage[] = elements.items.map((element) => ({ kind: 'element', element }));
+    const merged = order === 'relevance' && q ? [...a, ...b] : mergeBy(a, b, order === 'modified');
+    return { count: layers.total + elements.total, results: merged.slice(s.start, want), sort };
   }
 
-  organizations(caller: Caller) {
-    return this.catalog.agencies(harvestView(caller));
+  /** Agencies with their package count: publik layers and publik data elements. */
+  async organizations(caller: Caller) {
+    const [agencies, counts] = await Promise.all([
+      this.catalog.agencies(harvestView(caller)),
+      this.elementCounts(caller),
+    ]);
+    return agencies.map((a) => ({ ...a, packageCount: a.layerCount + (counts.agency.get(a.code) ?? 0) }));
   }
 
-  groups(caller: Caller) {
-    return this.catalog.themes(harvestView(caller));
+  /** Themes with their package count: publik layers and publik data elements. */
+  async groups(caller: Caller) {
+    const [themes, counts] = await Promise.all([this.catalog.themes(harvestView(caller)), this.elementCounts(caller)]);
+    return themes.map((t) => ({ ...t, packageCount: t.layerCount + (counts.theme.get(t.code) ?? 0) }));
   }
+
+  private async elementCounts(caller: Caller) {
+    const { facets } = await this.elements.search(harvestView(caller), { limit: 1, offset: 0 });
+    return {
+      agency: new Map(facets.agency.map((f) => [f.code, f.count])),
+      theme: new Map(facets.theme.map((f) => [f.code, f.count])),
+    };
+  }
+}
+
+/** Two lists in the same order merged into one: by modification time (newest first) or by title. */
+function mergeBy(a: CkanPackage[], b: CkanPackage[], byModified: boolean): CkanPackage[] {
+  const key = (p: CkanPackage) =>
+    byModified
+      ? p.kind === 'layer'
+        ? p.layer.dataUpdatedAt
+        : p.element.modifiedAt
+      : (p.kind === 'layer' ? p.layer.title : p.element.name).toLocaleLowerCase('id');
+  const out: CkanPackage[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const x = a[i];
+    const y = b[j];
+    if (x && (!y || (byModified ? key(x) >= key(y) : key(x).localeCompare(key(y), 'id') <= 0))) {
+      out.push(x);
+      i += 1;
+    } else if (y) {
+      out.push(y);
+      j += 1;
+    }
+  }
+  return out;
 }
 
 const SORTS: Record<string, LayerFilters['sort']> = {

@@ -1,7 +1,9 @@
 import type { LayerRecord } from '../catalog/layer-types.js';
+import type { ElementRecord } from '../elements/element-types.js';
+import { ELEMENT_PACKAGE_PREFIX } from './ckan-service.js';
 
 /** DCAT-AP style JSON-LD of the public catalog, for harvesters that speak DCAT rather than CKAN. */
-export function dcatCatalog(layers: LayerRecord[], base: string): Record<string, unknown> {
+export function dcatCatalog(layers: LayerRecord[], elements: ElementRecord[], base: string): Record<string, unknown> {
   return {
     '@context': {
       dcat: 'http://www.w3.org/ns/dcat#',
@@ -13,11 +15,11 @@ export function dcatCatalog(layers: LayerRecord[], base: string): Record<string,
     '@id': `${base}/catalog/dcat.jsonld`,
     '@type': 'dcat:Catalog',
     'dct:title': 'Satu Data Satu Peta Kota Tangerang',
-    'dct:description': 'Lapisan geospasial publik perangkat daerah dan BUMD Kota Tangerang.',
+    'dct:description': 'Lapisan geospasial dan elemen data publik perangkat daerah dan BUMD Kota Tangerang.',
     'dct:language': 'id',
     'dct:publisher': { '@type': 'foaf:Organization', 'foaf:name': 'Pemerintah Kota Tangerang' },
     'foaf:homepage': `${base}/`,
-    'dcat:dataset': layers.map((l) => dataset(l, base)),
+    'dcat:dataset': [...layers.map((l) => dataset(l, base)), ...elements.map((e) => elementDataset(e, base))],
   };
 }
 
@@ -65,6 +67,51 @@ function dataset(l: LayerRecord, base: string): Record<string, unknown> {
       distribution('GeoJSON', `${base}/api/layers/${enc}/features?limit=10000`, 'application/geo+json', 'GeoJSON'),
       distribution('OGC API Features', `${base}/ogc/collections/${enc}`, 'application/json', 'OGC API Features'),
       distribution('Vector tiles (TileJSON)', `${base}/tiles/${enc}.json`, 'application/json', 'TileJSON'),
+    ],
+  };
+}
+
+/** A data element as a DCAT dataset: its values as a CSV distribution with a download URL. */
+function elementDataset(e: ElementRecord, base: string): Record<string, unknown> {
+  const self = `${base}/api/elements/${encodeURIComponent(e.slug)}`;
+  return {
+    '@id': self,
+    '@type': 'dcat:Dataset',
+    'dct:identifier': `${ELEMENT_PACKAGE_PREFIX}${e.slug}`,
+    'dct:title': e.name,
+    'dct:description': e.definition || e.name,
+    'dcat:keyword': e.keywords,
+    'dcat:theme': e.themeName,
+    'dct:publisher': { '@type': 'foaf:Organization', 'foaf:name': e.agencyName },
+    'dct:modified': { '@value': e.modifiedAt, '@type': 'xsd:dateTime' },
+    ...(e.license ? { 'dct:license': e.license } : {}),
+    'dct:accrualPeriodicity': e.frequency,
+    ...(e.source ? { 'dct:source': e.source } : {}),
+    ...(e.firstPeriod && e.lastPeriod
+      ? {
+          'dct:temporal': {
+            '@type': 'dct:PeriodOfTime',
+            'dcat:startDate': e.firstPeriod.slice(0, 4),
+            'dcat:endDate': e.lastPeriod.slice(-4),
+          },
+        }
+      : {}),
+    'dcat:distribution': [
+      {
+        '@type': 'dcat:Distribution',
+        'dct:title': 'Nilai (CSV)',
+        'dcat:accessURL': { '@id': `${self}/values.csv` },
+        'dcat:downloadURL': { '@id': `${self}/values.csv` },
+        'dcat:mediaType': 'text/csv',
+        'dct:format': 'CSV',
+      },
+      {
+        '@type': 'dcat:Distribution',
+        'dct:title': 'Satu Data metadata',
+        'dcat:accessURL': { '@id': self },
+        'dcat:mediaType': 'application/json',
+        'dct:format': 'JSON',
+      },
     ],
   };
 }
