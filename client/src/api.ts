@@ -89,6 +89,14 @@ export interface ElementValue {
   value: number | null;
   missingReason: string | null;
   status: string;
+  /** With a `since` period: the value the change started from. */
+  base?: number | null;
+}
+export interface ElementSeriesPoint {
+  period: string | null;
+  value: number | null;
+  missingReason: string | null;
+  status: string;
 }
 export interface ElementClasses {
   level: string;
@@ -132,15 +140,33 @@ export const api = {
     ),
   element: (id: string) => getJson<ElementDetail>(`/api/elements/${encodeURIComponent(id)}`),
   /** `period` '' asks for the undated period; null for the latest with values. */
-  elementValues: (id: string, level: string | null, period: string | null, signal?: AbortSignal) =>
+  elementValues: (
+    id: string,
+    level: string | null,
+    period: string | null,
+    signal?: AbortSignal,
+    since: string | null = null,
+  ) =>
     getJson<{ level: string; period: string | null; unit: string; items: ElementValue[] }>(
-      `/api/elements/${encodeURIComponent(id)}/values?${qs({ level, period })}${period === '' ? '&period=' : ''}`,
+      `/api/elements/${encodeURIComponent(id)}/values?${qs({ level, period, since })}${period === '' ? '&period=' : ''}`,
       signal,
     ),
-  elementClasses: (id: string, level: string, period: string | null, method: string, k: number, signal?: AbortSignal) =>
+  elementClasses: (
+    id: string,
+    level: string,
+    period: string | null,
+    method: string,
+    k: number,
+    signal?: AbortSignal,
+    since: string | null = null,
+  ) =>
     getJson<ElementClasses>(
-      `/api/elements/${encodeURIComponent(id)}/classes?${qs({ level, method, k, period })}${period === '' ? '&period=' : ''}`,
+      `/api/elements/${encodeURIComponent(id)}/classes?${qs({ level, method, k, period, since })}${period === '' ? '&period=' : ''}`,
       signal,
+    ),
+  elementSeries: (id: string, code: string) =>
+    getJson<{ unit: string; items: ElementSeriesPoint[] }>(
+      `/api/elements/${encodeURIComponent(id)}/series?code=${encodeURIComponent(code)}`,
     ),
   districtsGeojson: (level: string) =>
     getJson<{ type: 'FeatureCollection'; features: Feature[] }>(`/api/districts?format=geojson&level=${level}`),

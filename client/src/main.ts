@@ -79,8 +79,8 @@ async function main(): Promise<void> {
   const catalog = catalogPanel(ctx, $('panel-catalog'));
   activePanel(ctx, $('panel-active'), status);
   districtPanel(ctx, $('panel-districts'));
-  toolsPanel(ctx, $('panel-tools'), measure);
   const data = dataPanel(ctx, $('panel-data'));
+  toolsPanel(ctx, $('panel-tools'), measure, () => data.legend());
   identifyOnClick(
     ctx,
     () => active.queryableLayerIds(),

@@ -8,6 +8,7 @@ import {
   elementBody,
   elementClassesQuery,
   elementSearchQuery,
+  elementSeriesQuery,
   elementSliceQuery,
   elementValuesQuery,
 } from '../elements/routes.js';
@@ -275,7 +276,7 @@ export function openApiDocument(config: Config, base: string): Record<string, un
       ),
       '/api/elements/{id}/values': {
         ...get(
-          'Values of one level and period (every district; missing ones as null), JSON or CSV',
+          'Values of one level and period (every district; missing ones as null), JSON or CSV; with since, the change from that period',
           ['elements'],
           [path('id', 'Element id'), ...queryParams(elementValuesQuery)],
           ok('{ element, unit, level, period, total, items }'),
@@ -290,6 +291,12 @@ export function openApiDocument(config: Config, base: string): Record<string, un
           responses: valuesResponses,
         },
       },
+      '/api/elements/{id}/series': get(
+        "One district's values in every period (its own level), oldest first: the popup's time series",
+        ['elements'],
+        [path('id', 'Element id'), ...queryParams(elementSeriesQuery)],
+        ok('{ element, unit, district, items [{ period, value, missingReason, status }] }'),
+      ),
       '/api/elements/{id}/geojson': get(
         'District polygons of one level with the value of one period joined',
         ['elements'],

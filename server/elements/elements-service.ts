@@ -22,6 +22,7 @@ import type { ElementInput, ElementRecord, Frequency, Level, MeasureType } from 
 import {
   allValues,
   districtProfile,
+  districtSeries,
   elementFacets,
   elementGeojson,
   elementPeriods,
@@ -152,9 +153,52 @@ export class ElementsService {
     return { element, level: chosen, period: which, periods };
   }
 
-  async values(caller: Caller, slug: string, level?: Level, period?: string): Promise<Slice & { rows: ValueRow[] }> {
+  /**
+   * Values of a slice; with `since`, the change from that period instead (value − value then,
+   * null where either is missing), each row keeping the value it started from as `base`.
+   */
+  async values(
+    caller: Caller,
+    slug: string,
+    level?: Level,
+    period?: string,
+    since?: string,
+  ): Promise<Slice & { since: string | null; rows: (ValueRow & { base?: number | null })[] }> {
     const s = await this.slice(caller, slug, level, period);
-    return { ...s, rows: await elementValues(this.knex, s.element.id, s.level, s.period) };
+    const rows = await elementValues(this.knex, s.element.id, s.level, s.period);
+    if (since === undefined) return { ...s, since: null, rows };
+    if (!s.periods.some((p) => p.level === s.level && p.period === since) || since === s.period) {
+      throw badRequest(
+        'invalid_parameter',
+        `since must be another period of "${slug}" at level ${s.level}: ${s.periods
+          .filter((p) => p.level === s.level && p.period !== s.period)
+          .map((p) => p.period || '(tanpa periode)')
+          .join(', ')}.`,
+        { parameter: 'since', value: since },
+      );
+    }
+    const base = new Map((await elementValues(this.knex, s.element.id, s.level, since)).map((r) => [r.code, r]));
+    return {
+      ...s,
+      since,
+      rows: rows.map((r) => {
+        const b = base.get(r.code)?.value ?? null;
+        const change = r.value === null || b === null ? null : Math.round((r.value - b) * 1e6) / 1e6;
+        return {
+          ...r,
+          value: change,
+          base: b,
+          missingReason: change === null ? (r.missingReason ?? base.get(r.code)?.missingReason ?? null) : null,
+        };
+      }),
+    };
+  }
+
+  /** One district's values in every period (its level), for a time-series chart. */
+  async series(caller: Caller, slug: string, code: string) {
+    const element = await this.get(caller, slug);
+    const { district } = await this.districts.get(code);
+    return { element, district, items: await districtSeries(this.knex, element.id, district.code) };
   }
 
   /** Every value of a visible element (the full CSV download). */
@@ -175,14 +219,16 @@ export class ElementsService {
     k: number,
     level?: Level,
     period?: string,
-  ): Promise<Slice & ClassBreaks & { noData: number }> {
-    const v = await this.values(caller, slug, level, period);
+    since?: string,
+  ): Promise<Slice & ClassBreaks & { noData: number; since: string | null }> {
+    const v = await this.values(caller, slug, level, period, since);
     const numbers = v.rows.map((r) => r.value).filter((x): x is number => x !== null);
     return {
       element: v.element,
       level: v.level,
       period: v.period,
       periods: v.periods,
+      since: v.since,
       ...classify(numbers, method, k),
       noData: v.rows.length - numbers.length,
     };

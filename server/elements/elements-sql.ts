@@ -238,6 +238,23 @@ export async function elementValues(knex: Knex, elementId: number, level: Level,
   return rows;
 }
 
+/** One district's values of an element in every period, oldest first (the popup's time series). */
+export async function districtSeries(
+  knex: Knex,
+  elementId: number,
+  code: string,
+): Promise<{ period: string; value: number | null; missingReason: string | null; status: string }[]> {
+  const { rows } = await knex.raw<{
+    rows: { period: string; value: number | null; missingReason: string | null; status: string }[];
+  }>(
+    `select period, value, missing_reason as "missingReason", status
+       from element_values v join districts d on d.code = v.district_code and d.level = v.level
+      where v.element_id = ? and v.district_code = ? order by period`,
+    [elementId, code],
+  );
+  return rows;
+}
+
 /** Every value of an element, all levels and periods, with the district's name, for the full CSV. */
 export async function allValues(
   knex: Knex,

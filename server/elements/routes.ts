@@ -4,6 +4,7 @@ import type { AppDeps } from '../app-deps.js';
 import { requireToken } from '../auth/access.js';
 import { cacheFor } from '../auth/caller.js';
 import { parseBody } from '../http/body.js';
+import { badRequest } from '../http/app-error.js';
 import { MEASURES } from './derivation.js';
 import { baseUrl, withQuery, type Link } from '../http/links.js';
 import { intParam, parseQuery } from '../http/query.js';
@@ -30,11 +31,18 @@ export function elementSearchQuery(maxLimit: number) {
     offset: intParam(0, 1_000_000).default(0),
   });
 }
-export const elementValuesQuery = z.object({ level, period, format: z.enum(['json', 'csv']).default('json') });
+/** A base period: values become the change since then. */
+const since = z
+  .string()
+  .regex(/^(\d{4}(-\d{2}|-\d{4})?)?$/, 'must be YYYY, YYYY-MM or YYYY-YYYY')
+  .optional();
+export const elementValuesQuery = z.object({ level, period, since, format: z.enum(['json', 'csv']).default('json') });
+export const elementSeriesQuery = z.object({ code: z.string().min(2).max(20) });
 export const elementSliceQuery = z.object({ level, period });
 export const elementClassesQuery = z.object({
   level,
   period,
+  since,
   method: z.enum(CLASS_METHODS).default('quantile'),
   k: intParam(2, 9).default(5),
 });
@@ -159,7 +167,12 @@ export function elementRoutes(deps: AppDeps, service: ElementsService): Router {
 
   router.get('/elements/:id/values', async (req, res) => {
     const q = parseQuery(req, elementValuesQuery);
-    const v = await service.values(req.caller, req.params.id, q.level, q.period);
+    if (q.format === 'csv' && q.since !== undefined)
+      throw badRequest('invalid_parameter', 'since is for the map (JSON); the CSV holds the values themselves.', {
+        parameter: 'since',
+        value: q.since,
+      });
+    const v = await service.values(req.caller, req.params.id, q.level, q.period, q.since);
     if (q.format === 'csv') {
       cacheFor(req, res, 60)
         .type('text/csv; charset=utf-8')
@@ -172,9 +185,21 @@ export function elementRoutes(deps: AppDeps, service: ElementsService): Router {
       unit: v.element.unit,
       level: v.level,
       period: v.period === '' ? null : v.period,
+      ...(v.since !== null ? { since: v.since === '' ? null : v.since, change: true } : {}),
       total: v.rows.length,
       items: v.rows,
       links: [{ href: withQuery(req, deps.config.publicUrl, {}), rel: 'self', type: 'application/json' }],
+    });
+  });
+
+  router.get('/elements/:id/series', async (req, res) => {
+    const q = parseQuery(req, elementSeriesQuery);
+    const r = await service.series(req.caller, req.params.id, q.code);
+    cacheFor(req, res, 60).json({
+      element: r.element.slug,
+      unit: r.element.unit,
+      district: { code: r.district.code, name: r.district.name, level: r.district.level },
+      items: r.items.map((i) => ({ ...i, period: i.period === '' ? null : i.period })),
     });
   });
 
@@ -191,12 +216,13 @@ export function elementRoutes(deps: AppDeps, service: ElementsService): Router {
 
   router.get('/elements/:id/classes', async (req, res) => {
     const q = parseQuery(req, elementClassesQuery);
-    const c = await service.classes(req.caller, req.params.id, q.method, q.k, q.level, q.period);
+    const c = await service.classes(req.caller, req.params.id, q.method, q.k, q.level, q.period, q.since);
     cacheFor(req, res, 60).json({
       element: c.element.slug,
       unit: c.element.unit,
       level: c.level,
       period: c.period === '' ? null : c.period,
+      ...(c.since !== null ? { since: c.since === '' ? null : c.since, change: true } : {}),
       method: c.method,
       k: c.k,
       breaks: c.breaks,

@@ -23,6 +23,18 @@ type Win = {
 };
 
 let s: TestServer;
+
+/** A sample element with values at kecamatan level in at least two periods. */
+async function multiPeriodElement(): Promise<string> {
+  const { rows } = await s.db.knex.raw<{ rows: { slug: string }[] }>(
+    `select e.slug from elements e join element_values v on v.element_id = e.id
+      where v.level = 'kecamatan' and e.frequency = 'tahunan' and e.derivation is null
+      group by e.slug having count(distinct v.period) >= 2 order by e.slug limit 1`,
+  );
+  const slug = rows[0]?.slug;
+  if (!slug) throw new Error('no element with two periods at kecamatan level');
+  return slug;
+}
 let browser: Browser;
 let page: Page;
 const fmt = (n: number) => new Intl.NumberFormat('id-ID', { maximumFractionDigits: 2 }).format(n);
@@ -116,6 +128,90 @@ describe.skipIf(!run)('thematic maps of data elements in Chromium', () => {
     ).body;
     await expect.poll(legend).toEqual(expected(classes));
     await shot(page, '21-thematic-period');
+  });
+
+  it('maps the change since an earlier period with a diverging legend equal to /classes?since=, in the link too', async () => {
+    const id = await multiPeriodElement();
+    const detail = (
+      await s.json<{ periods: { level: string; period: string | null; values: number }[] }>(`/api/elements/${id}`)
+    ).body;
+    const periods = detail.periods.filter((p) => p.level === 'kecamatan' && p.values > 0).map((p) => p.period ?? '');
+    expect(periods.length).toBeGreaterThan(1);
+    const [first, last] = [periods[0] ?? '', periods.at(-1) ?? ''];
+    await page.goto(`${s.url}/?e=${id}:kecamatan:*:quantile:5`);
+    await mapIdle(page);
+    await page.click('#tab-data');
+    await expect.poll(() => page.locator('#thematic-period-label').textContent()).toBe(last);
+    await page.selectOption('#thematic-since', first);
+    await expect.poll(() => page.locator('#thematic-change').textContent()).toBe(`Perubahan ${first} → ${last}`);
+    const classes = (
+      await s.json<Classes>(
+        `/api/elements/${id}/classes?level=kecamatan&period=${last}&since=${first}&method=quantile&k=5`,
+      )
+    ).body;
+    await expect.poll(legend).toEqual(expected(classes));
+    // The diverging ramp (ColorBrewer PuOr) starts orange.
+    expect(await page.locator('#thematic-legend li:first-child .swatch').getAttribute('style')).toContain('#b35806');
+    expect(new URL(page.url()).searchParams.get('e')).toBe(`${id}:kecamatan:*:quantile:5:${first}`);
+    await mapIdle(page);
+    await shot(page, '23-thematic-change-since');
+  });
+
+  it("draws a district's time series in the popup, a dot per period with a value", async () => {
+    const id = await multiPeriodElement();
+    await page.goto(`${s.url}/?e=${id}:kecamatan:*:quantile:5`);
+    await mapIdle(page);
+    const xy = await page.evaluate(() => (window as unknown as Win).satupeta.map.project([106.6559, -6.1256]));
+    const box = await page.locator('#map').boundingBox();
+    await page.mouse.click((box?.x ?? 0) + xy.x, (box?.y ?? 0) + xy.y);
+    const series = (await s.json<{ items: { value: number | null }[] }>(`/api/elements/${id}/series?code=36.71.04`))
+      .body;
+    const withValue = series.items.filter((i) => i.value !== null).length;
+    expect(series.items.length).toBeGreaterThan(1);
+    await expect.poll(() => page.locator('.thematic-popup svg.series-chart circle').count()).toBe(withValue);
+    expect(await page.locator('.thematic-popup svg.series-chart').getAttribute('aria-label')).toContain('Benda');
+    await shot(page, '24-thematic-popup-series');
+  });
+
+  it('exports a PNG of the map with the legend drawn on it', async () => {
+    await page.goto(`${s.url}/?e=dak-penduduk-kecamatan-kpu2014:kecamatan:*:quantile:5`);
+    await mapIdle(page);
+    await page.click('#tab-data');
+    await expect.poll(() => page.locator('#thematic-legend li').count()).toBeGreaterThan(1);
+    await page.click('#tab-tools');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-png')]);
+    const file = await download.path();
+    const { readFile } = await import('node:fs/promises');
+    const bytes = await readFile(file);
+    const { writeFile, mkdir } = await import('node:fs/promises');
+    await mkdir('test-output', { recursive: true });
+    await writeFile('test-output/25-export-with-legend.png', bytes);
+    const png = bytes.toString('base64');
+    // Read the picture back in the page: the first legend swatch carries the ramp's first colour.
+    const probe = await page.evaluate(async (data) => {
+      const img = new Image();
+      img.src = `data:image/png;base64,${data}`;
+      await img.decode();
+      const c = document.createElement('canvas');
+      c.width = img.width;
+      c.height = img.height;
+      const g = c.getContext('2d');
+      if (!g) throw new Error('no 2d context');
+      g.drawImage(img, 0, 0);
+      const legendItems = document.querySelectorAll('#thematic-legend li').length;
+      // Layout of composePng (export-png.ts): box of (2 + items + 2 notes) lines of 18 px + 12, 12 px from the edges, above an 18 px footer.
+      const lines = 2 + legendItems + 2;
+      const boxH = lines * 18 + 12;
+      const y0 = img.height - boxH - 12 - 18;
+      const swatchY = y0 + 6 + 9 + 2 * 18;
+      const px = (x: number, y: number) => Array.from(g.getImageData(x, y, 1, 1).data.slice(0, 3));
+      return { width: img.width, height: img.height, swatch: px(12 + 10 + 11, swatchY), box: px(14, y0 + 2) };
+    }, png);
+    const canvas = await page.locator('#map canvas').boundingBox();
+    expect(probe.width).toBe(Math.round(canvas?.width ?? 0));
+    expect(probe.height).toBe(Math.round(canvas?.height ?? 0));
+    expect(probe.swatch).toEqual([0xff, 0xff, 0xcc]);
+    expect(Math.min(...probe.box)).toBeGreaterThan(225);
   });
 
   it('shows the profil wilayah of a kelurahan in the district panel, filterable and printable', async () => {

@@ -4,6 +4,16 @@ import { api, type ElementValue } from '../api.js';
 /** ColorBrewer YlGnBu, 7 classes: sequential and colour-blind safe. */
 const RAMP = ['#ffffcc', '#c7e9b4', '#7fcdbb', '#41b6c4', '#1d91c0', '#225ea8', '#0c2c84'];
 export const NO_DATA_COLOR = '#d4d4d4';
+/** ColorBrewer PuOr, 7 classes: diverging and colour-blind safe, for changes (orange down, purple up). */
+const DIVERGING = ['#b35806', '#f1a340', '#fee0b6', '#f7f7f7', '#d8daeb', '#998ec3', '#542788'];
+
+/** k colours of the diverging ramp, for "change since" maps. */
+export function divergingFor(k: number): string[] {
+  return Array.from(
+    { length: k },
+    (_, i) => DIVERGING[Math.round((i * (DIVERGING.length - 1)) / Math.max(1, k - 1))] as string,
+  );
+}
 
 /** k colours spread over the ramp, light to dark. */
 export function rampFor(k: number): string[] {

@@ -13,7 +13,14 @@ describe('view state in the URL', () => {
       ],
       district: '36.71.04.1004',
       point: [106.6559, -6.1256],
-      thematic: { id: 'dak-penduduk-kecamatan-kpu2014', level: 'kecamatan', period: '', method: 'jenks', k: 4 },
+      thematic: {
+        id: 'dak-penduduk-kecamatan-kpu2014',
+        level: 'kecamatan',
+        period: '2024',
+        method: 'jenks',
+        k: 4,
+        since: '2020',
+      },
       lang: 'en',
     };
     expect(fromQuery(toQuery(state))).toEqual(state);
@@ -26,15 +33,19 @@ describe('view state in the URL', () => {
       period: null,
       method: 'quantile',
       k: 5,
+      since: null,
     } as const;
     expect(fromQuery(toQuery({ ...DEFAULT_STATE, thematic: latest })).thematic).toEqual(latest);
-    expect(fromQuery('e=x1:rt:20x4:kmeans:12').thematic).toEqual({
+    expect(fromQuery('e=x1:rt:20x4:kmeans:12:20;1').thematic).toEqual({
       id: 'x1',
       level: null,
       period: null,
       method: 'quantile',
       k: 5,
+      since: null,
     });
+    const undated = { ...latest, period: '', level: 'kecamatan' } as const;
+    expect(fromQuery(toQuery({ ...DEFAULT_STATE, thematic: undated })).thematic).toEqual(undated);
     expect(fromQuery('e=BAD!').thematic).toBeNull();
   });
 

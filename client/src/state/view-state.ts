@@ -19,6 +19,8 @@ export interface ThematicMap {
   method: ClassMethod;
   /** Number of classes, 3–7. */
   k: number;
+  /** A base period: the map shows the change since then ("change since" mode). */
+  since: string | null;
 }
 
 /** Everything a shared link restores. Layers are listed top-most first. */
@@ -73,7 +75,10 @@ export function toQuery(s: ViewState): string {
   if (s.point) q.set('p', `${s.point[0].toFixed(6)},${s.point[1].toFixed(6)}`);
   if (s.thematic) {
     const m = s.thematic;
-    q.set('e', [m.id, m.level ?? '', m.period ?? '*', m.method, String(m.k)].join(':'));
+    q.set(
+      'e',
+      [m.id, m.level ?? '', m.period ?? '*', m.method, String(m.k), m.since ?? ''].join(':').replace(/:$/, ''),
+    );
   }
   if (s.lang !== 'id') q.set('lang', s.lang);
   return q.toString().replace(/%2C/g, ',').replace(/%3A/g, ':');
@@ -97,8 +102,10 @@ export function fromQuery(query: string): ViewState {
     layers.push({ id, opacity: Number.isFinite(o) ? Math.min(1, Math.max(0, o)) : 1, visible: hidden !== 'h' });
   }
   const district = q.get('d');
-  // e=element:level:period:method:k, period * = latest, empty = undated.
-  const [eid = '', elevel = '', eperiod = '*', emethod = 'quantile', ek = '5'] = (q.get('e') ?? '').split(':');
+  // e=element:level:period:method:k[:since], period * = latest, empty = undated.
+  const [eid = '', elevel = '', eperiod = '*', emethod = 'quantile', ek = '5', esince = ''] = (q.get('e') ?? '').split(
+    ':',
+  );
   const k = Number(ek);
   const thematic: ThematicMap | null = SLUG.test(eid)
     ? {
@@ -107,6 +114,7 @@ export function fromQuery(query: string): ViewState {
         period: eperiod !== '*' && PERIOD.test(eperiod) ? eperiod : null,
         method: CLASS_METHODS.includes(emethod as ClassMethod) ? (emethod as ClassMethod) : 'quantile',
         k: Number.isInteger(k) && k >= 3 && k <= 7 ? k : 5,
+        since: esince !== '' && PERIOD.test(esince) ? esince : null,
       }
     : null;
   return {

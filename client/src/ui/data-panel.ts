@@ -1,15 +1,20 @@
 import { api, type ElementDetail, type ElementSummary, type ElementValue } from '../api.js';
 import type { AppContext } from '../app-context.js';
-import { Choropleth, NO_DATA_COLOR, rampFor, type Level } from '../map/choropleth.js';
+import { Choropleth, NO_DATA_COLOR, divergingFor, rampFor, type Level } from '../map/choropleth.js';
+import type { LegendSpec } from '../map/export-png.js';
 import { CLASS_METHODS, type ThematicMap } from '../state/view-state.js';
 import { clear, h } from './dom.js';
+import { seriesChart } from './series-chart.js';
 
 /** What the map shows now, for the popup of a clicked district. */
 export interface ThematicInfo {
   element: ElementDetail;
   level: Level;
   period: string;
+  /** The base period of a "change since" map; values are then changes. */
+  since: string | null;
   values: Map<string, ElementValue>;
+  legend: LegendSpec;
 }
 
 /**
@@ -20,7 +25,7 @@ export interface ThematicInfo {
 export function dataPanel(
   ctx: AppContext,
   host: HTMLElement,
-): { current(): ThematicInfo | null; fillLayer(): string | null } {
+): { current(): ThematicInfo | null; fillLayer(): string | null; legend(): LegendSpec | null } {
   const choropleth = new Choropleth(ctx.map);
   const search = h('input', { id: 'element-search', type: 'search', autocomplete: 'off' });
   const level = h('select', { id: 'element-level' });
@@ -71,7 +76,9 @@ export function dataPanel(
           'aria-pressed': String(on),
           'data-element': e.id,
           onclick: () =>
-            ctx.store.update({ thematic: { id: e.id, level: null, period: null, method: 'quantile', k: 5 } }),
+            ctx.store.update({
+              thematic: { id: e.id, level: null, period: null, method: 'quantile', k: 5, since: null },
+            }),
         },
         h('span', { class: 'title' }, e.name),
         h(
@@ -115,15 +122,39 @@ export function dataPanel(
     const periods = e.periods.filter((p) => p.level === lvl).map((p) => p.period ?? '');
     const latest = [...e.periods].reverse().find((p) => p.level === lvl && p.values > 0)?.period ?? '';
     const period = m.period !== null && periods.includes(m.period) ? m.period : latest;
+    const since = m.since !== null && m.since !== period && periods.includes(m.since) ? m.since : null;
     const [values, classes] = await Promise.all([
-      api.elementValues(e.id, lvl, period, a.signal),
-      api.elementClasses(e.id, lvl, period, m.method, m.k, a.signal),
+      api.elementValues(e.id, lvl, period, a.signal, since),
+      api.elementClasses(e.id, lvl, period, m.method, m.k, a.signal, since),
     ]);
     if (a.signal.aborted) return;
-    const colors = rampFor(classes.classes.length);
+    const colors = since === null ? rampFor(classes.classes.length) : divergingFor(classes.classes.length);
     await choropleth.show(lvl, values.items, classes.breaks, colors);
-    shown = { element: e, level: lvl, period, values: new Map(values.items.map((v) => [v.code, v])) };
-    drawDetail(e, m, lvl, levels, periods, period, classes.classes, colors, classes.noData);
+    const t = ctx.t();
+    shown = {
+      element: e,
+      level: lvl,
+      period,
+      since,
+      values: new Map(values.items.map((v) => [v.code, v])),
+      legend: {
+        title: e.name,
+        subtitle: `${t.levels[lvl] ?? lvl} · ${since === null ? period || t.undated : t.changeFrom(since, period)} · ${e.unit}`,
+        items: [
+          ...classes.classes.map((c, i) => ({
+            color: colors[i] ?? NO_DATA_COLOR,
+            label: `${fmt(c.from)} – ${fmt(c.to)} (${c.count})`,
+          })),
+          { color: NO_DATA_COLOR, label: `${t.noData} (${classes.noData})` },
+        ],
+        notes: [
+          `${t.method}: ${t.methods[m.method] ?? m.method}, ${m.k} ${t.classes.toLowerCase()}`,
+          ...(e.source ? [`${t.source}: ${e.source}`] : []),
+          ...(e.isSample ? [t.sample] : []),
+        ],
+      },
+    };
+    drawDetail(e, m, lvl, levels, periods, period, since, classes.classes, colors, classes.noData);
   }
 
   function drawDetail(
@@ -133,6 +164,7 @@ export function dataPanel(
     levels: Level[],
     periods: string[],
     period: string,
+    since: string | null,
     classes: { from: number; to: number; count: number }[],
     colors: string[],
     noData: number,
@@ -188,6 +220,18 @@ export function dataPanel(
       ...[3, 4, 5, 6, 7].map((n) => h('option', { value: n }, String(n))),
     );
     k.value = String(m.k);
+    const sinceSelect = h(
+      'select',
+      {
+        id: 'thematic-since',
+        'aria-label': t.changeSince,
+        disabled: periods.length < 2,
+        onchange: () => set({ since: sinceSelect.value === '' ? null : sinceSelect.value }),
+      },
+      h('option', { value: '' }, t.noComparison),
+      ...periods.filter((p) => p !== period && p !== '').map((p) => h('option', { value: p }, p)),
+    );
+    sinceSelect.value = since ?? '';
     const legend = h(
       'ul',
       { id: 'thematic-legend', class: 'legend' },
@@ -223,7 +267,9 @@ export function dataPanel(
             play,
           ),
           h('label', {}, `${t.method} `, method, ' ', k),
+          h('label', {}, `${t.changeSince} `, sinceSelect),
         ),
+        since !== null ? h('p', { id: 'thematic-change', class: 'meta' }, t.changeFrom(since, period)) : null,
         legend,
         e.source ? h('p', { class: 'source' }, `${t.source}: ${e.source}`) : null,
         e.caveats.length
@@ -268,24 +314,43 @@ export function dataPanel(
   fillLevels();
   void runSearch();
   void render(ctx.store.state.thematic);
-  return { current: () => shown, fillLayer: () => choropleth.fillLayer() };
+  return { current: () => shown, fillLayer: () => choropleth.fillLayer(), legend: () => shown?.legend ?? null };
 }
 
-/** The popup section for a clicked district while a thematic map is shown. */
+/** The popup section for a clicked district while a thematic map is shown, with its time series. */
 export function thematicHtml(ctx: AppContext, info: ThematicInfo, code: string): HTMLElement | null {
   const t = ctx.t();
   const v = info.values.get(code);
   if (!v) return null;
   const fmt = (n: number) => new Intl.NumberFormat(t.numberLocale, { maximumFractionDigits: 2 }).format(n);
+  const signed = (n: number) => (n > 0 ? `+${fmt(n)}` : fmt(n));
   const siblings = [...info.values.values()].filter((x) => x.parentCode === v.parentCode && x.value !== null);
   const rank = v.value === null ? null : 1 + siblings.filter((x) => (x.value as number) > (v.value as number)).length;
+  const chart = h('div', { class: 'series', 'aria-live': 'polite' });
+  void api
+    .elementSeries(info.element.id, code)
+    .then((s) => {
+      if (s.items.length > 1)
+        chart.replaceChildren(
+          h('div', { class: 'meta' }, t.series),
+          seriesChart(s.items, info.period, fmt, `${t.series}: ${info.element.name}, ${v.name}`),
+        );
+    })
+    .catch(() => chart.replaceChildren());
+  const value =
+    v.value === null
+      ? t.noData
+      : info.since === null
+        ? `${fmt(v.value)} ${info.element.unit}`
+        : `${signed(v.value)} ${info.element.unit} (${t.changeFrom(info.since, info.period)})`;
   return h(
     'section',
     { class: 'thematic-popup' },
     h('h4', {}, info.element.name),
     h('div', {}, `${v.name} (${v.code}) · ${info.period || t.undated}`),
-    h('div', { class: 'value' }, v.value === null ? t.noData : `${fmt(v.value)} ${info.element.unit}`),
+    h('div', { class: 'value' }, value),
     rank !== null ? h('div', {}, t.rank(rank, siblings.length)) : null,
     v.status === 'sementara' ? h('div', { class: 'note' }, t.provisional) : null,
+    chart,
   );
 }

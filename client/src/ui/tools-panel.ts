@@ -1,3 +1,4 @@
+import { composePng, type LegendSpec } from '../map/export-png.js';
 import type { AppContext } from '../app-context.js';
 import { parseCoordinates } from '../geo/coords.js';
 import type { Measure } from '../map/measure.js';
@@ -6,7 +7,12 @@ import { accessSection } from './access-section.js';
 import { h } from './dom.js';
 
 /** Boundary check by typed coordinates, measuring, PNG export, embed code, a share link and signing in. */
-export function toolsPanel(ctx: AppContext, host: HTMLElement, measure: Measure): { render(): void } {
+export function toolsPanel(
+  ctx: AppContext,
+  host: HTMLElement,
+  measure: Measure,
+  legend: () => LegendSpec | null,
+): { render(): void } {
   const coords = h('input', { id: 'check-input', type: 'text', autocomplete: 'off' });
   const checkResult = h('div', { id: 'check-result', 'aria-live': 'polite' });
   const measureResult = h('div', { class: 'measure-result', 'aria-live': 'polite' });
@@ -53,7 +59,7 @@ export function toolsPanel(ctx: AppContext, host: HTMLElement, measure: Measure)
           { id: 'share-link', onclick: (e: Event) => void copy(location.href, e.target as HTMLButtonElement) },
           t.share,
         ),
-        h('button', { id: 'export-png', onclick: () => exportPng(ctx) }, t.exportPng),
+        h('button', { id: 'export-png', onclick: () => exportPng(ctx, legend) }, t.exportPng),
         h('button', { id: 'embed-code', onclick: () => embedDialog(ctx) }, t.embed),
       ),
       ...accessSection(ctx),
@@ -82,10 +88,12 @@ export function setMeasureText(host: HTMLElement, text: string): void {
 }
 
 /** The canvas is read inside a render callback, while its drawing buffer is still intact. */
-function exportPng(ctx: AppContext): void {
+function exportPng(ctx: AppContext, legend: () => LegendSpec | null): void {
   ctx.map.once('render', () => {
     const a = document.createElement('a');
-    a.href = ctx.map.getCanvas().toDataURL('image/png');
+    const t = ctx.t();
+    const day = new Date().toISOString().slice(0, 10);
+    a.href = composePng(ctx.map.getCanvas(), legend(), `${t.appTitle} · ${t.exportedAt(day)} · ${location.host}`);
     a.download = `satupeta-${new Date().toISOString().slice(0, 10)}.png`;
     a.click();
   });
