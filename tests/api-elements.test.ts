@@ -132,6 +132,60 @@ describe('data elements', () => {
     expect(lines.slice(1).reduce((n, l) => n + Number(l.split(',')[4]), 0)).toBe(449);
   });
 
+  it('maps the change since an earlier period, and gives a district its series over every period', async () => {
+    const { rows } = await s.db.knex.raw<{ rows: { slug: string; periods: string[] }[] }>(
+      `select e.slug, array_agg(distinct v.period order by v.period) as periods
+         from elements e join element_values v on v.element_id = e.id
+        where v.level = 'kecamatan' and e.classification = 'publik' and e.derivation is null
+        group by e.slug having count(distinct v.period) >= 2 order by e.slug limit 1`,
+    );
+    const pick = rows[0];
+    if (!pick) throw new Error('no element with two kecamatan periods');
+    const [then, now] = [pick.periods[0] ?? '', pick.periods.at(-1) ?? ''];
+    const base = `/api/elements/${pick.slug}`;
+    const a = new Map(
+      (await s.json<Values>(`${base}/values?level=kecamatan&period=${then}`)).body.items.map((v) => [v.code, v.value]),
+    );
+    const b = (await s.json<Values>(`${base}/values?level=kecamatan&period=${now}`)).body.items;
+    const change = await s.json<{
+      since: string;
+      change: boolean;
+      period: string;
+      items: (ValueItem & { base: number | null })[];
+    }>(`${base}/values?level=kecamatan&period=${now}&since=${then}`);
+    expect(change.status).toBe(200);
+    expect(change.body).toMatchObject({ since: then, change: true, period: now });
+    for (const v of b) {
+      const got = change.body.items.find((c) => c.code === v.code);
+      const before = a.get(v.code) ?? null;
+      if (v.value === null || before === null) expect(got?.value).toBeNull();
+      else expect(got?.value).toBeCloseTo(v.value - before, 6);
+      expect(got?.base).toBe(before);
+    }
+    const classes = await s.json<{ since: string; classes: { count: number }[]; noData: number }>(
+      `${base}/classes?level=kecamatan&period=${now}&since=${then}&method=equal&k=3`,
+    );
+    expect(classes.body.since).toBe(then);
+    expect(classes.body.classes.reduce((n, c) => n + c.count, 0) + classes.body.noData).toBe(13);
+    const series = await s.json<{ district: { code: string }; items: { period: string; value: number | null }[] }>(
+      `${base}/series?code=367104`,
+    );
+    expect(series.body.district.code).toBe('36.71.04');
+    expect(series.body.items.map((i) => i.period)).toEqual(pick.periods);
+    expect(series.body.items.at(-1)?.value).toBe(b.find((v) => v.code === '36.71.04')?.value);
+    for (const [path, status, code] of [
+      [`${base}/values?level=kecamatan&period=${now}&since=${now}`, 400, 'invalid_parameter'],
+      [`${base}/values?level=kecamatan&since=1901`, 400, 'invalid_parameter'],
+      [`${base}/values?level=kecamatan&since=${then}&format=csv`, 400, 'invalid_parameter'],
+      [`${base}/series?code=36.99`, 404, 'district_not_found'],
+      [`${base}/series`, 400, 'invalid_parameter'],
+      ['/api/elements/tidak-ada/series?code=36.71', 404, 'element_not_found'],
+    ] as const) {
+      const r = await s.json<ErrorBody>(path);
+      expect([r.status, r.body.error.code], path).toEqual([status, code]);
+    }
+  });
+
   it('computes class breaks on the server that cover every value once', async () => {
     const values = (await s.json<Values>('/api/elements/dak-penduduk-kecamatan-kpu2014/values')).body.items.map(
       (v) => v.value as number,
