@@ -128,7 +128,10 @@ const qs = (params: Record<string, string | number | null | undefined>) =>
     .join('&');
 
 export const api = {
-  elements: (params: { q?: string; agency?: string; level?: string; limit?: number }, signal?: AbortSignal) =>
+  elements: (
+    params: { q?: string; agency?: string; theme?: string; level?: string; limit?: number; offset?: number },
+    signal?: AbortSignal,
+  ) =>
     getJson<{ total: number; items: ElementSummary[]; facets: Record<'agency' | 'theme' | 'level', Facet[]> }>(
       `/api/elements?${qs(params)}`,
       signal,

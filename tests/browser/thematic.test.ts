@@ -87,6 +87,46 @@ describe.skipIf(!run)('thematic maps of data elements in Chromium', () => {
     await shot(page, '20-thematic-penduduk');
   });
 
+  it('filters the 5,061 elements by agency and theme with counts, and scrolls the virtual list to the last match', async () => {
+    await page.fill('#element-search', '');
+    const all = (
+      await s.json<{ total: number; facets: { agency: { code: string; count: number }[] } }>('/api/elements?limit=1')
+    ).body;
+    await expect
+      .poll(() => page.locator('#element-count').textContent())
+      .toBe(`${all.total.toLocaleString('id-ID')} elemen data`);
+    const dinkes = all.facets.agency.find((f) => f.code === 'dinkes');
+    expect(await page.locator('#element-agency option[value="dinkes"]').textContent()).toContain(
+      `(${dinkes?.count.toLocaleString('id-ID')})`,
+    );
+    await page.selectOption('#element-agency', 'dinkes');
+    const scoped = (
+      await s.json<{ total: number; facets: { theme: { code: string; count: number }[] } }>(
+        '/api/elements?agency=dinkes&limit=1',
+      )
+    ).body;
+    await expect
+      .poll(() => page.locator('#element-count').textContent())
+      .toBe(`${scoped.total.toLocaleString('id-ID')} elemen data`);
+    const themeCode = scoped.facets.theme[0]?.code ?? '';
+    await page.selectOption('#element-theme', themeCode);
+    const both = (await s.json<{ total: number }>(`/api/elements?agency=dinkes&theme=${themeCode}&limit=1`)).body.total;
+    await expect
+      .poll(() => page.locator('#element-count').textContent())
+      .toBe(`${both.toLocaleString('id-ID')} elemen data`);
+    // Back to everything, then to the very end of the list: rows past the first page are fetched as they come into view.
+    await page.selectOption('#element-theme', '');
+    await page.selectOption('#element-agency', '');
+    await expect
+      .poll(() => page.locator('#element-count').textContent())
+      .toBe(`${all.total.toLocaleString('id-ID')} elemen data`);
+    await page.locator('#element-results').evaluate((el) => (el.scrollTop = el.scrollHeight));
+    const last = (await s.json<{ items: { id: string }[] }>(`/api/elements?limit=1&offset=${all.total - 1}`)).body
+      .items[0]?.id;
+    await expect.poll(() => page.locator(`#element-results [data-element="${last}"]`).count()).toBe(1);
+    await page.fill('#element-search', 'penduduk kecamatan');
+  });
+
   it('reclassifies with natural breaks in 4 classes, as /classes computes them', async () => {
     await page.selectOption('#thematic-method', 'jenks');
     await page.selectOption('#thematic-k', '4');

@@ -5,6 +5,11 @@ import type { LegendSpec } from '../map/export-png.js';
 import { CLASS_METHODS, type ThematicMap } from '../state/view-state.js';
 import { clear, h } from './dom.js';
 import { seriesChart } from './series-chart.js';
+import { VirtualList } from './virtual-list.js';
+
+/** Results are fetched in pages as the virtual list scrolls to them. */
+const PAGE = 100;
+const ROW_HEIGHT = 60;
 
 /** What the map shows now, for the popup of a clicked district. */
 export interface ThematicInfo {
@@ -28,11 +33,18 @@ export function dataPanel(
 ): { current(): ThematicInfo | null; fillLayer(): string | null; legend(): LegendSpec | null } {
   const choropleth = new Choropleth(ctx.map);
   const search = h('input', { id: 'element-search', type: 'search', autocomplete: 'off' });
+  const agency = h('select', { id: 'element-agency' });
+  const theme = h('select', { id: 'element-theme' });
   const level = h('select', { id: 'element-level' });
   const count = h('div', { class: 'count', id: 'element-count', role: 'status' });
-  const results = h('ul', { id: 'element-results', class: 'element-results' });
+  const results = h('div', { id: 'element-results', class: 'element-results', role: 'list' });
   const detail = h('div', { id: 'element-detail', class: 'element-detail' });
-  host.append(search, level, count, results, detail);
+  host.append(search, agency, theme, level, count, results, detail);
+  // Every match, fetched a page at a time as rows come into view; null = not fetched yet.
+  let matches: (ElementSummary | null)[] = [];
+  let query = '';
+  const pages = new Set<number>();
+  const list = new VirtualList<ElementSummary | null>(results, ROW_HEIGHT, (e, i) => resultRow(e, i));
   const details = new Map<string, Promise<ElementDetail>>();
   let searchAbort: AbortController | null = null;
   let renderAbort: AbortController | null = null;
@@ -43,32 +55,75 @@ export function dataPanel(
 
   function fillLevels(): void {
     const t = ctx.t();
-    const value = level.value;
-    level.replaceChildren(
-      h('option', { value: '' }, t.allLevels),
-      ...['kota', 'kecamatan', 'kelurahan'].map((l) => h('option', { value: l }, t.levels[l] ?? l)),
-    );
-    level.value = value;
     search.placeholder = t.elementSearch;
     search.setAttribute('aria-label', t.elementSearch);
+    agency.setAttribute('aria-label', t.allAgencies);
+    theme.setAttribute('aria-label', t.allThemes);
     level.setAttribute('aria-label', t.level);
   }
+
+  /** A facet select: "all" and every value with its count among the matches, the choice kept. */
+  function fillFacet(
+    select: HTMLSelectElement,
+    all: string,
+    facets: { code: string; count: number }[],
+    name: (code: string) => string,
+  ): void {
+    const value = select.value;
+    const options = facets.map((f) =>
+      h('option', { value: f.code }, `${name(f.code)} (${f.count.toLocaleString(ctx.t().numberLocale)})`),
+    );
+    if (value && !facets.some((f) => f.code === value)) options.unshift(h('option', { value }, `${name(value)} (0)`));
+    select.replaceChildren(h('option', { value: '' }, all), ...options);
+    select.value = value;
+  }
+
+  const filters = () => ({ q: query, agency: agency.value, theme: theme.value, level: level.value });
 
   async function runSearch(): Promise<void> {
     searchAbort?.abort();
     const a = (searchAbort = new AbortController());
-    const r = await api.elements({ q: search.value.trim(), level: level.value, limit: 50 }, a.signal);
+    query = search.value.trim();
+    const r = await api.elements({ ...filters(), limit: PAGE }, a.signal);
     if (a.signal.aborted) return;
-    count.textContent = ctx.t().elementsFound(r.total);
-    results.replaceChildren(...r.items.map(resultRow));
+    const t = ctx.t();
+    count.textContent = t.elementsFound(r.total);
+    fillFacet(agency, t.allAgencies, r.facets.agency, (c) => ctx.agencies.get(c)?.name ?? c);
+    fillFacet(theme, t.allThemes, r.facets.theme, (c) => ctx.themes.get(c)?.name ?? c);
+    fillFacet(level, t.allLevels, r.facets.level, (c) => t.levels[c] ?? c);
+    matches = Array.from({ length: r.total }, (_, i) => r.items[i] ?? null);
+    // As tall as its rows, up to six (then it scrolls); the panel must not squeeze it away.
+    results.style.height = `${Math.min(r.total, 6) * ROW_HEIGHT}px`;
+    pages.clear();
+    pages.add(0);
+    list.setItems(matches);
   }
 
-  function resultRow(e: ElementSummary): HTMLElement {
+  /** Fetches the page holding row `index` once; the list redraws when it arrives. */
+  function fetchPage(index: number): void {
+    const page = Math.floor(index / PAGE);
+    if (pages.has(page)) return;
+    pages.add(page);
+    const signal = searchAbort?.signal;
+    void api.elements({ ...filters(), limit: PAGE, offset: page * PAGE }, signal).then((r) => {
+      if (signal?.aborted) return;
+      r.items.forEach((e, i) => {
+        if (page * PAGE + i < matches.length) matches[page * PAGE + i] = e;
+      });
+      list.redraw();
+    });
+  }
+
+  function resultRow(e: ElementSummary | null, index: number): HTMLElement {
     const t = ctx.t();
+    if (!e) {
+      fetchPage(index);
+      return h('div', { role: 'listitem', class: 'loading' }, t.loading);
+    }
     const on = ctx.store.state.thematic?.id === e.id;
     return h(
-      'li',
-      {},
+      'div',
+      { role: 'listitem' },
       h(
         'button',
         {
@@ -302,9 +357,12 @@ export function dataPanel(
     if (timer) clearTimeout(timer);
     timer = setTimeout(() => void runSearch(), 200);
   });
-  level.addEventListener('change', () => void runSearch());
+  for (const select of [agency, theme, level]) select.addEventListener('change', () => void runSearch());
   ctx.store.subscribe((s, prev) => {
-    if (s.thematic !== prev.thematic) void render(s.thematic);
+    if (s.thematic !== prev.thematic) {
+      void render(s.thematic);
+      list.redraw();
+    }
     if (s.lang !== prev.lang) {
       fillLevels();
       void runSearch();
