@@ -73,10 +73,24 @@ async function main(): Promise<void> {
     const small = await writeCsv(path.join(dir, 'small.csv'), 'bench-impor', 1, MONTHS, districts);
     console.log(`values file: ${fmt(big.rows, 0)} rows, ${fmt(big.bytes / 1024 / 1024, 1)} MB`);
 
+    // Memory: each size on a freshly started server, so one load's heap does not hide another's.
+    const growth: Record<string, number> = {};
+    for (const f of [small, big]) {
+      const fresh = await startServer({ DATABASE_URL: databaseUrl, DATABASE_POOL_MAX: '4' }, 3952);
+      try {
+        growth[f.file] = (await upload(fresh, auth, f.file)).growthMb;
+      } finally {
+        await fresh.stop();
+      }
+      await db.knex.raw(
+        `delete from element_values where element_id in (select id from elements where slug like 'bench-%')`,
+      );
+    }
+
     const ours: number[] = [];
     const copyOnly: number[] = [];
     const copyInsert: number[] = [];
-    const peaks: { rows: number; growthMb: number }[] = [];
+    let phases: Record<string, number> = {};
     for (let round = 0; round < ROUNDS; round++) {
       const order = [0, 1, 2].map((i) => (i + round) % 3);
       for (const which of order) {
@@ -85,9 +99,9 @@ async function main(): Promise<void> {
         );
         await db.knex.raw('vacuum analyze element_values');
         if (which === 0) {
-          const { seconds, growthMb } = await upload(server, auth, big.file);
+          const { seconds, phases: p } = await upload(server, auth, big.file);
           ours.push(seconds);
-          peaks.push({ rows: big.rows, growthMb });
+          phases = p;
         } else if (which === 1) {
           copyOnly.push(await copyBaseline(databaseUrl, big.file, false));
         } else {
@@ -98,7 +112,6 @@ async function main(): Promise<void> {
     await db.knex.raw(
       `delete from element_values where element_id in (select id from elements where slug like 'bench-%')`,
     );
-    const smallRun = await upload(server, auth, small.file);
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
     const rate = (s: number) => big.rows / s;
 
@@ -152,8 +165,11 @@ async function main(): Promise<void> {
       `| COPY + the server's INSERT into element_values, run directly | ${fmt(median(copyInsert), 1)} s = ${fmt(rate(median(copyInsert)), 0)} rows/s |`,
       `| **ratio upload / (COPY + INSERT)** | **${fmt(median(copyInsert) / median(ours))}** |`,
       `| ratio upload / plain COPY | ${fmt(median(copyOnly) / median(ours))} |`,
-      `| server RSS growth during a ${fmt(big.rows, 0)}-row upload (max of ${ROUNDS}) | ${fmt(Math.max(...peaks.map((p) => p.growthMb)), 0)} MB |`,
-      `| server RSS growth during a ${fmt(small.rows, 0)}-row upload | ${fmt(smallRun.growthMb, 0)} MB |`,
+      `| where the upload's time went (last round, s) | ${Object.entries(phases)
+        .map(([k, v]) => `${k} ${fmt(v, 1)}`)
+        .join(', ')} |`,
+      `| server RSS growth during a ${fmt(small.rows, 0)}-row upload (fresh server) | ${fmt(growth[small.file] ?? NaN, 0)} MB |`,
+      `| server RSS growth during a ${fmt(big.rows, 0)}-row upload (fresh server) | ${fmt(growth[big.file] ?? NaN, 0)} MB |`,
       `| recompute a count from ${layer.slug} (${fmt(layer.feature_count, 0)} features) at 118 districts, median of ${ROUNDS + 2} | ${fmt(median(recompute) * 1000, 0)} ms |`,
       `| plain ST_Intersects + GROUP BY over the same layer and districts, run directly | ${fmt(median(direct) * 1000, 0)} ms |`,
       `| **ratio recompute / direct** (target ≥ 0.8) | **${fmt(median(direct) / median(recompute))}** |`,
@@ -200,7 +216,7 @@ async function upload(
   server: ServerProcess,
   auth: Record<string, string>,
   file: string,
-): Promise<{ seconds: number; growthMb: number }> {
+): Promise<{ seconds: number; growthMb: number; phases: Record<string, number> }> {
   const before = server.rssMb();
   let peak = before;
   let sampling = true;
@@ -229,7 +245,11 @@ async function upload(
   sampling = false;
   await sampler;
   if (status !== 200) throw new Error(`values upload: ${status} ${body.slice(0, 500)}`);
-  return { seconds, growthMb: peak - before };
+  return {
+    seconds,
+    growthMb: peak - before,
+    phases: (JSON.parse(body) as { seconds: Record<string, number> }).seconds,
+  };
 }
 
 /**

@@ -490,6 +490,13 @@ const BAD: BadCase[] = [
     problem: [4, null, 'duplicate_row'],
   },
   {
+    name: 'the same row twice, word for word',
+    body: () => `${H}\n${k1()},2015,7\n${k0()},2015,1\n${k1()},2015,7\n`,
+    status: 422,
+    code: 'invalid_values',
+    problem: [4, null, 'duplicate_row'],
+  },
+  {
     name: 'same district dotted and compact',
     body: () => `${H}\n${k0()},2015,1\n${k0().replace(/\./g, '')},2015,2\n`,
     status: 422,

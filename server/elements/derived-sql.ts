@@ -43,6 +43,12 @@ const MEASURE_SQL: Record<string, string> = {
 };
 
 /**
+ * Measures that place each feature by its point on surface: their candidates need only a box
+ * overlap (the index's own test); the exact polygon-against-polygon test would be thrown away.
+ */
+const BY_POINT = new Set(['count', 'density_km2', 'per_1000']);
+
+/**
  * Recomputes every value of a derived element in PostGIS: each period from its source layers,
  * each district of every level (a district without features gets 0 for counts, lengths and
  * areas: the layer covers the whole city, so none there is a real zero). per_1000 divides by the
@@ -59,6 +65,7 @@ export async function computeDerived(knex: Knex, elementId: number): Promise<voi
   if (!d) return;
   const measure = MEASURE_SQL[d.measure];
   if (!measure) throw new Error(`unknown measure ${d.measure}`);
+  const candidate = BY_POINT.has(d.measure) ? 'f.geom && d.geom' : 'ST_Intersects(f.geom, d.geom)';
   await knex('element_values').where({ element_id: elementId }).delete();
   await knex.raw(
     `with src as (select layer_id, period from element_sources where element_id = ?),
@@ -68,7 +75,7 @@ export async function computeDerived(knex: Knex, elementId: number): Promise<voi
               select ${measure}
                 from features f
                where f.layer_id in (select layer_id from src where src.period = p.period)
-                 and ST_Intersects(f.geom, d.geom)) as v
+                 and ${candidate}) as v
               from periods p cross join districts d),
           pop as (
             select r.period, r.code, (

@@ -114,14 +114,6 @@ export async function duplicateRows(trx: Knex, max: number): Promise<DuplicateRo
   };
 }
 
-/** Distinct elements of the staged rows. */
-export async function stagedElements(trx: Knex): Promise<number[]> {
-  const { rows } = await trx.raw<{ rows: { element_id: number }[] }>(
-    'select distinct element_id from value_rows order by element_id',
-  );
-  return rows.map((r) => r.element_id);
-}
-
 /** Removes every value of the staged elements (mode=replace); returns how many. */
 export async function deleteValuesOf(trx: Knex, ids: number[]): Promise<number> {
   const { rows } = await trx.raw<{ rows: { n: number }[] }>(
