@@ -4,7 +4,10 @@ import type { AppDeps } from '../app-deps.js';
 import type { CatalogService } from '../catalog/catalog-service.js';
 import { openApiDocument } from '../docs/openapi.js';
 import { baseUrl } from '../http/links.js';
+import { databaseUnavailable } from '../http/error-middleware.js';
 import { parseQuery } from '../http/query.js';
+
+const READY_TIMEOUT_MS = 3000;
 import type { TileCache } from '../tiles/tile-cache.js';
 
 export function healthRoutes(
@@ -27,6 +30,31 @@ export function healthRoutes(
     });
   });
 
+  /** Liveness: the process answers (no database call), for a supervisor deciding on a restart. */
+  router.get('/health/live', (req, res) => {
+    parseQuery(req, z.object({}));
+    res.set('Cache-Control', 'no-store').json({ status: 'ok' });
+  });
+
+  /** Readiness: the database answers within READY_TIMEOUT_MS, for a load balancer deciding where to send traffic. */
+  router.get('/health/ready', async (req, res) => {
+    parseQuery(req, z.object({}));
+    res.set('Cache-Control', 'no-store');
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), READY_TIMEOUT_MS);
+    });
+    try {
+      const started = performance.now();
+      const ping = deps.db.knex.raw('select 1').then(() => 'ok' as const);
+      ping.catch(() => undefined);
+      if ((await Promise.race([ping, timeout])) === 'timeout') throw databaseUnavailable();
+      res.json({ status: 'ok', database: { backend, ms: Math.round((performance.now() - started) * 10) / 10 } });
+    } finally {
+      clearTimeout(timer);
+    }
+  });
+
   router.get('/openapi.json', (req, res) => {
     parseQuery(req, z.object({}));
     res
@@ -46,6 +74,8 @@ export function healthRoutes(
     parseQuery(req, z.object({}));
     const endpoints = [
       '/api/health',
+      '/api/health/live',
+      '/api/health/ready',
       '/api/layers',
       '/api/layers/{id}',
       '/api/layers/{id}/features',

@@ -92,6 +92,7 @@ export const ERROR_CODES = {
   invalid_values: [422, 'Rows of a values file that failed their checks, listed by row and column'],
   // Server
   internal_error: [500, 'Our fault: logged, never with SQL or a stack trace'],
+  database_unavailable: [503, 'The database is restarting or cannot be reached; see Retry-After'],
 } as const satisfies Record<string, readonly [number, string]>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

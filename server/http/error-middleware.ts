@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { AppError } from './app-error.js';
+import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from './database-errors.js';
 
 export interface ErrorBody {
   error: { code: string; message: string; details: Record<string, unknown> };
@@ -24,7 +25,10 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       return;
     }
     const appError = toAppError(err);
-    if (appError.status >= 500) log.error({ err, method: req.method, url: req.originalUrl }, 'request failed');
+    if (appError.code === 'database_unavailable') {
+      log.warn({ err: { message: (err as Error).message }, url: req.originalUrl }, 'database unavailable');
+      res.set('Retry-After', String(RETRY_AFTER_SECONDS));
+    } else if (appError.status >= 500) log.error({ err, method: req.method, url: req.originalUrl }, 'request failed');
     const body: ErrorBody = { error: { code: appError.code, message: appError.message, details: appError.details } };
     res.status(appError.status).json(body);
   };
@@ -39,8 +43,18 @@ function toAppError(err: unknown): AppError {
   if (e.type === 'entity.parse.failed') return new AppError(400, 'invalid_json', 'The request body is not valid JSON.');
   if (e instanceof URIError || (e.status === 400 && e.expose))
     return new AppError(400, 'bad_request', 'The request URL or body could not be read.');
+  if (isDatabaseUnavailable(err)) return databaseUnavailable();
   // A file the static handler does not have (e.g. an asset of an older viewer build after a deploy).
   if (e.status === 404)
     return new AppError(404, 'not_found', 'No such file. Reload the page to get the current viewer.');
   return new AppError(500, 'internal_error', 'Something went wrong on our side; it has been logged. Try again later.');
+}
+
+export function databaseUnavailable(): AppError {
+  return new AppError(
+    503,
+    'database_unavailable',
+    `The database cannot be reached right now (restarting or away). Nothing was changed; try again in ${RETRY_AFTER_SECONDS} seconds.`,
+    { retryAfterSeconds: RETRY_AFTER_SECONDS },
+  );
 }
