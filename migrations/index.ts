@@ -8,6 +8,7 @@ import * as timeExtent from './006-time-extent.js';
 import * as elements from './007-elements.js';
 import * as derivedElements from './008-derived-elements.js';
 import * as elementHistory from './009-element-history.js';
+import * as elementSearch from './010-element-search.js';
 
 export interface Migration {
   name: string;
@@ -26,4 +27,5 @@ export const migrations: Migration[] = [
   elements,
   derivedElements,
   elementHistory,
+  elementSearch,
 ];

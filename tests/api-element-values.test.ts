@@ -173,6 +173,12 @@ describe('data element values: uploads', () => {
       '/api/elements/uji-penerima-bansos/history',
     );
     expect(hist.body.items[0]).toMatchObject({ action: 'load_values', details: { received: 13 } });
+    // Search (its own narrow table, kept in step by a trigger) now knows the element's level.
+    const found = await s.json<{ total: number; items: { id: string; levels: string[] }[] }>(
+      '/api/elements?q=uji%20penerima%20bansos&level=kecamatan',
+    );
+    expect(found.body.items.map((i) => i.id)).toEqual(['uji-penerima-bansos']);
+    expect(found.body.items[0]?.levels).toEqual(['kecamatan']);
   });
 
   it('loads its own full CSV download back unchanged, missing values and their reasons included', async () => {

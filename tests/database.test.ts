@@ -26,6 +26,7 @@ const ALL_MIGRATIONS = [
   '007-elements',
   '008-derived-elements',
   '009-element-history',
+  '010-element-search',
 ];
 
 describe('fixtures', () => {
@@ -109,6 +110,7 @@ describe('migrations', () => {
     try {
       if (server) expect(await migrateLatest(fresh.knex)).toEqual(ALL_MIGRATIONS);
       expect(await migrateDownAll(fresh.knex)).toEqual([
+        '010-element-search',
         '009-element-history',
         '008-derived-elements',
         '007-elements',

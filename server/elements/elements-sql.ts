@@ -115,22 +115,26 @@ export interface ElementFilters {
   sort?: 'relevance' | 'title' | 'modified';
 }
 
-function filtered(knex: Knex, caller: Caller, f: ElementFilters): Knex.QueryBuilder {
-  const q = visible(knex, caller);
-  if (f.tsquery) q.whereRaw(`e.search_vector @@ to_tsquery('simple', ?)`, [f.tsquery]);
-  if (f.agency) q.where('e.agency_code', f.agency);
-  if (f.theme) q.where('e.theme_code', f.theme);
-  if (f.level) q.whereRaw('? = any(e.levels)', [f.level]);
-  if (f.keyword) q.whereRaw('? = any(e.keywords)', [f.keyword]);
+/** Matching elements in the narrow search table (migration 010), visible to the caller. */
+function matching(knex: Knex, caller: Caller, f: ElementFilters): Knex.QueryBuilder {
+  const q = whereLayerVisible(knex('element_search as s'), caller, 's');
+  if (f.tsquery) q.whereRaw(`s.search_vector @@ to_tsquery('simple', ?)`, [f.tsquery]);
+  if (f.agency) q.where('s.agency_code', f.agency);
+  if (f.theme) q.where('s.theme_code', f.theme);
+  if (f.level) q.whereRaw('? = any(s.levels)', [f.level]);
+  if (f.keyword) q.whereRaw('? = any(s.keywords)', [f.keyword]);
   if (f.period) {
     q.whereExists(
-      knex('element_values as v').select(knex.raw('1')).whereRaw('v.element_id = e.id').andWhere('v.period', f.period),
+      knex('element_values as v').select(knex.raw('1')).whereRaw('v.element_id = s.id').andWhere('v.period', f.period),
     );
   }
   return q;
 }
 
-/** A page of matching elements, by relevance with a query, else by name; with the total. */
+/**
+ * A page of matching elements, by relevance with a query, else by name; with the total. The
+ * order and the page come from the narrow search table; only the page's rows are then read whole.
+ */
 export async function searchElements(
   knex: Knex,
   caller: Caller,
@@ -139,25 +143,38 @@ export async function searchElements(
 ): Promise<{ total: number; items: ElementRecord[] }> {
   const order =
     f.sort === 'modified'
-      ? knex.raw('e.modified_at desc, e.slug')
+      ? knex.raw('s.modified_at desc, s.slug')
       : f.tsquery && f.sort !== 'title'
         ? knex.raw(
-            `ts_rank_cd('{0.1, 0.2, 0.5, 1.0}'::float4[], e.search_vector, to_tsquery('simple', ?)) desc, e.name, e.slug`,
+            `ts_rank_cd('{0.1, 0.2, 0.5, 1.0}'::float4[], s.search_vector, to_tsquery('simple', ?)) desc, s.name, s.slug`,
             [f.tsquery],
           )
-        : knex.raw('e.name, e.slug');
-  const rows = (await filtered(knex, caller, f)
-    .select(COLUMNS)
-    .select(knex.raw('count(*) over ()::int as total'))
+        : knex.raw('s.name, s.slug');
+  const hits = (await matching(knex, caller, f)
+    .select('s.id', knex.raw('count(*) over ()::int as total'))
     .orderByRaw('?', [order])
     .limit(page.limit)
-    .offset(page.offset)) as ElementRow[];
-  const total = rows[0]?.total ?? (page.offset > 0 ? await countElements(knex, caller, f) : 0);
-  return { total, items: rows.map(toRecord) };
+    .offset(page.offset)) as { id: number; total: number }[];
+  const total = hits[0]?.total ?? (page.offset > 0 ? await countElements(knex, caller, f) : 0);
+  if (hits.length === 0) return { total, items: [] };
+  const rows = (await visible(knex, caller)
+    .select(COLUMNS)
+    .whereIn(
+      'e.id',
+      hits.map((h) => h.id),
+    )) as ElementRow[];
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return {
+    total,
+    items: hits
+      .map((h) => byId.get(h.id))
+      .filter((r): r is ElementRow => r !== undefined)
+      .map(toRecord),
+  };
 }
 
 async function countElements(knex: Knex, caller: Caller, f: ElementFilters): Promise<number> {
-  const rows = (await filtered(knex, caller, f).count<{ n: string }[]>('* as n')) as { n: string }[];
+  const rows = (await matching(knex, caller, f).count<{ n: string }[]>('* as n')) as { n: string }[];
   return Number(rows[0]?.n ?? 0);
 }
 
@@ -172,7 +189,7 @@ export async function elementFacets(
   caller: Caller,
   f: ElementFilters,
 ): Promise<{ agency: Facet[]; theme: Facet[]; level: Facet[] }> {
-  const base = filtered(knex, caller, f).select('e.agency_code', 'e.theme_code', 'e.levels');
+  const base = matching(knex, caller, f).select('s.agency_code', 's.theme_code', 's.levels');
   const { rows } = await knex.raw<{ rows: { kind: string; code: string; count: number }[] }>(
     `with m as (?)
      select 'agency' as kind, agency_code as code, count(*)::int as count from m group by agency_code
