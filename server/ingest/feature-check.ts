@@ -43,6 +43,25 @@ export function checkFeature(raw: unknown, index: number, ctx: CheckContext): Ch
   const before = ctx.problems.total;
   const add = (code: string, message: string, field: string | null = null) =>
     ctx.problems.add({ feature: index, field, code, message });
+  // Checked before the validator, which recurses into coordinates and would overflow the stack.
+  const coordinates = (raw as { geometry?: { coordinates?: unknown } } | null)?.geometry?.coordinates;
+  if (coordinates !== undefined && nestedDeeperThan(coordinates, MAX_COORDINATE_DEPTH)) {
+    add(
+      'invalid_coordinates',
+      `Coordinates are nested deeper than any GeoJSON geometry (a MultiPolygon nests ${MAX_COORDINATE_DEPTH} arrays).`,
+      'geometry',
+    );
+    return null;
+  }
+  const props = (raw as { properties?: unknown } | null)?.properties;
+  if (props !== undefined && props !== null && (typeof props !== 'object' || Array.isArray(props))) {
+    add(
+      'invalid_properties',
+      `"properties" is ${Array.isArray(props) ? 'an array' : `a ${typeof props}`}; it must be an object of name/value pairs, or null.`,
+      'properties',
+    );
+    return null;
+  }
   const trace = GJV.isFeature(raw, true);
   if (trace.length > 0) {
     for (const m of trace.slice(0, 3)) add(structureCode(m), `Not a valid GeoJSON Feature: ${m}.`, structureField(m));
@@ -68,6 +87,24 @@ export function checkFeature(raw: unknown, index: number, ctx: CheckContext): Ch
   if (ctx.problems.total > before || f.geometry === null) return null;
   return { index, properties, ewkb: toEwkbHex(f.geometry.type, f.geometry.coordinates), sortKey };
 }
+
+/** GeoJSON positions nest at most 4 arrays deep (MultiPolygon) plus the position itself. */
+const MAX_COORDINATE_DEPTH = 5;
+
+/** Whether arrays nest deeper than `limit` anywhere in `value`, walked without recursion. */
+function nestedDeeperThan(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop() as [unknown, number];
+    if (!Array.isArray(v)) continue;
+    if (depth > limit) return true;
+    for (const child of v) if (Array.isArray(child)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+/** Text PostgreSQL cannot store in jsonb: NUL, and a UTF-16 surrogate without its partner. */
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 function structureCode(message: string): string {
   if (/first and last positions must be equivalent/.test(message)) return 'unclosed_ring';
@@ -161,6 +198,7 @@ function checkProperties(
   add: (code: string, message: string, field?: string) => void,
 ): string {
   const names = Object.keys(props);
+  const before = ctx.problems.total;
   if (names.length > ctx.maxProperties) {
     add(
       'too_many_properties',
@@ -191,6 +229,14 @@ function checkProperties(
       );
       continue;
     }
+    if (typeof value === 'string' && UNSTORABLE.test(value)) {
+      add(
+        'invalid_property_value',
+        `Property "${name}" contains a NUL character or a broken UTF-16 surrogate; remove it (NUL padding from a DBF export, or text cut in the middle of an emoji).`,
+        name,
+      );
+      continue;
+    }
     if (typeof value === 'string' && value.length > ctx.maxValueChars) {
       add(
         'value_too_long',
@@ -213,7 +259,8 @@ function checkProperties(
       }
     }
   }
-  return JSON.stringify(props);
+  // A rejected feature is never staged; its values (possibly deeply nested) are not serialised.
+  return ctx.problems.total > before ? '' : JSON.stringify(props);
 }
 
 function valueType(v: unknown): FieldType | null {

@@ -76,8 +76,14 @@ export async function* readZippedShapefile(file: string, o: ShapefileOptions): A
     const f = next.value as { properties: Record<string, unknown> | null; geometry: { coordinates: unknown } | null };
     if (f.geometry && toWgs84) reproject(f.geometry.coordinates, toWgs84);
     if (f.properties)
-      for (const [k, v] of Object.entries(f.properties))
+      for (const [k, v] of Object.entries(f.properties)) {
         if (v instanceof Date) f.properties[k] = v.toISOString().slice(0, 10);
+        // DBF text fields are padded with NULs by some writers: padding, not data.
+        else if (typeof v === 'string' && v.includes('\u0000')) {
+          const text = v.replace(/\u0000+$/, '');
+          f.properties[k] = text === '' ? null : text;
+        }
+      }
     batch.push(f);
     if (batch.length === 1000) {
       yield batch;

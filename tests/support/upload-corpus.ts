@@ -358,6 +358,38 @@ export function uploadCorpus(limits: {
       fc(feature(point(), { nama: 'uji', tags: ['a', 'b'] })),
       'invalid_property_value',
     ),
+    ...(['[1,2]', '7', '"teks"', 'true'] as const).map((props) =>
+      bad(
+        `properties that are ${props} instead of an object`,
+        'point',
+        `{"type":"FeatureCollection","features":[{"type":"Feature","properties":${props},"geometry":{"type":"Point","coordinates":[106.64,-6.18]}}]}`,
+        'invalid_properties',
+      ),
+    ),
+    bad(
+      'coordinates nested 20,000 arrays deep',
+      'polygon',
+      `{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"nama":"uji"},"geometry":{"type":"Polygon","coordinates":${'['.repeat(20_000)}106.6${']'.repeat(20_000)}}}]}`,
+      'invalid_coordinates',
+    ),
+    bad(
+      'a value nested 20,000 arrays deep',
+      'point',
+      `{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"nama":${'['.repeat(20_000)}1${']'.repeat(20_000)}},"geometry":{"type":"Point","coordinates":[106.64,-6.18]}}]}`,
+      'invalid_property_value',
+    ),
+    bad(
+      'a NUL character in a text value',
+      'point',
+      fc(feature(point(), { nama: 'uji\u0000' })),
+      'invalid_property_value',
+    ),
+    bad(
+      'a lone UTF-16 surrogate in a text value',
+      'point',
+      '{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"nama":"uji \\ud83d"},"geometry":{"type":"Point","coordinates":[106.64,-6.18]}}]}',
+      'invalid_property_value',
+    ),
     bad(
       'SQL in a property name',
       'point',
