@@ -231,10 +231,12 @@ describe('creating a layer and loading it', () => {
     expect(fids).toEqual(Array.from({ length: fids.length }, (_, i) => i + 1));
   });
 
-  it('reprojects a zipped Shapefile from its .prj (UTM 48S and DGN95 TM-3) and from crs= when the .prj is missing', async () => {
+  it('reprojects a zipped Shapefile from its .prj (UTM 48S and DGN95 TM-3) and from crs= when the .prj is missing, NUL-padded DBF text trimmed', async () => {
     for (const [zip, query] of [
       ['titik-utm48s.zip', 'mode=replace'],
       ['titik-tanpa-prj.zip', 'mode=replace&crs=EPSG:32748'],
+      // Text padded with NUL bytes, as some DBF writers pad it: read as the text itself.
+      ['titik-dbf-nul.zip', 'mode=replace'],
     ] as const) {
       const { status, body } = await upload(LAYERS.point, await fixture(zip), query, 'application/zip');
       expect(status, JSON.stringify(body)).toBe(200);
