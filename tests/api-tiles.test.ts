@@ -45,7 +45,7 @@ describe('TileJSON', () => {
     expect(status).toBe(200);
     expect(body.tilejson).toBe('3.0.0');
     expect(body.tiles[0]).toMatch(
-      new RegExp(`^${s.url}/tiles/${KEC},${KEL}/\\{z\\}/\\{x\\}/\\{y\\}\\.mvt\\?v=\\d+-\\d+$`),
+      new RegExp(`^${s.url}/tiles/${KEC},${KEL}/\\{z\\}/\\{x\\}/\\{y\\}\\.mvt\\?v=\\d+\\.[0-9a-z]+-\\d+\\.[0-9a-z]+$`),
     );
     expect(body.vector_layers.map((l) => l.id)).toEqual([KEC, KEL]);
     expect(body.vector_layers[0]?.fields).toMatchObject({ nama: 'String', luas_km2: 'Number' });

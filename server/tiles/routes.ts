@@ -45,7 +45,7 @@ function versionParam(query: Record<string, unknown>): string | undefined {
   }
   const v = query.v;
   if (v === undefined) return undefined;
-  if (typeof v !== 'string' || v.length > 2000 || !/^\d+(-\d+)*$/.test(v)) {
+  if (typeof v !== 'string' || v.length > 2000 || !/^\d+(\.[0-9a-z]{1,8})?(-\d+(\.[0-9a-z]{1,8})?)*$/.test(v)) {
     throw badRequest('invalid_parameter', 'Query parameter "v": must be the version token from the TileJSON.', {
       parameter: 'v',
     });

@@ -28,9 +28,24 @@ export interface TileAnswer {
   immutable: boolean;
 }
 
-/** The version token of a list of layers, as tile URLs carry it in `?v=`. */
+/**
+ * The version token of a list of layers, as tile URLs carry it in `?v=`: each layer's data
+ * version and a short hash of what else shapes its tiles (tile fields, zoom range), so a change
+ * of either gives new URLs, cache keys and ETags, and a tile served as immutable never goes stale.
+ */
 export function versionToken(layers: LayerRecord[]): string {
-  return layers.map((l) => l.dataVersion).join('-');
+  return layers.map((l) => `${l.dataVersion}.${tileShape(l)}`).join('-');
+}
+
+/** FNV-1a of the tile-shaping metadata, base 36. */
+function tileShape(l: LayerRecord): string {
+  const text = JSON.stringify([l.tileFields, l.minZoom, l.maxZoom, l.geometryType]);
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(36);
 }
 
 export class TilesService {
