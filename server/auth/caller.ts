@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
 import { ANONYMOUS, type Caller } from './access.js';
 import type { TokenStore } from './token-store.js';
@@ -17,7 +18,11 @@ const BEARER = /^bearer[ \t]+([A-Za-z0-9_-]{1,100})[ \t]*$/i;
 /**
  * Reads `Authorization: Bearer <token>`. No header: anonymous. A header that is malformed, names an
  * unknown or revoked token is 401 on every route (a client that thinks it is signed in must learn
- * it is not), and counts as a failure for the client's address; too many failures are 429.
+ * it is not). Failures are counted per address and per (address, token) pair: the same wrong
+ * token sent again past the limit is 429 without a lookup, and an address past the limit gets 429
+ * for further wrong tokens, but a valid token is never refused, whoever else shares the address
+ * (an office behind one NAT, every client behind a proxy without TRUST_PROXY). Tokens are 128-bit
+ * random secrets, so the limit is about load and noisy clients, not about guessing.
  */
 export function attachCaller(tokens: TokenStore, failures: WindowCounter): RequestHandler {
   return async (req, res, next) => {
@@ -28,20 +33,25 @@ export function attachCaller(tokens: TokenStore, failures: WindowCounter): Reque
       return;
     }
     const client = req.ip ?? 'unknown';
-    const wait = failures.retryAfter(client);
-    if (wait > 0) {
+    const pair = `${client}|${createHash('sha256').update(header).digest('base64url').slice(0, 22)}`;
+    const tooMany = (wait: number) => {
       res.set('Retry-After', String(wait));
-      throw new AppError(
+      return new AppError(
         429,
         'too_many_auth_failures',
-        `Too many requests with a wrong token from this address; try again in ${wait} s.`,
+        `Too many requests with a wrong token from this address; try again in ${wait} s. A valid token is still accepted.`,
         { retryAfterSeconds: wait },
       );
-    }
+    };
+    const repeated = failures.retryAfter(pair);
+    if (repeated > 0) throw tooMany(repeated);
     const secret = BEARER.exec(header)?.[1];
     const caller = secret ? await tokens.authenticate(secret) : null;
     if (!caller) {
+      failures.hit(pair);
       failures.hit(client);
+      const wait = failures.retryAfter(client);
+      if (wait > 0) throw tooMany(wait);
       res.set('WWW-Authenticate', 'Bearer realm="satupeta", error="invalid_token"');
       throw secret
         ? new AppError(

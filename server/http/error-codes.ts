@@ -46,7 +46,10 @@ export const ERROR_CODES = {
   forbidden: [403, 'A token without the role or agency scope for this'],
   cors_write_forbidden: [403, 'A write from a page on another site'],
   invalid_token_request: [400, 'A token request with a wrong name, role or agency scope'],
-  too_many_auth_failures: [429, 'Too many requests with a wrong token from one address; see Retry-After'],
+  too_many_auth_failures: [
+    429,
+    'Too many requests with a wrong token from one address; see Retry-After (a valid token is still accepted)',
+  ],
   rate_limited: [429, 'More writes per minute than WRITE_RATE_LIMIT; see Retry-After'],
   // Layer metadata and uploads (nothing is written when any of these answers)
   invalid_body: [400, 'The body is not a JSON object'],
