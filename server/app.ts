@@ -10,7 +10,7 @@ import { elementValueRoutes } from './elements/value-routes.js';
 import { featureRoutes } from './features/routes.js';
 import { glyphRoutes } from './glyphs/routes.js';
 import { healthRoutes } from './health/routes.js';
-import { attachCaller } from './auth/caller.js';
+import { attachCaller, privateForTokens } from './auth/caller.js';
 import { WindowCounter } from './http/rate-limit.js';
 import { cors, securityHeaders, writeRateLimit } from './http/security.js';
 import { errorHandler, notFoundHandler } from './http/error-middleware.js';
@@ -52,6 +52,7 @@ export function buildApp(deps: AppDeps, services: Services = buildServices(deps)
   app.use(cors());
   app.use(refuseNul());
   app.use(attachCaller(s.tokens, new WindowCounter(config.authFailureLimit, 15 * 60_000)));
+  app.use(privateForTokens());
   app.use(writeRateLimit(new WindowCounter(config.writeRateLimit, 60_000)));
   // Tiles first: the hot path skips the per-request log line (errors are still logged).
   app.use(tileRoutes(deps, s.tiles));

@@ -76,3 +76,15 @@ export function cacheFor(req: Request, res: Response, maxAgeSeconds: number): Re
     Vary: 'Authorization',
   });
 }
+
+/**
+ * Every answer varies by Authorization, and one read with a token is `private, no-cache` unless
+ * its route says more (cacheFor keeps it private): a shared cache never stores restricted data.
+ */
+export function privateForTokens(): RequestHandler {
+  return (req, res, next) => {
+    res.vary('Authorization');
+    if (req.caller.kind !== 'anonymous') res.set('Cache-Control', 'private, no-cache');
+    next();
+  };
+}

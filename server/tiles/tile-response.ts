@@ -18,13 +18,18 @@ export function writeTile(
 ): void {
   const scope = (v: string) => (shared ? v : v.replace('public', 'private'));
   if (answer === 'not-modified') {
-    res.writeHead(304, { 'Cache-Control': scope(askedVersion ? IMMUTABLE : SHORT), Vary: 'Accept-Encoding' }).end();
+    res
+      .writeHead(304, {
+        'Cache-Control': scope(askedVersion ? IMMUTABLE : SHORT),
+        Vary: 'Accept-Encoding, Authorization',
+      })
+      .end();
     return;
   }
   const headers: Record<string, string | number> = {
     'Cache-Control': scope(answer.immutable ? IMMUTABLE : SHORT),
     ETag: answer.etag,
-    Vary: 'Accept-Encoding',
+    Vary: 'Accept-Encoding, Authorization',
     'Access-Control-Allow-Origin': '*',
   };
   if (answer.body.byteLength === 0) {
