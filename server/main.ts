@@ -4,6 +4,10 @@ import { buildHandler } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/database.js';
 import { seedIfEmpty } from '../fixtures/seed.js';
+import { sweepSpool } from './ingest/spool-sweep.js';
+
+/** Spool files older than this are a crashed process's leftovers (no upload runs that long). */
+const SPOOL_MAX_AGE_MS = 6 * 3600_000;
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -23,6 +27,13 @@ async function main(): Promise<void> {
     if (summary)
       log.info(summary, 'empty database: loaded the Tangerang boundaries and the sample catalog (first start only)');
   }
+
+  const sweep = async () => {
+    const removed = await sweepSpool(config.upload.tempDir, SPOOL_MAX_AGE_MS);
+    if (removed > 0) log.info({ removed, dir: config.upload.tempDir }, 'removed upload spool files left by a crash');
+  };
+  await sweep();
+  setInterval(() => void sweep(), 3600_000).unref();
 
   const server = createServer(buildHandler({ db, config, log }));
   server.listen(config.port, config.host, () => {

@@ -72,6 +72,9 @@ describe('CQL2 filters on items', () => {
     ['S_INTERSECTS(geometry, CIRCLE(1 2))', 'invalid_filter'],
     ["nama = 'x'; drop table layers", 'invalid_filter'],
     ["nama = 'x') OR (1 = 1", 'invalid_filter'],
+    ['S_INTERSECTS(geometry, BBOX(-999, -6.3, 999, -6.1))', 'invalid_filter'],
+    ['S_INTERSECTS(geometry, BBOX(106.6, -6.3, 106.7, 95))', 'invalid_filter'],
+    ['S_INTERSECTS(geometry, POINT(181 -6.2))', 'invalid_filter'],
   ])('refuses %j with %s and says where', async (filter, code) => {
     const res = await items(filter);
     expect(res.status).toBe(400);

@@ -89,6 +89,13 @@ export function checkGeometry(g: GeometryLiteral, position: number): GeometryLit
       !p.every((n) => typeof n === 'number' && Number.isFinite(n))
     )
       fail('a position is two or three numbers');
+    const [lon, lat] = p as number[];
+    inRange(lon ?? 0, lat ?? 0);
+  };
+  // Filters are in CRS84 (the only filter-crs offered): longitude then latitude.
+  const inRange = (lon: number, lat: number) => {
+    if (Math.abs(lon) > 180 || Math.abs(lat) > 90)
+      fail(`[${lon}, ${lat}] is outside longitude -180…180 / latitude -90…90 (CRS84)`);
   };
   const line = (l: unknown, min: number) => {
     if (!Array.isArray(l) || l.length < min) fail(`needs at least ${min} positions`);
@@ -106,6 +113,9 @@ export function checkGeometry(g: GeometryLiteral, position: number): GeometryLit
   };
   switch (g.type) {
     case 'BBox':
+      if (!g.bbox.every((n) => Number.isFinite(n))) fail('four finite numbers');
+      inRange(g.bbox[0], g.bbox[1]);
+      inRange(g.bbox[2], g.bbox[3]);
       if (g.bbox[0] > g.bbox[2] || g.bbox[1] > g.bbox[3]) fail('minimum exceeds maximum');
       break;
     case 'Point':

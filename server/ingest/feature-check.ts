@@ -53,6 +53,11 @@ export function checkFeature(raw: unknown, index: number, ctx: CheckContext): Ch
     );
     return null;
   }
+  const id = (raw as { id?: unknown } | null)?.id;
+  if (id !== undefined && id !== null && typeof id !== 'string' && !(typeof id === 'number' && Number.isFinite(id))) {
+    add('invalid_feature', 'A feature "id" must be a string or a number (RFC 7946 §3.2).', 'id');
+    return null;
+  }
   const props = (raw as { properties?: unknown } | null)?.properties;
   if (props !== undefined && props !== null && (typeof props !== 'object' || Array.isArray(props))) {
     add(
@@ -225,6 +230,14 @@ function checkProperties(
       add(
         'invalid_property_value',
         `Property "${name}" holds ${Array.isArray(value) ? 'an array' : 'an object'}; values must be text, numbers, true/false or null.`,
+        name,
+      );
+      continue;
+    }
+    if (typeof value === 'number' && !Number.isFinite(value)) {
+      add(
+        'invalid_property_value',
+        `Property "${name}" is a number too large to store (${JSON.stringify(String(value))}); numbers must be below 1.8e308.`,
         name,
       );
       continue;
