@@ -7,6 +7,7 @@ import { inject } from 'vitest';
 import { buildHandler } from '../server/app.js';
 import { loadConfig } from '../server/config.js';
 import { openDatabase, type Database } from '../server/db/database.js';
+import { tileOf } from './support/mvt.js';
 import { createTestDatabase, dropTestDatabase, serverUrl } from './support/postgres-admin.js';
 
 // The database going away is played by a TCP proxy between the server and PostgreSQL that is
@@ -91,8 +92,14 @@ describe.skipIf(!server || !inject('databaseUrl'))('when the database goes away 
     if (server && dbUrl) await dropTestDatabase(server, dbUrl);
   });
 
+  let tileUrl = '';
   it('serves, and is live and ready, while the database is there', async () => {
     expect((await get('/api/layers?limit=1')).status).toBe(200);
+    // A viewer reads a TileJSON and a tile: both are now in memory.
+    const tj = (await (await get('/tiles/batas-kecamatan-kota-tangerang.json')).json()) as { tiles: string[] };
+    const t = tileOf(106.63, -6.17, 12);
+    tileUrl = (tj.tiles[0] ?? '').replace('{z}/{x}/{y}', `${t.z}/${t.x}/${t.y}`).replace(/^https?:\/\/[^/]+/, '');
+    expect((await get(tileUrl)).status).toBe(200);
     expect((await get('/api/health/live')).status).toBe(200);
     const ready = await get('/api/health/ready');
     expect(ready.status).toBe(200);
@@ -115,6 +122,15 @@ describe.skipIf(!server || !inject('databaseUrl'))('when the database goes away 
       expect(body.error?.message).toMatch(/try again/);
     }
     expect((await get('/api/health/live')).status).toBe(200);
+    // What is in memory is still served: the TileJSON (its known versions) and the cached tile.
+    expect((await get('/tiles/batas-kecamatan-kota-tangerang.json')).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 1100)); // past the registry's 1 s reuse, as a viewer panning later would be
+    const cached = await get(tileUrl);
+    expect(cached.status).toBe(200);
+    expect((await cached.arrayBuffer()).byteLength).toBeGreaterThan(0);
+    const next = tileOf(106.63, -6.17, 13);
+    const uncached = await get(tileUrl.replace(/\/12\/\d+\/\d+\.mvt/, `/13/${next.x}/${next.y}.mvt`));
+    expect([uncached.status, uncached.headers.get('retry-after')]).toEqual([503, '5']);
     // Client mistakes are still the client's: checked before any database call.
     expect((await get('/api/layers?limit=abc')).status).toBe(400);
   });

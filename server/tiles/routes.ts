@@ -27,7 +27,7 @@ export function tileRoutes(deps: AppDeps, service: TilesService): Router {
 
   router.get('/tiles/:layers.json', async (req, res) => {
     parseQuery(req, z.object({}));
-    const layers = await service.layers(req.caller, req.params.layers);
+    const layers = await service.layersForTileJson(req.caller, req.params.layers);
     cacheFor(req, res, 60).json(tileJson(layers, baseUrl(req, deps.config.publicUrl)));
   });
 

@@ -1,6 +1,7 @@
 import { promisify } from 'node:util';
 import { gzip as gzipCb } from 'node:zlib';
 import type { Knex } from 'knex';
+import { isDatabaseUnavailable } from '../http/database-errors.js';
 import { visibilityKey, type Caller } from '../auth/access.js';
 import type { CatalogService } from '../catalog/catalog-service.js';
 import type { LayerRecord } from '../catalog/layer-types.js';
@@ -76,13 +77,42 @@ export class TilesService {
   }
 
   /**
+   * The layers of a TileJSON: looked up afresh (and remembered for the tile requests that follow);
+   * while the database is away, the last lookup, so viewers keep getting the URLs of the tiles
+   * still in memory.
+   */
+  async layersForTileJson(caller: Caller, list: string): Promise<LayerRecord[]> {
+    const key = `${visibilityKey(caller)}|${list}`;
+    try {
+      const layers = await this.layers(caller, list);
+      if (this.registry.size >= 10_000) this.registry.clear();
+      this.registry.set(key, remember(layers));
+      return layers;
+    } catch (err) {
+      const stale = this.registry.get(key);
+      if (stale && isDatabaseUnavailable(err)) return stale.layers;
+      throw err;
+    }
+  }
+
+  /**
    * The hot path's registry lookup, reused for a moment: a versioned URL that names anything but
    * the remembered versions looks again, so a viewer that read a new TileJSON never waits.
    */
   private async layersForTile(caller: Caller, list: string, askedVersion: string | undefined): Promise<Remembered> {
     const remembered = this.rememberedLayers(caller, list, askedVersion);
     if (remembered) return remembered;
-    const fresh = remember(await this.layers(caller, list));
+    let layers: LayerRecord[];
+    try {
+      layers = await this.layers(caller, list);
+    } catch (err) {
+      // The database is away: the last lookup still names the versions of the tiles in memory,
+      // so those keep being served; anything not cached answers 503 when it needs the database.
+      const stale = this.registry.get(`${visibilityKey(caller)}|${list}`);
+      if (stale && isDatabaseUnavailable(err)) return stale;
+      throw err;
+    }
+    const fresh = remember(layers);
     if (this.registry.size >= 10_000) this.registry.clear();
     this.registry.set(`${visibilityKey(caller)}|${list}`, fresh);
     return fresh;
