@@ -108,8 +108,13 @@ function nestedDeeperThan(value: unknown, limit: number): boolean {
   return false;
 }
 
-/** Text PostgreSQL cannot store in jsonb: NUL, and a UTF-16 surrogate without its partner. */
-const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/** A UTF-16 surrogate without its partner: text PostgreSQL cannot store in jsonb. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Text PostgreSQL cannot store in jsonb: NUL, and a lone surrogate. */
+function unstorable(text: string): boolean {
+  return text.includes(String.fromCharCode(0)) || LONE_SURROGATE.test(text);
+}
 
 function structureCode(message: string): string {
   if (/first and last positions must be equivalent/.test(message)) return 'unclosed_ring';
@@ -242,7 +247,7 @@ function checkProperties(
       );
       continue;
     }
-    if (typeof value === 'string' && UNSTORABLE.test(value)) {
+    if (typeof value === 'string' && unstorable(value)) {
       add(
         'invalid_property_value',
         `Property "${name}" contains a NUL character or a broken UTF-16 surrogate; remove it (NUL padding from a DBF export, or text cut in the middle of an emoji).`,

@@ -79,9 +79,10 @@ export async function* readZippedShapefile(file: string, o: ShapefileOptions): A
       for (const [k, v] of Object.entries(f.properties)) {
         if (v instanceof Date) f.properties[k] = v.toISOString().slice(0, 10);
         // DBF text fields are padded with NULs by some writers: padding, not data.
-        else if (typeof v === 'string' && v.includes('\u0000')) {
-          const text = v.replace(/\u0000+$/, '');
-          f.properties[k] = text === '' ? null : text;
+        else if (typeof v === 'string' && v.charCodeAt(v.length - 1) === 0) {
+          let end = v.length;
+          while (end > 0 && v.charCodeAt(end - 1) === 0) end -= 1;
+          f.properties[k] = end === 0 ? null : v.slice(0, end);
         }
       }
     batch.push(f);

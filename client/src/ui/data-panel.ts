@@ -1,15 +1,10 @@
-import { api, type ElementDetail, type ElementSummary, type ElementValue } from '../api.js';
+import { api, type ElementDetail, type ElementValue } from '../api.js';
 import type { AppContext } from '../app-context.js';
 import { Choropleth, NO_DATA_COLOR, divergingFor, rampFor, type Level } from '../map/choropleth.js';
 import type { LegendSpec } from '../map/export-png.js';
 import { CLASS_METHODS, type ThematicMap } from '../state/view-state.js';
 import { clear, h } from './dom.js';
-import { seriesChart } from './series-chart.js';
-import { VirtualList } from './virtual-list.js';
-
-/** Results are fetched in pages as the virtual list scrolls to them. */
-const PAGE = 100;
-const ROW_HEIGHT = 60;
+import { elementSearch } from './element-search.js';
 
 /** What the map shows now, for the popup of a clicked district. */
 export interface ThematicInfo {
@@ -32,119 +27,14 @@ export function dataPanel(
   host: HTMLElement,
 ): { current(): ThematicInfo | null; fillLayer(): string | null; legend(): LegendSpec | null } {
   const choropleth = new Choropleth(ctx.map);
-  const search = h('input', { id: 'element-search', type: 'search', autocomplete: 'off' });
-  const agency = h('select', { id: 'element-agency' });
-  const theme = h('select', { id: 'element-theme' });
-  const level = h('select', { id: 'element-level' });
-  const count = h('div', { class: 'count', id: 'element-count', role: 'status' });
-  const results = h('div', { id: 'element-results', class: 'element-results', role: 'list' });
+  const search = elementSearch(ctx, host);
   const detail = h('div', { id: 'element-detail', class: 'element-detail' });
-  host.append(search, agency, theme, level, count, results, detail);
-  // Every match, fetched a page at a time as rows come into view; null = not fetched yet.
-  let matches: (ElementSummary | null)[] = [];
-  let query = '';
-  const pages = new Set<number>();
-  const list = new VirtualList<ElementSummary | null>(results, ROW_HEIGHT, (e, i) => resultRow(e, i));
+  host.append(detail);
   const details = new Map<string, Promise<ElementDetail>>();
-  let searchAbort: AbortController | null = null;
   let renderAbort: AbortController | null = null;
-  let timer: ReturnType<typeof setTimeout> | null = null;
   let playing: ReturnType<typeof setInterval> | null = null;
   let shown: ThematicInfo | null = null;
   const fmt = (n: number) => new Intl.NumberFormat(ctx.t().numberLocale, { maximumFractionDigits: 2 }).format(n);
-
-  function fillLevels(): void {
-    const t = ctx.t();
-    search.placeholder = t.elementSearch;
-    search.setAttribute('aria-label', t.elementSearch);
-    agency.setAttribute('aria-label', t.allAgencies);
-    theme.setAttribute('aria-label', t.allThemes);
-    level.setAttribute('aria-label', t.level);
-  }
-
-  /** A facet select: "all" and every value with its count among the matches, the choice kept. */
-  function fillFacet(
-    select: HTMLSelectElement,
-    all: string,
-    facets: { code: string; count: number }[],
-    name: (code: string) => string,
-  ): void {
-    const value = select.value;
-    const options = facets.map((f) =>
-      h('option', { value: f.code }, `${name(f.code)} (${f.count.toLocaleString(ctx.t().numberLocale)})`),
-    );
-    if (value && !facets.some((f) => f.code === value)) options.unshift(h('option', { value }, `${name(value)} (0)`));
-    select.replaceChildren(h('option', { value: '' }, all), ...options);
-    select.value = value;
-  }
-
-  const filters = () => ({ q: query, agency: agency.value, theme: theme.value, level: level.value });
-
-  async function runSearch(): Promise<void> {
-    searchAbort?.abort();
-    const a = (searchAbort = new AbortController());
-    query = search.value.trim();
-    const r = await api.elements({ ...filters(), limit: PAGE }, a.signal);
-    if (a.signal.aborted) return;
-    const t = ctx.t();
-    count.textContent = t.elementsFound(r.total);
-    fillFacet(agency, t.allAgencies, r.facets.agency, (c) => ctx.agencies.get(c)?.name ?? c);
-    fillFacet(theme, t.allThemes, r.facets.theme, (c) => ctx.themes.get(c)?.name ?? c);
-    fillFacet(level, t.allLevels, r.facets.level, (c) => t.levels[c] ?? c);
-    matches = Array.from({ length: r.total }, (_, i) => r.items[i] ?? null);
-    // As tall as its rows, up to six (then it scrolls); the panel must not squeeze it away.
-    results.style.height = `${Math.min(r.total, 6) * ROW_HEIGHT}px`;
-    pages.clear();
-    pages.add(0);
-    list.setItems(matches);
-  }
-
-  /** Fetches the page holding row `index` once; the list redraws when it arrives. */
-  function fetchPage(index: number): void {
-    const page = Math.floor(index / PAGE);
-    if (pages.has(page)) return;
-    pages.add(page);
-    const signal = searchAbort?.signal;
-    void api.elements({ ...filters(), limit: PAGE, offset: page * PAGE }, signal).then((r) => {
-      if (signal?.aborted) return;
-      r.items.forEach((e, i) => {
-        if (page * PAGE + i < matches.length) matches[page * PAGE + i] = e;
-      });
-      list.redraw();
-    });
-  }
-
-  function resultRow(e: ElementSummary | null, index: number): HTMLElement {
-    const t = ctx.t();
-    if (!e) {
-      fetchPage(index);
-      return h('div', { role: 'listitem', class: 'loading' }, t.loading);
-    }
-    const on = ctx.store.state.thematic?.id === e.id;
-    return h(
-      'div',
-      { role: 'listitem' },
-      h(
-        'button',
-        {
-          class: on ? 'element on' : 'element',
-          'aria-pressed': String(on),
-          'data-element': e.id,
-          onclick: () =>
-            ctx.store.update({
-              thematic: { id: e.id, level: null, period: null, method: 'quantile', k: 5, since: null },
-            }),
-        },
-        h('span', { class: 'title' }, e.name),
-        h(
-          'span',
-          { class: 'meta' },
-          `${e.agency.name} · ${e.levels.map((l) => t.levels[l] ?? l).join(', ')} · ${e.unit}`,
-        ),
-        e.isSample ? h('span', { class: 'badge' }, t.sample) : null,
-      ),
-    );
-  }
 
   function element(id: string): Promise<ElementDetail> {
     let p = details.get(id);
@@ -353,62 +243,16 @@ export function dataPanel(
     playing = null;
   }
 
-  search.addEventListener('input', () => {
-    if (timer) clearTimeout(timer);
-    timer = setTimeout(() => void runSearch(), 200);
-  });
-  for (const select of [agency, theme, level]) select.addEventListener('change', () => void runSearch());
   ctx.store.subscribe((s, prev) => {
     if (s.thematic !== prev.thematic) {
       void render(s.thematic);
-      list.redraw();
+      search.redraw();
     }
     if (s.lang !== prev.lang) {
-      fillLevels();
-      void runSearch();
+      search.refresh();
       void render(s.thematic);
     }
   });
-  fillLevels();
-  void runSearch();
   void render(ctx.store.state.thematic);
   return { current: () => shown, fillLayer: () => choropleth.fillLayer(), legend: () => shown?.legend ?? null };
-}
-
-/** The popup section for a clicked district while a thematic map is shown, with its time series. */
-export function thematicHtml(ctx: AppContext, info: ThematicInfo, code: string): HTMLElement | null {
-  const t = ctx.t();
-  const v = info.values.get(code);
-  if (!v) return null;
-  const fmt = (n: number) => new Intl.NumberFormat(t.numberLocale, { maximumFractionDigits: 2 }).format(n);
-  const signed = (n: number) => (n > 0 ? `+${fmt(n)}` : fmt(n));
-  const siblings = [...info.values.values()].filter((x) => x.parentCode === v.parentCode && x.value !== null);
-  const rank = v.value === null ? null : 1 + siblings.filter((x) => (x.value as number) > (v.value as number)).length;
-  const chart = h('div', { class: 'series', 'aria-live': 'polite' });
-  void api
-    .elementSeries(info.element.id, code)
-    .then((s) => {
-      if (s.items.length > 1)
-        chart.replaceChildren(
-          h('div', { class: 'meta' }, t.series),
-          seriesChart(s.items, info.period, fmt, `${t.series}: ${info.element.name}, ${v.name}`),
-        );
-    })
-    .catch(() => chart.replaceChildren());
-  const value =
-    v.value === null
-      ? t.noData
-      : info.since === null
-        ? `${fmt(v.value)} ${info.element.unit}`
-        : `${signed(v.value)} ${info.element.unit} (${t.changeFrom(info.since, info.period)})`;
-  return h(
-    'section',
-    { class: 'thematic-popup' },
-    h('h4', {}, info.element.name),
-    h('div', {}, `${v.name} (${v.code}) · ${info.period || t.undated}`),
-    h('div', { class: 'value' }, value),
-    rank !== null ? h('div', {}, t.rank(rank, siblings.length)) : null,
-    v.status === 'sementara' ? h('div', { class: 'note' }, t.provisional) : null,
-    chart,
-  );
 }
