@@ -44,6 +44,9 @@ export function buildApp(deps: AppDeps, services: Services = buildServices(deps)
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.set('trust proxy', deps.config.trustProxy);
+  // Links in answers are built from PUBLIC_URL, or else from the request's Host header: only the
+  // former may go into a shared cache (a forged Host must not poison it for everyone).
+  app.locals.sharedCache = Boolean(deps.config.publicUrl);
   const { config } = deps;
   const s = services;
   app.use(

@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TokenStore } from '../server/auth/token-store.js';
 import { useTestServer } from './support/use-test-server.js';
@@ -49,4 +50,36 @@ describe('responses read with a token never land in a shared cache', () => {
       expect(anonymous.headers.get('vary') ?? '', path).toMatch(/Authorization/i);
     });
   }
+});
+
+/** A GET with a forged Host header (fetch does not let one be set). */
+function getWithHost(base: string, path: string, host: string): Promise<{ cacheControl: string; body: string }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(`${base}${path}`, { headers: { Host: host } }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (body += c));
+        res.on('end', () => resolve({ cacheControl: String(res.headers['cache-control'] ?? ''), body }));
+      })
+      .on('error', reject);
+  });
+}
+
+describe('links built from the Host header', () => {
+  // Without PUBLIC_URL links come from the request's Host, so nothing with links may be shared.
+  it('keep answers out of shared caches when PUBLIC_URL is unset', async () => {
+    const res = await getWithHost(s.url, '/tiles/batas-kota-tangerang.json', 'evil.example');
+    expect(res.cacheControl).toMatch(/^private/);
+    expect((JSON.parse(res.body) as { tiles: string[] }).tiles[0]).toMatch(/^http:\/\/evil\.example\//);
+  });
+});
+
+describe('with PUBLIC_URL set', () => {
+  const pub = useTestServer({ env: { PUBLIC_URL: 'https://peta.example.go.id' } });
+  it('builds links from it whatever the Host header says, and lets shared caches keep anonymous answers', async () => {
+    const res = await getWithHost(pub.url, '/tiles/batas-kota-tangerang.json', 'evil.example');
+    expect(res.cacheControl).toMatch(/^public/);
+    expect((JSON.parse(res.body) as { tiles: string[] }).tiles[0]).toMatch(/^https:\/\/peta\.example\.go\.id\/tiles\//);
+  });
 });

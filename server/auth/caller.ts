@@ -68,11 +68,12 @@ export function attachCaller(tokens: TokenStore, failures: WindowCounter): Reque
 
 /**
  * Cache-Control for a response that depends on who asks: shared caches may keep what anonymous
- * callers get; anything read with a token stays private to that client.
+ * callers get (when PUBLIC_URL fixes the links in it); anything read with a token stays private.
  */
 export function cacheFor(req: Request, res: Response, maxAgeSeconds: number): Response {
+  const shared = req.caller.kind === 'anonymous' && req.app.locals.sharedCache === true;
   return res.set({
-    'Cache-Control': `${req.caller.kind === 'anonymous' ? 'public' : 'private'}, max-age=${maxAgeSeconds}`,
+    'Cache-Control': `${shared ? 'public' : 'private'}, max-age=${maxAgeSeconds}`,
     Vary: 'Authorization',
   });
 }
