@@ -193,6 +193,17 @@ describe('creating a layer and loading it', () => {
     expect(Number(district[0]?.n)).toBeGreaterThan(0);
   });
 
+  it('stores positions with Z (or M) in 2D and says how many features lost them', async () => {
+    const body = fc(
+      feature({ type: 'Point', coordinates: [106.641, -6.181, 12.5] }),
+      feature({ type: 'Point', coordinates: [106.642, -6.182, 0, 7] }),
+      feature(point(106.643, -6.183)),
+    );
+    const { status, body: result } = await upload(LAYERS.point, body, 'mode=append');
+    expect(status, JSON.stringify(result)).toBe(200);
+    expect((result as { warnings: { droppedZ: number } }).warnings.droppedZ).toBe(2);
+  });
+
   it('takes a gzip-compressed body', async () => {
     const before = await snapshot(LAYERS.point);
     const body = new Uint8Array(gzipSync(fc(feature(point(106.61, -6.2), { nama: 'Dikompresi', nilai: 7 }))));

@@ -16,6 +16,8 @@ export interface CheckContext {
   /** Features must touch this box (the city's extent with a margin) or they are rejected as far outside. */
   area: BBox;
   problems: ProblemList;
+  /** Features whose positions had a third or fourth number (Z/M): stored in 2D, reported as a warning. */
+  droppedZ: number;
 }
 
 /**
@@ -137,7 +139,7 @@ function checkPlacement(
   add: (code: string, message: string, field?: string) => void,
 ): number {
   const box: BBox = [Infinity, Infinity, -Infinity, -Infinity];
-  extend(coordinates, box);
+  if (extend(coordinates, box)) ctx.droppedZ += 1;
   const [minX, minY, maxX, maxY] = box;
   if (minX < -180 || maxX > 180 || minY < -90 || maxY > 90) {
     if (minX >= -90 && maxX <= 90 && minY >= -180 && maxY <= 180 && intersects([minY, minX, maxY, maxX], ctx.area)) {
@@ -182,7 +184,8 @@ function morton(x: number, y: number): number {
   return key;
 }
 
-function extend(c: unknown, box: BBox): void {
+/** Grows the box over every position; answers whether any position had more than two numbers. */
+function extend(c: unknown, box: BBox): boolean {
   const a = c as unknown[];
   if (typeof a[0] === 'number') {
     const x = a[0];
@@ -191,9 +194,11 @@ function extend(c: unknown, box: BBox): void {
     if (y < box[1]) box[1] = y;
     if (x > box[2]) box[2] = x;
     if (y > box[3]) box[3] = y;
-    return;
+    return a.length > 2;
   }
-  for (const child of a) extend(child, box);
+  let extra = false;
+  for (const child of a) if (extend(child, box)) extra = true;
+  return extra;
 }
 
 function intersects(a: BBox, b: BBox): boolean {

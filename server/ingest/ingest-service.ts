@@ -63,7 +63,8 @@ export interface UploadResult {
   previousVersion: number;
   dataVersion: number;
   fields: FieldDef[];
-  warnings: { outsideCity: number };
+  /** Accepted, but worth knowing: features outside the city, features whose Z/M values were dropped (stored in 2D). */
+  warnings: { outsideCity: number; droppedZ: number };
   /** Where the time went: reading and checking the file, GEOS validity, writing features, refreshing stats. */
   seconds: { read: number; validity: number; write: number; stats: number; total: number };
 }
@@ -145,7 +146,7 @@ export class IngestService {
           previousVersion: layer.data_version,
           dataVersion: after.data_version,
           fields,
-          warnings: { outsideCity: after.outside_city_count },
+          warnings: { outsideCity: after.outside_city_count, droppedZ: ctx.droppedZ },
           seconds: { read, validity, write, stats, total: read + validity + write + stats },
         };
         await recordHistory(trx, {
@@ -203,6 +204,7 @@ export class IngestService {
       maxValueChars: this.limits.maxValueChars,
       area,
       problems,
+      droppedZ: 0,
     };
     const staging = await Staging.open(trx, this.backend);
     let received = 0;
