@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseFq } from '../server/interop/ckan-service.js';
+import { parseFq } from '../server/interop/ckan-fq.js';
 import { useTestServer } from './support/use-test-server.js';
 
 interface Envelope<T> {
@@ -125,7 +125,13 @@ describe('CKAN Action API for Satu Data Indonesia', () => {
     ['package_search?fq=res_format:CSV', 409, 'invalid_fq'],
     ['package_search?fq=organization', 409, 'invalid_fq'],
     ['package_search?sort=random', 409, 'invalid_sort'],
-    ['package_search?rows=5000', 400, 'invalid_parameter'],
+    ['package_search?rows=-1', 400, 'invalid_parameter'],
+    ['package_search?fq=organization:a%20OR', 409, 'invalid_fq'],
+    ['package_search?fq=-metadata_modified:[2024-01-01T00:00:00Z%20TO%20*]', 409, 'invalid_fq'],
+    ['package_search?fq=metadata_modified:[kemarin%20TO%20*]', 409, 'invalid_fq'],
+    ['group_show?id=tidak-ada', 404, 'group_not_found'],
+    ['resource_show?id=tidak-ada-geojson', 404, 'resource_not_found'],
+    ['help_show?name=package_delete', 404, 'not_found'],
     ['package_show', 400, 'invalid_parameter'],
     ['organization_show?id=tidak-ada', 404, 'organization_not_found'],
   ])('%s answers %i %s', async (path, status, code) => {
@@ -136,7 +142,21 @@ describe('CKAN Action API for Satu Data Indonesia', () => {
   });
 
   it('reads fq the way CKAN writes it', () => {
-    expect(parseFq('organization:disdik tags:"lampu jalan"')).toEqual({ organization: 'disdik', tags: 'lampu jalan' });
+    expect(parseFq('organization:disdik tags:"lampu jalan"')).toEqual({
+      organizationIn: ['disdik'],
+      organizationNotIn: [],
+      tags: 'lampu jalan',
+    });
+    expect(parseFq('(organization:a OR organization:b) -organization:c +dataset_type:dataset')).toEqual({
+      organizationIn: ['a', 'b'],
+      organizationNotIn: ['c'],
+    });
+    expect(parseFq('metadata_modified:[2024-01-01T00:00:00.123456Z TO *]')).toEqual({
+      organizationNotIn: [],
+      modifiedFrom: '2024-01-01T00:00:00.123Z',
+      modifiedTo: undefined,
+    });
+    expect(parseFq('organization:a organization:b').organizationIn).toEqual([]);
   });
 });
 

@@ -222,8 +222,15 @@ export interface LayerFilters {
   geometryType: GeometryType | null;
   /** Layers carrying this keyword (exact). */
   keyword?: string | null;
-  /** Order when there is no text query (or `modified` always): title, or newest data first. */
-  sort?: 'relevance' | 'title' | 'modified';
+  /** Any of these agencies (CKAN `organization:a OR organization:b`). */
+  agencyIn?: string[] | null;
+  /** None of these agencies (CKAN `-organization:x`). */
+  agencyNotIn?: string[] | null;
+  /** Data last changed at or after / at or before (ISO 8601; CKAN `metadata_modified:[a TO b]`). */
+  modifiedFrom?: string | null;
+  modifiedTo?: string | null;
+  /** Order when there is no text query (or `modified`/`id` always): title, newest data first, or id (slug, byte order). */
+  sort?: 'relevance' | 'title' | 'modified' | 'id';
   limit: number;
   offset: number;
 }
@@ -240,12 +247,14 @@ export async function searchLayers(
   const order =
     f.sort === 'modified'
       ? knex.raw('l.data_updated_at desc, l.slug')
-      : f.tsquery && f.sort !== 'title'
-        ? knex.raw(
-            `ts_rank_cd('{0.1, 0.2, 0.5, 1.0}'::float4[], l.search_vector, to_tsquery('simple', ?)) desc, l.title, l.slug`,
-            [f.tsquery],
-          )
-        : knex.raw('l.title, l.slug');
+      : f.sort === 'id'
+        ? knex.raw('l.slug collate "C"')
+        : f.tsquery && f.sort !== 'title'
+          ? knex.raw(
+              `ts_rank_cd('{0.1, 0.2, 0.5, 1.0}'::float4[], l.search_vector, to_tsquery('simple', ?)) desc, l.title, l.slug`,
+              [f.tsquery],
+            )
+          : knex.raw('l.title, l.slug');
   const matches = whereLayerVisible(
     knex('layers as l')
       .select('l.id')
@@ -266,6 +275,10 @@ export async function searchLayers(
   }
   if (f.tsquery) matches.whereRaw(`l.search_vector @@ to_tsquery('simple', ?)`, [f.tsquery]);
   if (f.keyword) matches.whereRaw('? = any(l.keywords)', [f.keyword]);
+  if (f.agencyIn) matches.whereIn('l.agency_code', f.agencyIn);
+  if (f.agencyNotIn?.length) matches.whereNotIn('l.agency_code', f.agencyNotIn);
+  if (f.modifiedFrom) matches.where('l.data_updated_at', '>=', f.modifiedFrom);
+  if (f.modifiedTo) matches.where('l.data_updated_at', '<=', f.modifiedTo);
   const page = knex
     .from(matches.as('m'))
     .select('m.id', 'm.total', 'm.rn')

@@ -83,7 +83,14 @@ export class ElementsService {
   /** A page of elements without facets, in a chosen order (the CKAN API over elements). */
   page(
     caller: Caller,
-    s: ElementSearch & { keyword?: string | undefined; sort: 'relevance' | 'title' | 'modified' },
+    s: ElementSearch & {
+      keyword?: string | undefined;
+      agencyIn?: string[] | null;
+      agencyNotIn?: string[];
+      modifiedFrom?: string | null;
+      modifiedTo?: string | null;
+      sort: 'relevance' | 'title' | 'modified' | 'id';
+    },
   ): Promise<{ total: number; items: ElementRecord[] }> {
     return searchElements(
       this.knex,
@@ -95,6 +102,10 @@ export class ElementsService {
         level: s.level ?? null,
         period: s.period ?? null,
         keyword: s.keyword ?? null,
+        agencyIn: s.agencyIn ?? null,
+        agencyNotIn: s.agencyNotIn ?? null,
+        modifiedFrom: s.modifiedFrom ?? null,
+        modifiedTo: s.modifiedTo ?? null,
         sort: s.sort,
       },
       { limit: s.limit, offset: s.offset },

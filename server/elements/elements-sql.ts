@@ -111,8 +111,12 @@ export interface ElementFilters {
   period: string | null;
   /** Elements with this keyword (CKAN fq tags:). */
   keyword?: string | null;
-  /** relevance (with a query; else by name), title (name) or modified (values last changed, newest first). */
-  sort?: 'relevance' | 'title' | 'modified';
+  agencyIn?: string[] | null;
+  agencyNotIn?: string[] | null;
+  modifiedFrom?: string | null;
+  modifiedTo?: string | null;
+  /** relevance (with a query; else by name), title (name), modified (values last changed, newest first) or id (slug, byte order). */
+  sort?: 'relevance' | 'title' | 'modified' | 'id';
 }
 
 /** Matching elements in the narrow search table (migration 010), visible to the caller. */
@@ -123,6 +127,10 @@ function matching(knex: Knex, caller: Caller, f: ElementFilters): Knex.QueryBuil
   if (f.theme) q.where('s.theme_code', f.theme);
   if (f.level) q.whereRaw('? = any(s.levels)', [f.level]);
   if (f.keyword) q.whereRaw('? = any(s.keywords)', [f.keyword]);
+  if (f.agencyIn) q.whereIn('s.agency_code', f.agencyIn);
+  if (f.agencyNotIn?.length) q.whereNotIn('s.agency_code', f.agencyNotIn);
+  if (f.modifiedFrom) q.where('s.modified_at', '>=', f.modifiedFrom);
+  if (f.modifiedTo) q.where('s.modified_at', '<=', f.modifiedTo);
   if (f.period) {
     q.whereExists(
       knex('element_values as v').select(knex.raw('1')).whereRaw('v.element_id = s.id').andWhere('v.period', f.period),
@@ -144,12 +152,14 @@ export async function searchElements(
   const order =
     f.sort === 'modified'
       ? knex.raw('s.modified_at desc, s.slug')
-      : f.tsquery && f.sort !== 'title'
-        ? knex.raw(
-            `ts_rank_cd('{0.1, 0.2, 0.5, 1.0}'::float4[], s.search_vector, to_tsquery('simple', ?)) desc, s.name, s.slug`,
-            [f.tsquery],
-          )
-        : knex.raw('s.name, s.slug');
+      : f.sort === 'id'
+        ? knex.raw('s.slug collate "C"')
+        : f.tsquery && f.sort !== 'title'
+          ? knex.raw(
+              `ts_rank_cd('{0.1, 0.2, 0.5, 1.0}'::float4[], s.search_vector, to_tsquery('simple', ?)) desc, s.name, s.slug`,
+              [f.tsquery],
+            )
+          : knex.raw('s.name, s.slug');
   const hits = (await matching(knex, caller, f)
     .select('s.id', knex.raw('count(*) over ()::int as total'))
     .orderByRaw('?', [order])

@@ -28,6 +28,8 @@ export const ERROR_CODES = {
   feature_not_found: [404, 'No feature with that id in the layer'],
   district_not_found: [404, 'No kota, kecamatan or kelurahan with that code'],
   organization_not_found: [404, 'CKAN: no organization with that id'],
+  group_not_found: [404, 'CKAN: no group with that id'],
+  resource_not_found: [404, 'CKAN: no resource with that id'],
   tile_matrix_set_not_found: [404, 'OGC API Tiles: only WebMercatorQuad is offered'],
   token_not_found: [404, 'No token with that id'],
   // Tiles

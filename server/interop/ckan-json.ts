@@ -1,6 +1,18 @@
 import type { LayerRecord } from '../catalog/layer-types.js';
 import type { ElementRecord } from '../elements/element-types.js';
+import { licenseFor } from './ckan-licenses.js';
 import { ELEMENT_PACKAGE_PREFIX, type CkanPackage } from './ckan-service.js';
+
+/** A time as CKAN writes it: UTC, no zone letter, always with fractions of a second. */
+function ckanTime(iso: string): string {
+  return new Date(iso).toISOString().replace('Z', '');
+}
+
+/** The licence fields CKAN 2.10 clients read. */
+function licenseFields(text: string | null) {
+  const l = licenseFor(text);
+  return { license_id: l.id, license_title: l.title, license_url: l.url || null, isopen: l.isopen };
+}
 
 /** A layer or a data element as a CKAN package. */
 export function anyPackageJson(p: CkanPackage, base: string): Record<string, unknown> {
@@ -13,6 +25,7 @@ export function anyPackageJson(p: CkanPackage, base: string): Record<string, unk
  */
 export function elementPackageJson(e: ElementRecord, base: string): Record<string, unknown> {
   const id = `${ELEMENT_PACKAGE_PREFIX}${e.slug}`;
+  const modified = ckanTime(e.modifiedAt);
   const self = `${base}/api/elements/${encodeURIComponent(e.slug)}`;
   const resource = (suffix: string, name: string, format: string, url: string, mimetype: string) => ({
     id: `${id}-${suffix}`,
@@ -53,9 +66,8 @@ export function elementPackageJson(e: ElementRecord, base: string): Record<strin
     type: 'dataset',
     state: 'active',
     private: false,
-    license_id: e.license,
-    license_title: e.license,
-    metadata_modified: e.modifiedAt.replace('Z', ''),
+    ...licenseFields(e.license),
+    metadata_modified: modified,
     author: e.agencyName,
     maintainer: e.custodian,
     url: `${base}/?tab=data&e=${encodeURIComponent(e.slug)}`,
@@ -71,7 +83,7 @@ export function elementPackageJson(e: ElementRecord, base: string): Record<strin
     groups: [{ id: e.themeCode, name: e.themeCode, title: e.themeName, display_name: e.themeName }],
     tags,
     num_tags: tags.length,
-    resources,
+    resources: resources.map((r, position) => ({ ...r, position, last_modified: modified, size: null })),
     num_resources: resources.length,
     extras,
   };
@@ -80,6 +92,7 @@ export function elementPackageJson(e: ElementRecord, base: string): Record<strin
 /** A layer as a CKAN package: agency = organization, theme = group, keywords = tags, services = resources. */
 export function packageJson(l: LayerRecord, base: string): Record<string, unknown> {
   const enc = encodeURIComponent(l.slug);
+  const modified = ckanTime(l.dataUpdatedAt);
   const resource = (suffix: string, name: string, format: string, url: string, mimetype: string) => ({
     id: `${l.slug}-${suffix}`,
     package_id: l.slug,
@@ -121,9 +134,8 @@ export function packageJson(l: LayerRecord, base: string): Record<string, unknow
     type: 'dataset',
     state: 'active',
     private: false,
-    license_id: l.license,
-    license_title: l.license,
-    metadata_modified: l.dataUpdatedAt.replace('Z', ''),
+    ...licenseFields(l.license),
+    metadata_modified: modified,
     author: l.producer,
     maintainer: l.custodian,
     maintainer_email: l.contactEmail,
@@ -140,7 +152,7 @@ export function packageJson(l: LayerRecord, base: string): Record<string, unknow
     groups: [{ id: l.themeCode, name: l.themeCode, title: l.themeName, display_name: l.themeName }],
     tags,
     num_tags: tags.length,
-    resources,
+    resources: resources.map((r, position) => ({ ...r, position, last_modified: modified, size: null })),
     num_resources: resources.length,
     extras,
   };

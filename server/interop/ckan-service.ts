@@ -5,6 +5,7 @@ import { toPrefixQuery } from '../catalog/search-text.js';
 import type { ElementRecord } from '../elements/element-types.js';
 import type { ElementsService } from '../elements/elements-service.js';
 import { AppError } from '../http/app-error.js';
+import { parseFq } from './ckan-fq.js';
 
 /** CKAN package ids of data elements: `elemen-<id>`, beside the layers' own ids. */
 export const ELEMENT_PACKAGE_PREFIX = 'elemen-';
@@ -62,14 +63,20 @@ export class CkanService {
     const q = s.q && s.q !== '*:*' ? s.q : undefined;
     // Both lists up to the end of the asked page, merged, then the page cut out of the merge.
     const want = s.start + s.rows;
+    const shared = {
+      agencyIn: fq.organizationIn ?? null,
+      agencyNotIn: fq.organizationNotIn,
+      modifiedFrom: fq.modifiedFrom ?? null,
+      modifiedTo: fq.modifiedTo ?? null,
+    };
     const [layers, elements] = await Promise.all([
       this.catalog.find(
         harvestView(caller),
         base({
           tsquery: q ? toPrefixQuery(q) : null,
-          agency: fq.organization ?? null,
           theme: fq.groups ?? null,
           keyword: fq.tags ?? null,
+          ...shared,
           sort: order,
           limit: Math.max(want, 1),
           offset: 0,
@@ -77,9 +84,9 @@ export class CkanService {
       ),
       this.elements.page(harvestView(caller), {
         q,
-        agency: fq.organization,
         theme: fq.groups,
         keyword: fq.tags,
+        ...shared,
         sort: order,
         limit: Math.max(want, 1),
         offset: 0,
@@ -87,7 +94,7 @@ export class CkanService {
     ]);
     const a: CkanPackage[] = layers.items.map((layer) => ({ kind: 'layer', layer }));
     const b: CkanPackage[] = elements.items.map((element) => ({ kind: 'element', element }));
-    const merged = order === 'relevance' && q ? [...a, ...b] : mergeBy(a, b, order === 'modified');
+    const merged = order === 'relevance' && q ? [...a, ...b] : mergeBy(a, b, order);
     return { count: layers.total + elements.total, results: merged.slice(s.start, want), sort };
   }
 
@@ -115,21 +122,20 @@ export class CkanService {
   }
 }
 
-/** Two lists in the same order merged into one: by modification time (newest first) or by title. */
-function mergeBy(a: CkanPackage[], b: CkanPackage[], byModified: boolean): CkanPackage[] {
-  const key = (p: CkanPackage) =>
-    byModified
-      ? p.kind === 'layer'
-        ? p.layer.dataUpdatedAt
-        : p.element.modifiedAt
-      : (p.kind === 'layer' ? p.layer.title : p.element.name).toLocaleLowerCase('id');
+/** Two lists in the same order merged into one: by id (byte order), modification time (newest first) or title. */
+function mergeBy(a: CkanPackage[], b: CkanPackage[], order: LayerFilters['sort']): CkanPackage[] {
+  const before = (x: CkanPackage, y: CkanPackage): boolean => {
+    if (order === 'id') return packageId(x) <= packageId(y);
+    if (order === 'modified') return modifiedOf(x) >= modifiedOf(y);
+    return titleOf(x).localeCompare(titleOf(y), 'id') <= 0;
+  };
   const out: CkanPackage[] = [];
   let i = 0;
   let j = 0;
   while (i < a.length || j < b.length) {
     const x = a[i];
     const y = b[j];
-    if (x && (!y || (byModified ? key(x) >= key(y) : key(x).localeCompare(key(y), 'id') <= 0))) {
+    if (x && (!y || before(x, y))) {
       out.push(x);
       i += 1;
     } else if (y) {
@@ -140,38 +146,23 @@ function mergeBy(a: CkanPackage[], b: CkanPackage[], byModified: boolean): CkanP
   return out;
 }
 
+/** A package's CKAN id (and name): the layer's id, or `elemen-` and the element's id. */
+export function packageId(p: CkanPackage): string {
+  return p.kind === 'layer' ? p.layer.slug : `${ELEMENT_PACKAGE_PREFIX}${p.element.slug}`;
+}
+const modifiedOf = (p: CkanPackage) => Date.parse(p.kind === 'layer' ? p.layer.dataUpdatedAt : p.element.modifiedAt);
+const titleOf = (p: CkanPackage) => (p.kind === 'layer' ? p.layer.title : p.element.name).toLocaleLowerCase('id');
+
+/** The orders CKAN clients ask for; `id asc` is what the stock harvester pages with. */
 const SORTS: Record<string, LayerFilters['sort']> = {
   'score desc, metadata_modified desc': 'relevance',
+  'score desc': 'relevance',
   'metadata_modified desc': 'modified',
   'title_string asc': 'title',
-  'name asc': 'title',
+  'id asc': 'id',
+  'name asc': 'id',
 };
 
 function base(f: Partial<LayerFilters> & { limit: number; offset: number }): LayerFilters {
   return { tsquery: null, agency: null, theme: null, district: null, geometryType: null, ...f };
-}
-
-/** fq as CKAN writes it: `organization:disdik tags:"lampu jalan" groups:transportasi`. */
-export function parseFq(fq: string): { organization?: string; tags?: string; groups?: string } {
-  const out: Record<string, string> = {};
-  const re = /\s*([a-z_]+):(?:"([^"]*)"|(\S+))/gy;
-  let m: RegExpExecArray | null;
-  let at = 0;
-  while ((m = re.exec(fq)) !== null) {
-    const field = m[1] ?? '';
-    if (!['organization', 'tags', 'groups'].includes(field)) {
-      throw new AppError(409, 'invalid_fq', `fq supports organization:, tags: and groups:, not "${field}:".`, {
-        parameter: 'fq',
-        value: fq,
-      });
-    }
-    out[field] = m[2] ?? m[3] ?? '';
-    at = re.lastIndex;
-  }
-  if (fq.slice(at).trim() !== '')
-    throw new AppError(409, 'invalid_fq', 'fq must be field:value pairs, e.g. organization:disdik tags:sekolah.', {
-      parameter: 'fq',
-      value: fq,
-    });
-  return out;
 }
