@@ -346,6 +346,27 @@ describe('data element values: uploads', () => {
   });
 });
 
+describe('data element values: many loads in a row', () => {
+  it('leave no listeners behind on the pooled connections their COPY used', async () => {
+    const warnings: string[] = [];
+    const listen = (w: Error) => warnings.push(w.name);
+    process.on('warning', listen);
+    try {
+      for (let i = 0; i < 15; i++) {
+        const res = await upload(
+          'uji-penerima-bansos',
+          csv(['kode_wilayah,periode,nilai', `${kecamatan[0]?.code},${1980 + i},${i}`]),
+        );
+        expect(res.status).toBe(200);
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    } finally {
+      process.off('warning', listen);
+    }
+    expect(warnings).not.toContain('MaxListenersExceededWarning');
+  });
+});
+
 describe('data element values: who may load', () => {
   const file = () => csv(['kode_wilayah,periode,nilai', `${kecamatan[0]?.code},2016,1`]);
   it('refuses anonymous (401), another agency (403), a hidden element (404) and a computed one (409)', async () => {

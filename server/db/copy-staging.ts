@@ -29,6 +29,7 @@ export class CopyStaging {
   private copy: (NodeJS.WritableStream & { destroy(err?: Error): void; destroyed?: boolean }) | null = null;
   private copyDone: Promise<void> | null = null;
   private failure: Error | null = null;
+  private detach: () => void = () => undefined;
   staged = 0;
 
   private constructor(
@@ -56,8 +57,15 @@ export class CopyStaging {
     };
     // The connection itself can die (server restart, pg_terminate_backend): the stream may then
     // neither finish nor error, so the connection's own 'error'/'end' count as failures too.
+    const onEnd = () => fail(new Error('database connection ended during COPY'));
     conn.on('error', fail);
-    conn.on('end', () => fail(new Error('database connection ended during COPY')));
+    conn.on('end', onEnd);
+    // The pool reuses the connection: its listeners go when this COPY is over, whatever the outcome.
+    this.detach = () => {
+      conn.removeListener('error', fail);
+      conn.removeListener('end', onEnd);
+      this.detach = () => undefined;
+    };
     this.copyDone = new Promise((resolve, reject) => {
       stream.on('finish', () => resolve());
       stream.on('error', (err: Error) => {
@@ -128,9 +136,13 @@ export class CopyStaging {
   /** Everything staged is in the table once this resolves. */
   async finish(): Promise<void> {
     if (this.useCopy) {
-      await this.writeLines();
-      this.copy?.end();
-      await this.copyDone;
+      try {
+        await this.writeLines();
+        this.copy?.end();
+        await this.copyDone;
+      } finally {
+        this.detach();
+      }
       this.copy = null;
     } else {
       await this.flush();
@@ -143,6 +155,7 @@ export class CopyStaging {
       this.copy.destroy(new Error('upload rejected'));
       this.copy = null;
     }
+    this.detach();
   }
 }
 
