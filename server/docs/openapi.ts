@@ -152,6 +152,12 @@ export function openApiDocument(config: Config, base: string): Record<string, un
           },
         },
       },
+      '/api/layers/{id}/download.geojson': get(
+        'The whole layer as one GeoJSON FeatureCollection, streamed (no limit), as an attachment',
+        ['features'],
+        [id],
+        ok('FeatureCollection', 'application/geo+json'),
+      ),
       '/api/layers/{id}/history': get(
         "Audit of a layer's changes, newest first",
         ['ingest'],

@@ -71,6 +71,28 @@ export class FeaturesService {
     };
   }
 
+  /**
+   * Every feature the query selects, as comma-joined GeoJSON text in chunks of `chunk` (id
+   * cursor), read in one repeatable-read snapshot so an upload meanwhile never mixes versions into
+   * one download; with the count from the same snapshot first. Memory holds one chunk.
+   */
+  async *download(q: FeatureQuery, chunk = 10_000): AsyncGenerator<{ numberMatched: number } | string> {
+    const trx = await this.knex.transaction(undefined, { isolationLevel: 'repeatable read', readOnly: true });
+    try {
+      yield { numberMatched: await countFeatures(trx, q) };
+      let after = 0;
+      for (;;) {
+        const page = await selectFeaturePage(trx, { ...q, limit: chunk, after, offset: 0, sortby: [] });
+        if (page.features !== '') yield page.features;
+        if (page.found <= chunk || page.lastFid === null) break;
+        after = page.lastFid;
+      }
+      await trx.commit();
+    } finally {
+      if (!trx.isCompleted()) await trx.rollback();
+    }
+  }
+
   /** One feature as GeoJSON text, or null. */
   one(layer: LayerRecord, fid: number): Promise<string | null> {
     return selectFeature(this.knex, layer.id, fid);

@@ -1,6 +1,7 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { AppDeps } from '../app-deps.js';
+import { cacheFor } from '../auth/caller.js';
 import { badRequest, notFound } from '../http/app-error.js';
 import { withQuery, type Link } from '../http/links.js';
 import { intParam, parseQuery } from '../http/query.js';
@@ -82,6 +83,36 @@ export function featureRoutes(deps: AppDeps, features: FeaturesService): Router 
       pageLinks(req, deps.config.publicUrl, page, GEOJSON),
       page.features,
     );
+  });
+
+  /**
+   * The whole layer as one GeoJSON FeatureCollection, streamed a chunk at a time (no `limit`):
+   * what CKAN resources and DCAT distributions link as the download.
+   */
+  router.get('/layers/:id/download.geojson', async (req, res) => {
+    parseQuery(req, z.object({}));
+    const layer = await features.layer(req.caller, req.params.id);
+    const q = buildFeatureQuery(layer, { bboxStyle: 'api' }, policy);
+    const chunks = features.download(q);
+    const first = await chunks.next();
+    const numberMatched = !first.done && typeof first.value === 'object' ? first.value.numberMatched : 0;
+    cacheFor(req, res, 60).type(GEOJSON).attachment(`${layer.slug}.geojson`).set('ETag', `"${layer.dataVersion}"`);
+    res.write(
+      `{"type":"FeatureCollection","name":${JSON.stringify(layer.slug)},"numberMatched":${numberMatched},"dataVersion":${layer.dataVersion},"features":[`,
+    );
+    let comma = '';
+    for await (const chunk of chunks) {
+      if (typeof chunk !== 'string') continue;
+      if (!res.write(comma + chunk))
+        await new Promise((resolve) => {
+          res.once('drain', resolve);
+          res.once('close', resolve);
+        });
+      // A client that went away ends the loop, which closes the snapshot (the generator's finally).
+      if (res.destroyed) return;
+      comma = ',';
+    }
+    res.end(']}');
   });
 
   router.get('/layers/:id/features/:fid', async (req, res) => {

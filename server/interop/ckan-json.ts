@@ -103,7 +103,7 @@ export function packageJson(l: LayerRecord, base: string): Record<string, unknow
     state: 'active',
   });
   const resources = [
-    resource('geojson', 'GeoJSON', 'GeoJSON', `${base}/api/layers/${enc}/features?limit=10000`, 'application/geo+json'),
+    resource('geojson', 'GeoJSON', 'GeoJSON', `${base}/api/layers/${enc}/download.geojson`, 'application/geo+json'),
     resource('ogc', 'OGC API Features', 'OGC API Features', `${base}/ogc/collections/${enc}`, 'application/json'),
     resource('tilejson', 'Vector tiles (TileJSON)', 'TileJSON', `${base}/tiles/${enc}.json`, 'application/json'),
     resource('metadata', 'Satu Data metadata', 'JSON', `${base}/api/layers/${enc}`, 'application/json'),

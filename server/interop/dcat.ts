@@ -64,7 +64,10 @@ function dataset(l: LayerRecord, base: string): Record<string, unknown> {
         }
       : {}),
     'dcat:distribution': [
-      distribution('GeoJSON', `${base}/api/layers/${enc}/features?limit=10000`, 'application/geo+json', 'GeoJSON'),
+      {
+        ...distribution('GeoJSON', `${base}/api/layers/${enc}/download.geojson`, 'application/geo+json', 'GeoJSON'),
+        'dcat:downloadURL': { '@id': `${base}/api/layers/${enc}/download.geojson` },
+      },
       distribution('OGC API Features', `${base}/ogc/collections/${enc}`, 'application/json', 'OGC API Features'),
       distribution('Vector tiles (TileJSON)', `${base}/tiles/${enc}.json`, 'application/json', 'TileJSON'),
     ],
