@@ -13,6 +13,28 @@ export interface StagingTable {
 }
 
 const BATCH = 2000;
+
+/** The column types a staging table may use (written into SQL as they are). */
+const TYPES = new Set([
+  'integer',
+  'bigint',
+  'text',
+  'double precision',
+  'boolean',
+  'jsonb',
+  'geometry(Geometry, 4326)',
+]);
+const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/**
+ * Staging tables are defined in code, never from a request; this keeps it so: plain lower-case
+ * names (also written into the COPY statement) and types from TYPES only.
+ */
+function checkTable(table: StagingTable): void {
+  for (const name of [table.name, ...table.columns.map(([n]) => n)])
+    if (!IDENTIFIER.test(name)) throw new Error(`staging identifier "${name}" is not a plain name`);
+  for (const [, type] of table.columns) if (!TYPES.has(type)) throw new Error(`staging type "${type}" is not allowed`);
+}
 const CHUNK_BYTES = 1024 * 1024;
 
 /**
@@ -39,8 +61,10 @@ export class CopyStaging {
   ) {}
 
   static async open(trx: Knex.Transaction, backend: Backend, table: StagingTable): Promise<CopyStaging> {
-    const cols = table.columns.map(([n, t]) => `${n} ${t}`).join(', ');
-    await trx.raw(`create temporary table ${table.name} (${cols}) on commit drop`);
+    checkTable(table);
+    // Names are bound as identifiers; types come from the fixed list TYPES.
+    const cols = table.columns.map(([, t]) => `?? ${t}`).join(', ');
+    await trx.raw(`create temporary table ?? (${cols}) on commit drop`, [table.name, ...table.columns.map(([n]) => n)]);
     const staging = new CopyStaging(trx, table, backend === 'postgresql');
     if (staging.useCopy) await staging.startCopy();
     return staging;
@@ -50,6 +74,7 @@ export class CopyStaging {
     // knex hands a transaction's own connection to whoever asks its client (documented knex behaviour for transactions).
     const conn = await (this.trx.client as { acquireConnection(): Promise<pg.PoolClient> }).acquireConnection();
     const names = this.table.columns.map(([n]) => n).join(', ');
+    // COPY goes to pg directly (no knex bindings): the names are plain identifiers (checkTable).
     const stream = conn.query(copyFrom(`copy ${this.table.name} (${names}) from stdin`));
     this.copy = stream;
     const fail = (err: Error) => {
@@ -124,12 +149,14 @@ export class CopyStaging {
     const cols = this.table.columns;
     const rows = this.pending.map((r) => Object.fromEntries(cols.map(([n], i) => [n, r[i] ?? null])));
     this.pending = [];
-    const record = cols.map(([n, t]) => `${n} ${jsonType(t)}`).join(', ');
-    const select = cols.map(([n, t]) => (jsonType(t) === t ? `t.${n}` : `t.${n}::${t}`)).join(', ');
+    // Identifiers bound with ??; types from TYPES (checkTable).
+    const names = cols.map(([n]) => n);
+    const record = cols.map(([, t]) => `?? ${jsonType(t)}`).join(', ');
+    const select = cols.map(([, t]) => (jsonType(t) === t ? '??' : `??::${t}`)).join(', ');
     await this.trx.raw(
-      `insert into ${this.table.name} (${cols.map(([n]) => n).join(', ')})
+      `insert into ?? (${cols.map(() => '??').join(', ')})
        select ${select} from jsonb_to_recordset(?::jsonb) as t(${record})`,
-      [JSON.stringify(rows)],
+      [this.table.name, ...names, ...names.map((n) => `t.${n}`), JSON.stringify(rows), ...names],
     );
   }
 

@@ -3,6 +3,31 @@ import type { ElementRecord } from '../elements/element-types.js';
 import { licenseFor } from './ckan-licenses.js';
 import { ELEMENT_PACKAGE_PREFIX, type CkanPackage } from './ckan-service.js';
 
+/** Organization, group, tags and resources, the same for layers and elements. */
+function placement(
+  p: { agencyCode: string; agencyName: string; themeCode: string; themeName: string },
+  tags: { name: string }[],
+  resources: Record<string, unknown>[],
+  modified: string,
+) {
+  return {
+    owner_org: p.agencyCode,
+    organization: {
+      id: p.agencyCode,
+      name: p.agencyCode,
+      title: p.agencyName,
+      type: 'organization',
+      is_organization: true,
+      state: 'active',
+    },
+    groups: [{ id: p.themeCode, name: p.themeCode, title: p.themeName, display_name: p.themeName }],
+    tags,
+    num_tags: tags.length,
+    resources: resources.map((r, position) => ({ ...r, position, last_modified: modified, size: null })),
+    num_resources: resources.length,
+  };
+}
+
 /** A time as CKAN writes it: UTC, no zone letter, always with fractions of a second. */
 function ckanTime(iso: string): string {
   return new Date(iso).toISOString().replace('Z', '');
@@ -71,20 +96,7 @@ export function elementPackageJson(e: ElementRecord, base: string): Record<strin
     author: e.agencyName,
     maintainer: e.custodian,
     url: `${base}/?tab=data&e=${encodeURIComponent(e.slug)}`,
-    owner_org: e.agencyCode,
-    organization: {
-      id: e.agencyCode,
-      name: e.agencyCode,
-      title: e.agencyName,
-      type: 'organization',
-      is_organization: true,
-      state: 'active',
-    },
-    groups: [{ id: e.themeCode, name: e.themeCode, title: e.themeName, display_name: e.themeName }],
-    tags,
-    num_tags: tags.length,
-    resources: resources.map((r, position) => ({ ...r, position, last_modified: modified, size: null })),
-    num_resources: resources.length,
+    ...placement(e, tags, resources, modified),
     extras,
   };
 }
@@ -140,20 +152,7 @@ export function packageJson(l: LayerRecord, base: string): Record<string, unknow
     maintainer: l.custodian,
     maintainer_email: l.contactEmail,
     url: `${base}/?l=${enc}`,
-    owner_org: l.agencyCode,
-    organization: {
-      id: l.agencyCode,
-      name: l.agencyCode,
-      title: l.agencyName,
-      type: 'organization',
-      is_organization: true,
-      state: 'active',
-    },
-    groups: [{ id: l.themeCode, name: l.themeCode, title: l.themeName, display_name: l.themeName }],
-    tags,
-    num_tags: tags.length,
-    resources: resources.map((r, position) => ({ ...r, position, last_modified: modified, size: null })),
-    num_resources: resources.length,
+    ...placement(l, tags, resources, modified),
     extras,
   };
 }
