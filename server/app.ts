@@ -24,6 +24,7 @@ import { qualityRoutes } from './quality/routes.js';
 import { buildServices, type Services } from './services.js';
 import { tileFastPath } from './tiles/fast-path.js';
 import { tileRoutes } from './tiles/routes.js';
+import { wfsRoutes } from './wfs/routes.js';
 
 /**
  * The request handler the server listens with: cached tiles straight from memory, everything
@@ -77,6 +78,7 @@ export function buildApp(deps: AppDeps, services: Services = buildServices(deps)
   app.use('/api', api);
   app.use(ogcRoutes(deps, s.ogc));
   app.use(ogcTileRoutes(deps, s.ogc, s.tiles));
+  app.use(wfsRoutes(deps, s.wfs));
 
   // The viewer at /, the embeddable map at /embed. Vite fingerprints assets, so they may be cached long.
   app.use(

@@ -13,6 +13,7 @@ import { OgcService } from './ogc/ogc-service.js';
 import { QualityService } from './quality/quality-service.js';
 import { TileCache } from './tiles/tile-cache.js';
 import { TilesService } from './tiles/tiles-service.js';
+import { WfsService } from './wfs/wfs-service.js';
 
 /** Each capability's public face, built once. Route factories receive these; nothing else builds a service. */
 export interface Services {
@@ -29,6 +30,7 @@ export interface Services {
   ingest: IngestService;
   layerWrites: LayerWriteService;
   glyphs: GlyphsService;
+  wfs: WfsService;
 }
 
 /** The composition root. */
@@ -63,5 +65,11 @@ export function buildServices(deps: AppDeps): Services {
     ingest: new IngestService(knex, deps.db.backend, catalog, features, districts, elements, config.upload),
     layerWrites: new LayerWriteService(knex, catalog),
     glyphs: new GlyphsService(),
+    // Without COUNT a GetFeature answers up to CountDefault features (the largest page).
+    wfs: new WfsService(catalog, features, {
+      defaultLimit: config.featuresMaxLimit,
+      maxLimit: config.featuresMaxLimit,
+      overMax: 'clamp',
+    }),
   };
 }

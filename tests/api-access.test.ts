@@ -144,6 +144,35 @@ describe('a terbatas layer on every endpoint that names it', () => {
   }
 });
 
+describe('a terbatas layer on the WFS', () => {
+  const WFS = [
+    '/wfs?SERVICE=WFS&VERSION=2.0.0&REQUEST=DescribeFeatureType&TYPENAMES=satupeta:{L}',
+    '/wfs?SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES=satupeta:{L}&COUNT=1',
+    '/wfs?SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES={L}&RESULTTYPE=hits',
+    '/wfs?SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES=satupeta:{L}&RESOURCEID={L}.{F}',
+  ];
+  for (const c of CALLERS) {
+    it(`${c.sees ? 'serves' : 'hides'} it for ${c.name}, in capabilities, schemas and features`, async () => {
+      const caps = await (await getAs(c.name, '/wfs?SERVICE=WFS&REQUEST=GetCapabilities')).text();
+      expect(caps.includes(`<wfs:Name>satupeta:${f.slug}</wfs:Name>`), c.name).toBe(c.sees);
+      const all = await (await getAs(c.name, '/wfs?SERVICE=WFS&VERSION=2.0.0&REQUEST=DescribeFeatureType')).text();
+      expect(all.includes(`name="${f.slug}"`), c.name).toBe(c.sees);
+      for (const template of WFS) {
+        const res = await getAs(c.name, fill(template, f.slug));
+        const text = await res.text();
+        if (c.sees) {
+          expect(res.status, `${template} as ${c.name}`).toBe(200);
+          if (template.includes('RESOURCEID')) expect(text).toContain(`gml:id="${f.slug}.${f.fid}"`);
+        } else {
+          expect(res.status, `${template} as ${c.name}`).toBe(404);
+          const absent = await (await getAs(c.name, fill(template, 'tidak-ada-lapisan'))).text();
+          expect(text.replaceAll(f.slug, 'X'), template).toBe(absent.replaceAll('tidak-ada-lapisan', 'X'));
+        }
+      }
+    });
+  }
+});
+
 describe('a terbatas layer in every list and count', () => {
   /** How many layers the rule lets this caller see, computed in SQL independently of the app. */
   async function expectedCount(c: (typeof CALLERS)[number], agency?: string): Promise<number> {
@@ -352,6 +381,24 @@ describe('writes from one token', () => {
     expect(limited.status).toBe(429);
     expect(((await limited.json()) as { error: { code: string } }).error.code).toBe('rate_limited');
     expect((await s.get(`/api/layers/${f.slug}`, { headers: { Authorization: `Bearer ${token}` } })).status).toBe(200);
+  });
+
+  it('never counts reads that protocols POST (CKAN actions, WFS GetFeature) as writes', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const ckan = await s.get('/api/3/action/package_show', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ id: f.publik }),
+      });
+      const wfs = await s.get('/wfs', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/xml' },
+        body: `<GetFeature count="1"><Query typeNames="satupeta:${f.publik}"/></GetFeature>`,
+      });
+      statuses.push(ckan.status, wfs.status);
+    }
+    expect(statuses.filter((st) => st !== 200)).toEqual([]);
   });
 });
 

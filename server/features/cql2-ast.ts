@@ -41,7 +41,9 @@ export type Expr =
   | { kind: 'in'; property: string; values: Literal[]; negate: boolean }
   | { kind: 'between'; property: string; low: number; high: number; negate: boolean }
   | { kind: 'isNull'; property: string; negate: boolean }
-  | { kind: 'spatial'; op: SpatialOp; args: [SpatialArg, SpatialArg] };
+  | { kind: 'spatial'; op: SpatialOp; args: [SpatialArg, SpatialArg] }
+  /** Feature ids (WFS/FES ResourceId); no CQL2 text form. */
+  | { kind: 'ids'; ids: number[] };
 
 export class CqlError extends Error {
   constructor(

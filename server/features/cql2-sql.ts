@@ -151,6 +151,10 @@ export function cql2ToSql(expr: Expr, fields: FieldDef[], geometryProperty = 'ge
       }
       case 'spatial':
         return `${SPATIAL_FUNCTIONS[e.op]}(${spatialArg(e.args[0])}, ${spatialArg(e.args[1])})`;
+      case 'ids':
+        if (e.ids.length === 0) return 'false';
+        bindings.push(...e.ids);
+        return `(f.fid in (${e.ids.map(() => '?::int').join(', ')}))`;
     }
   };
   return { sql: walk(expr), bindings };

@@ -47,6 +47,8 @@ export interface FeatureQueryInput {
   clip?: boolean;
   filter?: string | undefined;
   filterLang?: string | undefined;
+  /** A filter another encoding already parsed (WFS: OGC Filter Encoding); ANDed with the rest. */
+  filterExpr?: Expr | undefined;
   /** Property = value pairs (OGC queryables as query parameters). */
   equals?: [string, string][];
   datetime?: string | undefined;
@@ -92,6 +94,7 @@ export function buildFeatureQuery(layer: LayerRecord, input: FeatureQueryInput, 
   }
   const clauses = [
     input.filter === undefined ? null : parseFilter(input.filter, input.filterLang),
+    input.filterExpr ?? null,
     ...(input.equals ?? []).map(([name, text]) => equalsExpr(layer.fields, name, text)),
     input.datetime === undefined ? null : datetimeExpr(layer, input.datetime),
   ].filter((e): e is Expr => e !== null);

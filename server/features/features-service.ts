@@ -42,12 +42,7 @@ export class FeaturesService {
   }
 
   async page(q: FeatureQuery): Promise<FeaturePage> {
-    if (q.district && !(await this.districts.exists(q.district))) {
-      throw badRequest('unknown_district', `No kecamatan or kelurahan with code "${q.district}". See /api/districts.`, {
-        parameter: 'district',
-        value: q.district,
-      });
-    }
+    await this.checkDistrict(q);
     const byOffset = q.offset > 0 || q.sortby.length > 0;
     const [page, numberMatched] = await Promise.all([selectFeaturePage(this.knex, q), this.count(q)]);
     const more = page.found > q.limit;
@@ -93,6 +88,12 @@ export class FeaturesService {
     }
   }
 
+  /** numberMatched alone (WFS resultType=hits), from the same cache as pages. */
+  async matched(q: FeatureQuery): Promise<number> {
+    await this.checkDistrict(q);
+    return this.count(q);
+  }
+
   /** One feature as GeoJSON text, or null. */
   one(layer: LayerRecord, fid: number): Promise<string | null> {
     return selectFeature(this.knex, layer.id, fid);
@@ -108,6 +109,15 @@ export class FeaturesService {
     knownValid: 'replace' | 'append' | null = null,
   ): Promise<void> {
     return refreshLayerStats(trx, layerIds, knownValid);
+  }
+
+  private async checkDistrict(q: FeatureQuery): Promise<void> {
+    if (q.district && !(await this.districts.exists(q.district))) {
+      throw badRequest('unknown_district', `No kecamatan or kelurahan with code "${q.district}". See /api/districts.`, {
+        parameter: 'district',
+        value: q.district,
+      });
+    }
   }
 
   private async count(q: FeatureQuery): Promise<number> {

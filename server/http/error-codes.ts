@@ -19,6 +19,9 @@ export const ERROR_CODES = {
   unknown_agency: [400, 'No agency with that code'],
   unknown_theme: [400, 'No theme with that code'],
   unknown_district: [400, 'No kecamatan or kelurahan with that code'],
+  missing_parameter: [400, 'WFS/CSW: a required parameter (REQUEST, TYPENAMES…) is missing'],
+  operation_not_supported: [400, 'WFS/CSW: a REQUEST the service does not offer'],
+  version_not_supported: [400, 'WFS/CSW: a VERSION the service does not speak'],
   invalid_glyph_range: [400, 'A glyph range that is not a block of 256 code points'],
   // Not found (a layer the caller may not see answers exactly like a missing one)
   not_found: [404, 'No endpoint at that path'],

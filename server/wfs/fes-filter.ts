@@ -1,0 +1,303 @@
+import type { LayerRecord } from '../catalog/layer-types.js';
+import {
+  checkGeometry,
+  CqlError,
+  isCalendarDate,
+  type Comparison,
+  type Expr,
+  type GeometryLiteral,
+  type Literal,
+  type SpatialOp,
+} from '../features/cql2-ast.js';
+import { badRequest } from '../http/app-error.js';
+import { isJsonNumber } from '../http/coordinates.js';
+import { inPosition, parseCrs, type WfsCrs } from './wfs-crs.js';
+import { GEOMETRY_NAME, propertyOfElement, slugOfTypeName } from './wfs-names.js';
+import { parseXml, type XmlElement } from './xml.js';
+
+const COMPARE: Record<string, Comparison> = {
+  PropertyIsEqualTo: '=',
+  PropertyIsNotEqualTo: '<>',
+  PropertyIsLessThan: '<',
+  PropertyIsLessThanOrEqualTo: '<=',
+  PropertyIsGreaterThan: '>',
+  PropertyIsGreaterThanOrEqualTo: '>=',
+};
+const SPATIAL: Record<string, SpatialOp> = {
+  Intersects: 's_intersects',
+  Disjoint: 's_disjoint',
+  Within: 's_within',
+  Contains: 's_contains',
+  Equals: 's_equals',
+  Touches: 's_touches',
+  Overlaps: 's_overlaps',
+  Crosses: 's_crosses',
+};
+/** The operators capabilities announce: exactly what this reader turns into SQL. */
+export const FES_COMPARISONS = [
+  ...Object.keys(COMPARE),
+  'PropertyIsLike',
+  'PropertyIsNull',
+  'PropertyIsNil',
+  'PropertyIsBetween',
+];
+export const FES_SPATIAL = ['BBOX', ...Object.keys(SPATIAL)];
+
+const fail = (message: string): Error => badRequest('invalid_filter', `FILTER: ${message}`, { parameter: 'FILTER' });
+
+/**
+ * An OGC Filter Encoding 2.0 document (fes:Filter; the 1.1 names PropertyName, FeatureId and
+ * GmlObjectId too) as the CQL2 tree the one feature query compiles. Names are the layer's element
+ * names (DescribeFeatureType); literals are typed by their property, as query parameters are;
+ * geometries are read in their srsName (default: EPSG:4326 latitude first) and turned to lon/lat.
+ */
+export function parseFesFilter(filter: string | XmlElement, layer: LayerRecord): Expr {
+  const root = typeof filter === 'string' ? parseXml(filter) : filter;
+  if (!root) throw fail('not well-formed XML (or nested deeper than 64 elements).');
+  if (root.name !== 'Filter') throw fail(`the root element must be Filter, not ${root.name}.`);
+  const ids = root.children.filter((c) => ['ResourceId', 'FeatureId', 'GmlObjectId'].includes(c.name));
+  if (ids.length > 0) {
+    if (ids.length !== root.children.length) throw fail('ResourceId cannot be mixed with other operators.');
+    return resourceIds(
+      ids.map((c) => c.attrs.rid ?? c.attrs.fid ?? c.attrs.id ?? ''),
+      layer,
+    );
+  }
+  if (root.children.length !== 1) throw fail('a Filter holds exactly one operator.');
+  return new FesReader(layer).expr(root.children[0] as XmlElement);
+}
+
+/** Ids as WFS writes them (`type.fid`) or bare numbers; an id of another type matches nothing. */
+export function resourceIds(values: string[], layer: LayerRecord): Expr {
+  const ids: number[] = [];
+  for (const v of values) {
+    const dot = v.lastIndexOf('.');
+    const type = dot >= 0 ? v.slice(0, dot) : null;
+    const num = dot >= 0 ? v.slice(dot + 1) : v;
+    if (!/^\d{1,9}$/.test(num)) throw fail(`"${v}" is not a feature id (type.number, e.g. ${layer.slug}.1).`);
+    if (type === null || slugOfTypeName(type) === layer.slug) ids.push(Number(num));
+  }
+  return { kind: 'ids', ids };
+}
+
+class FesReader {
+  constructor(private readonly layer: LayerRecord) {}
+
+  expr(e: XmlElement): Expr {
+    const n = e.name;
+    if (n === 'And' || n === 'Or') {
+      if (e.children.length < 1) throw fail(`${n} needs operators inside.`);
+      const args = e.children.map((c) => this.expr(c));
+      return args.length === 1 ? (args[0] as Expr) : { kind: n === 'And' ? 'and' : 'or', args };
+    }
+    if (n === 'Not') {
+      if (e.children.length !== 1) throw fail('Not holds exactly one operator.');
+      return { kind: 'not', arg: this.expr(e.children[0] as XmlElement) };
+    }
+    const op = COMPARE[n];
+    if (op) return this.compare(e, op);
+    if (n === 'PropertyIsLike') return this.like(e);
+    if (n === 'PropertyIsNull' || n === 'PropertyIsNil')
+      return { kind: 'isNull', property: this.property(e), negate: false };
+    if (n === 'PropertyIsBetween') return this.between(e);
+    if (n === 'BBOX') return this.bbox(e);
+    const sop = SPATIAL[n];
+    if (sop) return this.spatial(e, sop);
+    throw fail(
+      `operator ${n} is not supported. Supported: And, Or, Not, ${[...FES_COMPARISONS, ...FES_SPATIAL].join(', ')}, ResourceId.`,
+    );
+  }
+
+  private valueRef(e: XmlElement): XmlElement | undefined {
+    return e.children.find((c) => c.name === 'ValueReference' || c.name === 'PropertyName');
+  }
+
+  private property(e: XmlElement): string {
+    const ref = this.valueRef(e);
+    if (!ref) throw fail(`${e.name} needs a ValueReference.`);
+    const prop = propertyOfElement(this.layer, ref.text);
+    if (prop === null) {
+      throw fail(
+        `"${ref.text}" is not a property of ${this.layer.slug} (see DescribeFeatureType)${ref.text.endsWith(GEOMETRY_NAME) ? '; geometry works only in spatial operators' : ''}.`,
+      );
+    }
+    return prop;
+  }
+
+  private literal(e: XmlElement | undefined, property: string, where: string): Literal {
+    if (!e || e.name !== 'Literal') throw fail(`${where} needs a Literal.`);
+    if (e.children.length > 0) throw fail(`${where}: a Literal of ${property} holds text, not elements.`);
+    const field = this.layer.fields.find((f) => f.name === property);
+    const text = e.text;
+    switch (field?.type) {
+      case 'integer':
+      case 'number':
+        if (!isJsonNumber(text)) throw fail(`${property} is a number property: "${text}" is not a number.`);
+        return Number(text) + 0;
+      case 'boolean':
+        if (!['true', 'false', '1', '0'].includes(text)) throw fail(`${property} is a true/false property.`);
+        return text === 'true' || text === '1';
+      case 'date': {
+        const day = text.slice(0, 10);
+        if (!isCalendarDate(day)) throw fail(`${property} is a date property: give YYYY-MM-DD, not "${text}".`);
+        return { date: day };
+      }
+      default:
+        return text;
+    }
+  }
+
+  private compare(e: XmlElement, op: Comparison): Expr {
+    if (e.attrs.matchCase === 'false')
+      throw fail(`${e.name} with matchCase="false" is not supported; compare with the exact case.`);
+    const property = this.property(e);
+    const lit = e.children.find((c) => c !== this.valueRef(e));
+    return { kind: 'compare', op, property, value: this.literal(lit, property, e.name) };
+  }
+
+  private like(e: XmlElement): Expr {
+    if (e.attrs.matchCase === 'false') throw fail('PropertyIsLike with matchCase="false" is not supported.');
+    const property = this.property(e);
+    const lit = e.children.find((c) => c.name === 'Literal');
+    if (!lit) throw fail('PropertyIsLike needs a Literal.');
+    const wild = e.attrs.wildCard ?? '*';
+    const single = e.attrs.singleChar ?? '.';
+    const escape = e.attrs.escapeChar ?? e.attrs.escape ?? '\\';
+    if ([wild, single, escape].some((c) => [...c].length !== 1))
+      throw fail('wildCard, singleChar and escapeChar must be one character each.');
+    let pattern = '';
+    const chars = [...lit.text];
+    for (let i = 0; i < chars.length; i += 1) {
+      const ch = chars[i] as string;
+      if (ch === escape && i + 1 < chars.length) {
+        pattern += sqlLiteralChar(chars[(i += 1)] as string);
+      } else if (ch === wild) pattern += '%';
+      else if (ch === single) pattern += '_';
+      else pattern += sqlLiteralChar(ch);
+    }
+    return { kind: 'like', property, pattern, negate: false };
+  }
+
+  private between(e: XmlElement): Expr {
+    const property = this.property(e);
+    const bound = (name: string): number => {
+      const b = e.children.find((c) => c.name === name);
+      const v = this.literal(b?.children[0], property, name);
+      if (typeof v !== 'number') throw fail(`PropertyIsBetween needs a numeric property; ${property} is not.`);
+      return v;
+    };
+    return { kind: 'between', property, low: bound('LowerBoundary'), high: bound('UpperBoundary'), negate: false };
+  }
+
+  private bbox(e: XmlElement): Expr {
+    const env = e.children.find((c) => c !== this.valueRef(e));
+    if (!env || env.name !== 'Envelope') throw fail('BBOX needs a gml:Envelope.');
+    return {
+      kind: 'spatial',
+      op: 's_intersects',
+      args: [{ property: GEOMETRY_NAME }, { geometry: this.geometry(env) }],
+    };
+  }
+
+  private spatial(e: XmlElement, op: SpatialOp): Expr {
+    const g = e.children.find((c) => c !== this.valueRef(e));
+    if (!g) throw fail(`${e.name} needs a GML geometry.`);
+    return { kind: 'spatial', op, args: [{ property: GEOMETRY_NAME }, { geometry: this.geometry(g) }] };
+  }
+
+  private geometry(g: XmlElement, inherited?: WfsCrs): GeometryLiteral {
+    const crs = g.attrs.srsName ? crsOf(g.attrs.srsName) : (inherited ?? crsOf(undefined));
+    const literal = gmlToGeoJson(g, crs);
+    try {
+      return checkGeometry(literal, 0);
+    } catch (err) {
+      if (err instanceof CqlError) throw fail(`${g.name}: ${err.message.replace(/ \(at character \d+\)$/, '')}.`);
+      throw err;
+    }
+  }
+}
+
+function crsOf(name: string | undefined): WfsCrs {
+  try {
+    return parseCrs(name, 'srsName');
+  } catch {
+    throw fail(`srsName "${name ?? ''}" is not offered: use urn:ogc:def:crs:EPSG::4326, EPSG:4326 or EPSG:3857.`);
+  }
+}
+
+/** A character of a LIKE pattern that stands for itself. */
+function sqlLiteralChar(ch: string): string {
+  return ch === '%' || ch === '_' || ch === '\\' ? `\\${ch}` : ch;
+}
+
+/** GML 3.2 (and the GML 2 coordinates form) geometries and envelopes as lon/lat GeoJSON. */
+function gmlToGeoJson(g: XmlElement, crs: WfsCrs): GeometryLiteral {
+  const child = (name: string) => g.children.find((c) => c.name === name);
+  const members = (memberNames: string[]) =>
+    g.children
+      .filter((c) => memberNames.includes(c.name))
+      .flatMap((m) => m.children)
+      .map((m) => gmlToGeoJson(m, m.attrs.srsName ? crsOf(m.attrs.srsName) : crs));
+  switch (g.name) {
+    case 'Envelope': {
+      const lower = positions(child('lowerCorner'), crs);
+      const upper = positions(child('upperCorner'), crs);
+      const [a, b] = [lower[0], upper[0]];
+      if (lower.length !== 1 || upper.length !== 1 || !a || !b)
+        throw fail('an Envelope needs one position in lowerCorner and in upperCorner.');
+      return { type: 'BBox', bbox: [a[0], a[1], b[0], b[1]] as [number, number, number, number] };
+    }
+    case 'Point': {
+      const p = positions(child('pos') ?? child('coordinates'), crs);
+      if (p.length !== 1) throw fail('a Point needs one position.');
+      return { type: 'Point', coordinates: p[0] };
+    }
+    case 'LineString':
+      return { type: 'LineString', coordinates: positions(child('posList') ?? child('coordinates'), crs) };
+    case 'LinearRing':
+      return { type: 'LineString', coordinates: positions(child('posList') ?? child('coordinates'), crs) };
+    case 'Polygon': {
+      const rings = g.children
+        .filter((c) => ['exterior', 'interior', 'outerBoundaryIs', 'innerBoundaryIs'].includes(c.name))
+        .map((r) => {
+          const ring = r.children[0];
+          if (!ring || ring.name !== 'LinearRing') throw fail('a Polygon ring must be a LinearRing.');
+          return gmlToGeoJson(ring, crs) as { coordinates: unknown };
+        })
+        .map((r) => r.coordinates);
+      return { type: 'Polygon', coordinates: rings };
+    }
+    case 'MultiPoint':
+      return { type: 'MultiPoint', coordinates: coords(members(['pointMember', 'pointMembers'])) };
+    case 'MultiCurve':
+    case 'MultiLineString':
+      return { type: 'MultiLineString', coordinates: coords(members(['curveMember', 'lineStringMember'])) };
+    case 'MultiSurface':
+    case 'MultiPolygon':
+      return { type: 'MultiPolygon', coordinates: coords(members(['surfaceMember', 'polygonMember'])) };
+    default:
+      throw fail(`geometry ${g.name} is not supported: use Envelope, Point, LineString, Polygon or their Multi forms.`);
+  }
+}
+
+function coords(parts: GeometryLiteral[]): unknown[] {
+  return parts.map((p) => ('coordinates' in p ? p.coordinates : null));
+}
+
+/** Positions from pos, posList (2D) or GML 2 coordinates ("x,y x,y"), as lon/lat. */
+function positions(e: XmlElement | undefined, crs: WfsCrs): [number, number][] {
+  if (!e) throw fail('a geometry is missing its coordinates.');
+  const numbers =
+    e.name === 'coordinates'
+      ? e.text
+          .trim()
+          .split(/\s+/)
+          .flatMap((t) => t.split(','))
+      : e.text.trim().split(/\s+/);
+  if (e.attrs.srsDimension && e.attrs.srsDimension !== '2') throw fail('only 2D coordinates are supported.');
+  if (numbers.length % 2 !== 0 || numbers.some((t) => !isJsonNumber(t.replace(/^\+/, ''))))
+    throw fail(`"${e.text.slice(0, 60)}" is not a list of coordinate pairs.`);
+  const out: [number, number][] = [];
+  for (let i = 0; i < numbers.length; i += 2) out.push(inPosition(crs, Number(numbers[i]), Number(numbers[i + 1])));
+  return out;
+}

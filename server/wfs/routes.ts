@@ -1,0 +1,154 @@
+import express, { Router, type ErrorRequestHandler, type Request, type Response } from 'express';
+import type { AppDeps } from '../app-deps.js';
+import { writeFeatureCollection } from '../features/geojson-writer.js';
+import { AppError } from '../http/app-error.js';
+import { baseUrl } from '../http/links.js';
+import { GML32_TYPE, FEATURE_NS, FEATURE_PREFIX, GML_NS, OWS_NS, WFS_NS, XSI_NS } from './wfs-names.js';
+import { kvpParameters, required } from './wfs-kvp.js';
+import type { WfsService } from './wfs-service.js';
+import { esc, type XmlElement } from './xml.js';
+import { xmlGetFeature } from './wfs-xml-request.js';
+
+const VERSIONS = ['2.0.0', '2.0.2'];
+const XML = 'application/xml; charset=utf-8';
+
+/** WFS 2.0.0 (KVP over GET) at /wfs; errors are OWS ExceptionReports carrying our error code. */
+export function wfsRoutes(deps: AppDeps, wfs: WfsService): Router {
+  const router = Router();
+  const root = (req: Request) => baseUrl(req, deps.config.publicUrl);
+
+  const getFeature = async (req: Request, res: Response, kvp: Map<string, string>, filter?: XmlElement) => {
+    checkVersion(kvp);
+    const result = await wfs.getFeature(req.caller, kvp, filter);
+    const stamp = new Date().toISOString();
+    if (result.kind === 'geojson') {
+      const { page } = result;
+      writeFeatureCollection(
+        res,
+        { timeStamp: stamp, numberMatched: page.numberMatched, numberReturned: page.numberReturned },
+        [],
+        page.features,
+      );
+      return;
+    }
+    const open =
+      `<?xml version="1.0" encoding="UTF-8"?>\n<wfs:FeatureCollection xmlns:wfs="${WFS_NS}" xmlns:gml="${GML_NS}" ` +
+      `xmlns:${FEATURE_PREFIX}="${FEATURE_NS}" xmlns:xsi="${XSI_NS}" timeStamp="${stamp}"`;
+    if (result.kind === 'hits') {
+      res.type(GML32_TYPE).send(`${open} numberMatched="${result.numberMatched}" numberReturned="0"/>\n`);
+      return;
+    }
+    const { page } = result;
+    const schema = `${root(req)}/wfs?SERVICE=WFS&VERSION=2.0.0&REQUEST=DescribeFeatureType&TYPENAMES=${FEATURE_PREFIX}:${result.typeName}`;
+    const pageUrl = (start: number) => esc(pagedUrl(req, root(req), start, page.limit));
+    const next = page.next ? ` next="${pageUrl(result.startIndex + page.limit)}"` : '';
+    const prev = result.startIndex > 0 ? ` previous="${pageUrl(Math.max(0, result.startIndex - page.limit))}"` : '';
+    res
+      .type(GML32_TYPE)
+      .send(
+        `${open} numberMatched="${page.numberMatched}" numberReturned="${page.numberReturned}"${next}${prev} ` +
+          `xsi:schemaLocation="${WFS_NS} http://schemas.opengis.net/wfs/2.0/wfs.xsd ${GML_NS} http://schemas.opengis.net/gml/3.2.1/gml.xsd ${FEATURE_NS} ${esc(schema)}">` +
+          `${result.members}</wfs:FeatureCollection>\n`,
+      );
+  };
+
+  router.get('/wfs', async (req, res) => {
+    const kvp = kvpParameters(req.query);
+    const service = kvp.get('SERVICE');
+    if (service !== undefined && service.toUpperCase() !== 'WFS')
+      throw new AppError(400, 'invalid_parameter', `SERVICE must be WFS, not "${service}".`, { parameter: 'SERVICE' });
+    const request = required(kvp, 'REQUEST', '(GetCapabilities, DescribeFeatureType or GetFeature)');
+    if (request.toLowerCase() === 'getcapabilities') {
+      const accept = kvp.get('ACCEPTVERSIONS');
+      if (accept !== undefined && !accept.split(',').some((v) => VERSIONS.includes(v.trim())))
+        throw new AppError(
+          400,
+          'version_not_supported',
+          `This WFS speaks 2.0.0 only; ACCEPTVERSIONS was "${accept}".`,
+          {
+            parameter: 'ACCEPTVERSIONS',
+          },
+        );
+      res.type(XML).send(await wfs.capabilities(req.caller, root(req)));
+      return;
+    }
+    checkVersion(kvp);
+    if (request.toLowerCase() === 'describefeaturetype') {
+      res.type(GML32_TYPE).send(await wfs.describe(req.caller, kvp.get('TYPENAMES') ?? kvp.get('TYPENAME')));
+      return;
+    }
+    if (request.toLowerCase() !== 'getfeature')
+      throw new AppError(
+        400,
+        'operation_not_supported',
+        `REQUEST=${request} is not offered: use GetCapabilities, DescribeFeatureType or GetFeature.`,
+        {
+          parameter: 'REQUEST',
+        },
+      );
+    await getFeature(req, res, kvp);
+  });
+
+  // The XML encoding of GetFeature (OWSLib sends its filters this way).
+  router.post('/wfs', express.text({ type: () => true, limit: '1mb' }), async (req, res) => {
+    if (typeof req.body !== 'string' || req.body.trim() === '')
+      throw new AppError(400, 'missing_parameter', 'POST /wfs takes a wfs:GetFeature XML document as its body.', {
+        parameter: 'body',
+      });
+    const { kvp, filter } = xmlGetFeature(req.body);
+    await getFeature(req, res, kvp, filter);
+  });
+
+  router.use('/wfs', exceptionReport());
+  return router;
+}
+
+function checkVersion(kvp: Map<string, string>): void {
+  const service = kvp.get('SERVICE');
+  if (service !== undefined && service.toUpperCase() !== 'WFS')
+    throw new AppError(400, 'invalid_parameter', `SERVICE must be WFS, not "${service}".`, { parameter: 'SERVICE' });
+  const version = kvp.get('VERSION');
+  if (version !== undefined && !VERSIONS.includes(version))
+    throw new AppError(400, 'version_not_supported', `This WFS speaks 2.0.0 only; VERSION was "${version}".`, {
+      parameter: 'VERSION',
+    });
+}
+
+/** The request's URL with STARTINDEX and COUNT set, whatever case the client spelled them in. */
+function pagedUrl(req: Request, root: string, start: number, count: number): string {
+  const url = new URL(req.originalUrl, `${root}/`);
+  const out = new URL(`${root}${url.pathname}`);
+  url.searchParams.forEach((v, k) => {
+    if (!['STARTINDEX', 'COUNT', 'MAXFEATURES'].includes(k.toUpperCase())) out.searchParams.set(k, v);
+  });
+  out.searchParams.set('STARTINDEX', String(start));
+  out.searchParams.set('COUNT', String(count));
+  return out.toString();
+}
+
+/** OWS exception codes (OGC 06-121r3 table 25) for our error codes. */
+function owsCode(e: AppError): string {
+  if (e.code === 'missing_parameter') return 'MissingParameterValue';
+  if (e.code === 'operation_not_supported') return 'OperationNotSupported';
+  if (e.code === 'version_not_supported') return 'VersionNegotiationFailed';
+  return e.status >= 500 ? 'NoApplicableCode' : 'InvalidParameterValue';
+}
+
+/** Our errors as an ows:ExceptionReport with the same HTTP status; anything else goes on to the JSON handler. */
+function exceptionReport(): ErrorRequestHandler {
+  return (err: unknown, _req, res, next) => {
+    if (!(err instanceof AppError) || res.headersSent) {
+      next(err);
+      return;
+    }
+    const locator = typeof err.details.parameter === 'string' ? ` locator="${esc(err.details.parameter)}"` : '';
+    res
+      .status(err.status)
+      .type(XML)
+      .send(
+        `<?xml version="1.0" encoding="UTF-8"?>\n<ows:ExceptionReport xmlns:ows="${OWS_NS}" version="2.0.0" xml:lang="en">` +
+          `<ows:Exception exceptionCode="${owsCode(err)}"${locator}><ows:ExceptionText>${esc(err.message)}</ows:ExceptionText>` +
+          `<ows:ExceptionText>code: ${err.code}</ows:ExceptionText></ows:Exception></ows:ExceptionReport>\n`,
+      );
+  };
+}

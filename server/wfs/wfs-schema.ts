@@ -1,0 +1,42 @@
+import type { FieldDef, LayerRecord } from '../catalog/layer-types.js';
+import { gmlPropertyType } from './gml-writer.js';
+import { FEATURE_NS, FEATURE_PREFIX, GEOMETRY_NAME, GML_NS, propertyElementNames, typeLocalName } from './wfs-names.js';
+import { esc } from './xml.js';
+
+const XSD_TYPE: Record<FieldDef['type'], string> = {
+  string: 'xsd:string',
+  integer: 'xsd:long',
+  number: 'xsd:double',
+  boolean: 'xsd:boolean',
+  date: 'xsd:date',
+};
+
+/**
+ * DescribeFeatureType: the GML 3.2 application schema of the given layers, one element and one
+ * complex type per layer, properties in the registry's order, then the geometry.
+ */
+export function featureTypeSchema(layers: LayerRecord[]): string {
+  const types = layers.map((layer) => {
+    const name = typeLocalName(layer.slug);
+    const names = propertyElementNames(layer);
+    const props = layer.fields.map(
+      (f) =>
+        `<xsd:element name="${esc(names.get(f.name) ?? f.name)}" type="${XSD_TYPE[f.type]}" minOccurs="0" maxOccurs="1" nillable="true"/>`,
+    );
+    props.push(
+      `<xsd:element name="${GEOMETRY_NAME}" type="${gmlPropertyType(layer.geometryType)}" minOccurs="0" maxOccurs="1"/>`,
+    );
+    return (
+      `<xsd:complexType name="${name}Type"><xsd:complexContent><xsd:extension base="gml:AbstractFeatureType">` +
+      `<xsd:sequence>${props.join('')}</xsd:sequence></xsd:extension></xsd:complexContent></xsd:complexType>` +
+      `<xsd:element name="${name}" type="${FEATURE_PREFIX}:${name}Type" substitutionGroup="gml:AbstractFeature"/>`
+    );
+  });
+  return (
+    `<?xml version="1.0" encoding="UTF-8"?>\n` +
+    `<xsd:schema xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:gml="${GML_NS}" xmlns:${FEATURE_PREFIX}="${FEATURE_NS}" ` +
+    `targetNamespace="${FEATURE_NS}" elementFormDefault="qualified" version="1.0">` +
+    `<xsd:import namespace="${GML_NS}" schemaLocation="http://schemas.opengis.net/gml/3.2.1/gml.xsd"/>` +
+    `${types.join('')}</xsd:schema>\n`
+  );
+}

@@ -1,0 +1,154 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useTestServer } from './support/use-test-server.js';
+
+const run = promisify(execFile);
+// GDAL (Debian gdal-bin) and OWSLib (Debian python3-owslib) are installed by .ci/run; on a machine
+// without them these tests say so and skip, except in CI where they always run.
+const hasGdal = fs.existsSync('/usr/bin/ogrinfo') || process.env.CI === 'true';
+const PYTHON = '/usr/bin/python3';
+const hasOwslib =
+  process.env.CI === 'true' || (fs.existsSync(PYTHON) && fs.existsSync('/usr/lib/python3/dist-packages/owslib'));
+const KEL = 'batas-kelurahan-kota-tangerang';
+
+const s = useTestServer();
+let dir: string;
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'satupeta-wfs-'));
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+async function sql<T>(text: string, bindings: (string | number)[] = []): Promise<T[]> {
+  return (await s.db.knex.raw<{ rows: T[] }>(text, bindings)).rows;
+}
+const kelFids = async (where: string, bindings: (string | number)[] = []) =>
+  (
+    await sql<{ fid: number }>(
+      `select f.fid from features f join layers l on l.id = f.layer_id where l.slug = ? and ${where} order by f.fid`,
+      [KEL, ...bindings],
+    )
+  ).map((r) => r.fid);
+
+describe.skipIf(!hasGdal)('GDAL reads the WFS as a real client', () => {
+  it('ogr2ogr copies a whole layer page by page, and a -where/-spat copy selects what SQL selects', async () => {
+    const all = await kelFids('true');
+    const gpkg = path.join(dir, 'kel.gpkg');
+    // PAGE_SIZE 25: the 104 kelurahan come in five GetFeature pages (COUNT/STARTINDEX).
+    await run(
+      'ogr2ogr',
+      ['-f', 'GPKG', gpkg, `WFS:${s.url}/wfs`, KEL, '-oo', 'PAGE_SIZE=25', '-oo', 'EXPOSE_GML_ID=YES'],
+      { timeout: 120_000 },
+    );
+    const { stdout } = await run('ogrinfo', ['-ro', '-so', gpkg, `satupeta:${KEL}`], { timeout: 60_000 });
+    expect(stdout).toMatch(new RegExp(`Feature Count: ${all.length}\\b`));
+    expect(stdout).toMatch(/Geometry: Multi (Polygon|Surface)/);
+    // Axis order handled: longitudes are x.
+    expect(stdout).toMatch(/Extent: \(106\.\d+, -6\.\d+\) - \(106\.\d+, -6\.\d+\)/);
+    const { stdout: ids } = await run('ogrinfo', ['-ro', '-q', gpkg, '-sql', `SELECT gml_id FROM "satupeta:${KEL}"`], {
+      timeout: 60_000,
+    });
+    const got = [...ids.matchAll(/gml_id \(String\) = \S+\.(\d+)/g)].map((m) => Number(m[1])).sort((a, b) => a - b);
+    expect(got).toEqual(all);
+
+    const part = path.join(dir, 'part.gpkg');
+    await run(
+      'ogr2ogr',
+      [
+        '-f',
+        'GPKG',
+        part,
+        `WFS:${s.url}/wfs`,
+        KEL,
+        '-oo',
+        'EXPOSE_GML_ID=YES',
+        '-where',
+        "luas_km2 > 1 AND nama LIKE 'P%'",
+        '-spat',
+        '106.6',
+        '-6.25',
+        '106.7',
+        '-6.1',
+      ],
+      { timeout: 120_000 },
+    );
+    const { stdout: partIds } = await run(
+      'ogrinfo',
+      ['-ro', '-q', part, '-sql', `SELECT gml_id FROM "satupeta:${KEL}"`],
+      {
+        timeout: 60_000,
+      },
+    );
+    const want = await kelFids(
+      `(f.properties->>'luas_km2')::numeric > 1 and f.properties->>'nama' like 'P%' and ST_Intersects(f.geom, ST_MakeEnvelope(106.6, -6.25, 106.7, -6.1, 4326))`,
+    );
+    expect(want.length).toBeGreaterThan(3);
+    expect(
+      [...partIds.matchAll(/gml_id \(String\) = \S+\.(\d+)/g)].map((m) => Number(m[1])).sort((a, b) => a - b),
+    ).toEqual(want);
+  }, 300_000);
+
+  it('lists every visible layer and none of the terbatas ones', async () => {
+    const { stdout } = await run('ogrinfo', ['-ro', '-q', `WFS:${s.url}/wfs`], {
+      maxBuffer: 64 * 1024 * 1024,
+      timeout: 120_000,
+    });
+    const listed = stdout.split('\n').filter((l) => /^\d+: /.test(l));
+    const visible = await s.json<{ total: number }>('/api/layers?limit=1');
+    expect(listed.length).toBe(visible.body.total);
+    expect(stdout).not.toContain(`satupeta:${s.terbatas} `);
+  }, 150_000);
+});
+
+interface OwslibRead {
+  types: string[];
+  crs: string[];
+  wgs84: number[];
+  schema: string[];
+  geometryType: string;
+  bbox: number[];
+  filter: number[];
+  sortedIds: number[];
+  sortedProps: string[];
+  numberMatched: number;
+  featureid: number[];
+  firstPos: string[];
+  geojson: number[];
+}
+
+describe.skipIf(!hasOwslib)('OWSLib reads the WFS as a real client', () => {
+  it('reads capabilities and schema, and gets features by bbox, POSTed filter, sort and paging, id and as GeoJSON', async () => {
+    const { stdout } = await run(PYTHON, ['tests/clients/owslib_wfs.py', `${s.url}/wfs`, KEL], {
+      timeout: 120_000,
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    const got = JSON.parse(stdout) as OwslibRead;
+    const visible = await s.json<{ total: number }>('/api/layers?limit=1');
+    expect(got.types).toHaveLength(visible.body.total);
+    expect(got.types).not.toContain(`satupeta:${s.terbatas}`);
+    expect(got.crs).toEqual(['urn:ogc:def:crs:EPSG::4326', 'urn:ogc:def:crs:EPSG::3857']);
+    expect(got.wgs84[0]).toBeGreaterThan(106);
+    expect(got.schema).toEqual(['kode', 'level', 'luas_km2', 'nama']);
+    expect(got.bbox).toEqual(
+      await kelFids('ST_Intersects(f.geom, ST_MakeEnvelope(?, ?, ?, ?, 4326))', [106.62, -6.2, 106.66, -6.16]),
+    );
+    expect(got.filter).toEqual(
+      await kelFids(`f.properties ->> 'kode' like '36.71.04.%' and (f.properties ->> 'luas_km2')::numeric > 1`),
+    );
+    const byArea = await sql<{ fid: number }>(
+      `select f.fid from features f join layers l on l.id = f.layer_id where l.slug = ?
+       order by (f.properties ->> 'luas_km2')::numeric desc, f.fid limit 5 offset 5`,
+      [KEL],
+    );
+    expect(got.sortedIds).toEqual(byArea.map((r) => r.fid));
+    expect(got.sortedProps).toEqual(['luas_km2', 'nama']);
+    expect(got.numberMatched).toBe((await kelFids('true')).length);
+    expect(got.featureid).toEqual([3]);
+    // Latitude first in the default CRS.
+    expect(Number(got.firstPos[0])).toBeLessThan(0);
+    expect(got.geojson).toEqual((await kelFids('true')).slice(0, 2));
+  }, 150_000);
+});
