@@ -18,6 +18,7 @@ import { refuseNul } from './http/nul-guard.js';
 import { requestLog } from './http/request-log.js';
 import { ingestRoutes } from './ingest/routes.js';
 import { interopRoutes } from './interop/ckan-routes.js';
+import { cswRoutes } from './interop/csw-routes.js';
 import { ogcRoutes } from './ogc/routes.js';
 import { ogcTileRoutes } from './ogc/tiles-routes.js';
 import { qualityRoutes } from './quality/routes.js';
@@ -75,6 +76,7 @@ export function buildApp(deps: AppDeps, services: Services = buildServices(deps)
   api.use(authRoutes(s.tokens));
   api.use(ingestRoutes(deps, s.ingest, s.layerWrites, () => s.tiles.forgetLayers()));
   app.use(interopRoutes(deps, s.ckan));
+  app.use(cswRoutes(deps, s.csw));
   app.use('/api', api);
   app.use(ogcRoutes(deps, s.ogc));
   app.use(ogcTileRoutes(deps, s.ogc, s.tiles));

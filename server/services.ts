@@ -9,6 +9,7 @@ import { GlyphsService } from './glyphs/glyphs-service.js';
 import { IngestService } from './ingest/ingest-service.js';
 import { LayerWriteService } from './ingest/layer-write.js';
 import { CkanService } from './interop/ckan-service.js';
+import { CswService } from './interop/csw-service.js';
 import { OgcService } from './ogc/ogc-service.js';
 import { QualityService } from './quality/quality-service.js';
 import { TileCache } from './tiles/tile-cache.js';
@@ -27,6 +28,7 @@ export interface Services {
   tiles: TilesService;
   quality: QualityService;
   ckan: CkanService;
+  csw: CswService;
   ingest: IngestService;
   layerWrites: LayerWriteService;
   glyphs: GlyphsService;
@@ -62,6 +64,7 @@ export function buildServices(deps: AppDeps): Services {
     tiles,
     quality: new QualityService(knex, catalog),
     ckan: new CkanService(catalog, elements),
+    csw: new CswService(catalog),
     ingest: new IngestService(knex, deps.db.backend, catalog, features, districts, elements, config.upload),
     layerWrites: new LayerWriteService(knex, catalog),
     glyphs: new GlyphsService(),

@@ -144,7 +144,20 @@ describe('a terbatas layer on every endpoint that names it', () => {
   }
 });
 
-describe('a terbatas layer on the WFS', () => {
+/** How many layers the rule lets this caller see, computed in SQL independently of the app. */
+async function expectedCount(c: (typeof CALLERS)[number], agency?: string): Promise<number> {
+  const q = s.db.knex('layers').count<{ n: string }[]>('* as n');
+  if (agency) void q.where({ agency_code: agency });
+  if (c.role !== 'admin') {
+    const own = c.agencies === 'own' ? [f.agency] : c.agencies === 'other' ? [f.otherAgency] : [];
+    void q.where((w) => {
+      void w.where({ classification: 'publik' }).orWhereIn('agency_code', own);
+    });
+  }
+  return Number((await q)[0]?.n);
+}
+
+describe('a terbatas layer on the WFS and the CSW', () => {
   const WFS = [
     '/wfs?SERVICE=WFS&VERSION=2.0.0&REQUEST=DescribeFeatureType&TYPENAMES=satupeta:{L}',
     '/wfs?SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES=satupeta:{L}&COUNT=1',
@@ -157,6 +170,15 @@ describe('a terbatas layer on the WFS', () => {
       expect(caps.includes(`<wfs:Name>satupeta:${f.slug}</wfs:Name>`), c.name).toBe(c.sees);
       const all = await (await getAs(c.name, '/wfs?SERVICE=WFS&VERSION=2.0.0&REQUEST=DescribeFeatureType')).text();
       expect(all.includes(`name="${f.slug}"`), c.name).toBe(c.sees);
+      const byId = await (
+        await getAs(c.name, `/csw?service=CSW&version=2.0.2&request=GetRecordById&id=${f.slug}`)
+      ).text();
+      expect(byId.includes(`<dc:identifier>${f.slug}</dc:identifier>`), `CSW as ${c.name}`).toBe(c.sees);
+      const hits = await (
+        await getAs(c.name, '/csw?service=CSW&version=2.0.2&request=GetRecords&resultType=hits')
+      ).text();
+      expect(hits).toContain(`numberOfRecordsMatched="${await expectedCount(c)}"`);
+      expect((await getAs(c.name, `/api/layers/${f.slug}/metadata.xml`)).status).toBe(c.sees ? 200 : 404);
       for (const template of WFS) {
         const res = await getAs(c.name, fill(template, f.slug));
         const text = await res.text();
@@ -174,19 +196,6 @@ describe('a terbatas layer on the WFS', () => {
 });
 
 describe('a terbatas layer in every list and count', () => {
-  /** How many layers the rule lets this caller see, computed in SQL independently of the app. */
-  async function expectedCount(c: (typeof CALLERS)[number], agency?: string): Promise<number> {
-    const q = s.db.knex('layers').count<{ n: string }[]>('* as n');
-    if (agency) void q.where({ agency_code: agency });
-    if (c.role !== 'admin') {
-      const own = c.agencies === 'own' ? [f.agency] : c.agencies === 'other' ? [f.otherAgency] : [];
-      void q.where((w) => {
-        void w.where({ classification: 'publik' }).orWhereIn('agency_code', own);
-      });
-    }
-    return Number((await q)[0]?.n);
-  }
-
   for (const c of CALLERS) {
     it(`${c.sees ? 'includes' : 'leaves out'} the layer for ${c.name}`, async () => {
       const ids = {

@@ -5,11 +5,9 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from './support/test-server.js';
+import { hasGdal } from './support/clients.js';
 
 const run = promisify(execFile);
-// GDAL (Debian gdal-bin) is installed by .ci/run; on a machine without it these tests say so and
-// skip, except in CI where they always run.
-const hasGdal = fs.existsSync('/usr/bin/ogrinfo') || process.env.CI === 'true';
 
 let s: TestServer;
 let dir: string;

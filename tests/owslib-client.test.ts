@@ -1,15 +1,10 @@
 import { execFile } from 'node:child_process';
-import fs from 'node:fs';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { useTestServer } from './support/use-test-server.js';
+import { PYTHON, hasOwslib } from './support/clients.js';
 
 const run = promisify(execFile);
-// OWSLib (Debian python3-owslib, for Debian's /usr/bin/python3) is installed by .ci/run; on a
-// machine without it these tests say so and skip, except in CI where they always run.
-const PYTHON = '/usr/bin/python3';
-const hasOwslib =
-  process.env.CI === 'true' || (fs.existsSync(PYTHON) && fs.existsSync('/usr/lib/python3/dist-packages/owslib'));
 const KEL = 'batas-kelurahan-kota-tangerang';
 
 interface Read {

@@ -5,14 +5,9 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTestServer } from './support/use-test-server.js';
+import { hasGdal, PYTHON, hasOwslib } from './support/clients.js';
 
 const run = promisify(execFile);
-// GDAL (Debian gdal-bin) and OWSLib (Debian python3-owslib) are installed by .ci/run; on a machine
-// without them these tests say so and skip, except in CI where they always run.
-const hasGdal = fs.existsSync('/usr/bin/ogrinfo') || process.env.CI === 'true';
-const PYTHON = '/usr/bin/python3';
-const hasOwslib =
-  process.env.CI === 'true' || (fs.existsSync(PYTHON) && fs.existsSync('/usr/lib/python3/dist-packages/owslib'));
 const KEL = 'batas-kelurahan-kota-tangerang';
 
 const s = useTestServer();

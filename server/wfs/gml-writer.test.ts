@@ -1,7 +1,7 @@
 import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { gmlMembers } from './gml-writer.js';
-import { parseCrs } from './wfs-crs.js';
+import { parseCrs } from '../features/crs-names.js';
 
 const wrap = (members: string) =>
   `<wfs:FeatureCollection xmlns:wfs="w" xmlns:gml="g" xmlns:satupeta="s">${members}</wfs:FeatureCollection>`;

@@ -1,6 +1,6 @@
 import type { FieldDef } from '../catalog/layer-types.js';
-import { outPosition, type WfsCrs } from './wfs-crs.js';
-import { esc } from './xml.js';
+import { outPosition, type WfsCrs } from '../features/crs-names.js';
+import { esc } from '../http/xml.js';
 import { FEATURE_PREFIX, GEOMETRY_NAME } from './wfs-names.js';
 
 type Position = number[];

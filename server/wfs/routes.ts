@@ -1,4 +1,4 @@
-import express, { Router, type ErrorRequestHandler, type Request, type Response } from 'express';
+import express, { Router, type Request, type Response } from 'express';
 import type { AppDeps } from '../app-deps.js';
 import { writeFeatureCollection } from '../features/geojson-writer.js';
 import { AppError } from '../http/app-error.js';
@@ -6,7 +6,8 @@ import { baseUrl } from '../http/links.js';
 import { GML32_TYPE, FEATURE_NS, FEATURE_PREFIX, GML_NS, OWS_NS, WFS_NS, XSI_NS } from './wfs-names.js';
 import { kvpParameters, required } from './wfs-kvp.js';
 import type { WfsService } from './wfs-service.js';
-import { esc, type XmlElement } from './xml.js';
+import { owsExceptionReport } from '../http/ows-exception.js';
+import { esc, type XmlElement } from '../http/xml.js';
 import { xmlGetFeature } from './wfs-xml-request.js';
 
 const VERSIONS = ['2.0.0', '2.0.2'];
@@ -99,7 +100,7 @@ export function wfsRoutes(deps: AppDeps, wfs: WfsService): Router {
     await getFeature(req, res, kvp, filter);
   });
 
-  router.use('/wfs', exceptionReport());
+  router.use('/wfs', owsExceptionReport(OWS_NS, '2.0.0'));
   return router;
 }
 
@@ -124,31 +125,4 @@ function pagedUrl(req: Request, root: string, start: number, count: number): str
   out.searchParams.set('STARTINDEX', String(start));
   out.searchParams.set('COUNT', String(count));
   return out.toString();
-}
-
-/** OWS exception codes (OGC 06-121r3 table 25) for our error codes. */
-function owsCode(e: AppError): string {
-  if (e.code === 'missing_parameter') return 'MissingParameterValue';
-  if (e.code === 'operation_not_supported') return 'OperationNotSupported';
-  if (e.code === 'version_not_supported') return 'VersionNegotiationFailed';
-  return e.status >= 500 ? 'NoApplicableCode' : 'InvalidParameterValue';
-}
-
-/** Our errors as an ows:ExceptionReport with the same HTTP status; anything else goes on to the JSON handler. */
-function exceptionReport(): ErrorRequestHandler {
-  return (err: unknown, _req, res, next) => {
-    if (!(err instanceof AppError) || res.headersSent) {
-      next(err);
-      return;
-    }
-    const locator = typeof err.details.parameter === 'string' ? ` locator="${esc(err.details.parameter)}"` : '';
-    res
-      .status(err.status)
-      .type(XML)
-      .send(
-        `<?xml version="1.0" encoding="UTF-8"?>\n<ows:ExceptionReport xmlns:ows="${OWS_NS}" version="2.0.0" xml:lang="en">` +
-          `<ows:Exception exceptionCode="${owsCode(err)}"${locator}><ows:ExceptionText>${esc(err.message)}</ows:ExceptionText>` +
-          `<ows:ExceptionText>code: ${err.code}</ows:ExceptionText></ows:Exception></ows:ExceptionReport>\n`,
-      );
-  };
 }

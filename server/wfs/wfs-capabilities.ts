@@ -1,6 +1,6 @@
 import type { LayerRecord } from '../catalog/layer-types.js';
-import { FES_COMPARISONS, FES_SPATIAL } from './fes-filter.js';
-import { DEFAULT_CRS, OTHER_CRS } from './wfs-crs.js';
+import { FES_COMPARISONS, FES_SPATIAL } from '../features/fes-filter.js';
+import { DEFAULT_CRS, OTHER_CRS } from '../features/crs-names.js';
 import {
   FEATURE_NS,
   FEATURE_PREFIX,
@@ -13,7 +13,7 @@ import {
   XLINK_NS,
   XSI_NS,
 } from './wfs-names.js';
-import { esc } from './xml.js';
+import { esc } from '../http/xml.js';
 
 export const OUTPUT_FORMATS = [GML32_TYPE, 'application/json'];
 

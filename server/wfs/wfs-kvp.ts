@@ -1,6 +1,6 @@
 import { AppError, badRequest } from '../http/app-error.js';
 import { isJsonNumber } from '../http/coordinates.js';
-import { inPosition, parseCrs } from './wfs-crs.js';
+import { inPosition, parseCrs } from '../features/crs-names.js';
 
 /**
  * A KVP request's parameters by upper-case name: OGC parameter names are case-insensitive (their

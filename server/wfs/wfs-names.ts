@@ -1,4 +1,6 @@
 import type { LayerRecord } from '../catalog/layer-types.js';
+import type { Expr } from '../features/cql2-ast.js';
+import { filterFail, type FilterTarget } from '../features/fes-filter.js';
 
 /** The namespace of our feature types, and the prefix capabilities and documents give it. */
 export const FEATURE_NS = 'urn:x-satupeta:kota-tangerang';
@@ -53,4 +55,28 @@ export function propertyOfElement(layer: Pick<LayerRecord, 'fields'>, element: s
   const local = element.replace(/^.*[:/]/, '');
   for (const [property, name] of propertyElementNames(layer)) if (name === local) return property;
   return null;
+}
+
+/** A layer as what Filter Encoding reads against: its element names, field types and ids. */
+export function layerFilterTarget(layer: LayerRecord): FilterTarget {
+  return {
+    property: (ref) => propertyOfElement(layer, ref),
+    typeOf: (property) => layer.fields.find((f) => f.name === property)?.type,
+    isGeometry: (ref) => ref.replace(/^.*[:/]/, '') === GEOMETRY_NAME,
+    help: `see DescribeFeatureType of ${typeLocalName(layer.slug)}`,
+    ids: (values) => resourceIds(values, layer),
+  };
+}
+
+/** Ids as WFS writes them (`type.fid`) or bare numbers; an id of another type matches nothing. */
+export function resourceIds(values: string[], layer: LayerRecord): Expr {
+  const ids: number[] = [];
+  for (const v of values) {
+    const dot = v.lastIndexOf('.');
+    const type = dot >= 0 ? v.slice(0, dot) : null;
+    const num = dot >= 0 ? v.slice(dot + 1) : v;
+    if (!/^\d{1,9}$/.test(num)) throw filterFail(`"${v}" is not a feature id (type.number, e.g. ${layer.slug}.1).`);
+    if (type === null || slugOfTypeName(type) === layer.slug) ids.push(Number(num));
+  }
+  return { kind: 'ids', ids };
 }

@@ -1,7 +1,7 @@
 import type { FieldDef, LayerRecord } from '../catalog/layer-types.js';
 import { gmlPropertyType } from './gml-writer.js';
 import { FEATURE_NS, FEATURE_PREFIX, GEOMETRY_NAME, GML_NS, propertyElementNames, typeLocalName } from './wfs-names.js';
-import { esc } from './xml.js';
+import { esc } from '../http/xml.js';
 
 const XSD_TYPE: Record<FieldDef['type'], string> = {
   string: 'xsd:string',

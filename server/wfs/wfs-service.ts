@@ -5,10 +5,10 @@ import type { Expr } from '../features/cql2-ast.js';
 import { buildFeatureQuery, ID_PROPERTY, type LimitPolicy } from '../features/feature-query.js';
 import type { FeaturePage, FeaturesService } from '../features/features-service.js';
 import { badRequest, notFound } from '../http/app-error.js';
-import { parseFesFilter, resourceIds } from './fes-filter.js';
+import { parseFesFilter } from '../features/fes-filter.js';
 import { gmlMembers, type FeatureJson } from './gml-writer.js';
 import { capabilitiesXml } from './wfs-capabilities.js';
-import { parseCrs, type WfsCrs } from './wfs-crs.js';
+import { parseCrs, type WfsCrs } from '../features/crs-names.js';
 import {
   bboxAsLonLat,
   oneTypeName,
@@ -18,9 +18,17 @@ import {
   wholeNumber,
   type OutputFormat,
 } from './wfs-kvp.js';
-import { GEOMETRY_NAME, propertyElementNames, propertyOfElement, slugOfTypeName, typeLocalName } from './wfs-names.js';
+import {
+  GEOMETRY_NAME,
+  layerFilterTarget,
+  resourceIds,
+  propertyElementNames,
+  propertyOfElement,
+  slugOfTypeName,
+  typeLocalName,
+} from './wfs-names.js';
 import { featureTypeSchema } from './wfs-schema.js';
-import type { XmlElement } from './xml.js';
+import type { XmlElement } from '../http/xml.js';
 
 /** What GetFeature answers: hits only, or a page in GML 3.2 members or GeoJSON feature text. */
 export type GetFeatureResult =
@@ -81,9 +89,9 @@ export class WfsService {
           parameter: 'FILTER_LANGUAGE',
           value: lang,
         });
-      filters.push(parseFesFilter(fes, layer));
+      filters.push(parseFesFilter(fes, layerFilterTarget(layer)));
     }
-    if (filter) filters.push(parseFesFilter(filter, layer));
+    if (filter) filters.push(parseFesFilter(filter, layerFilterTarget(layer)));
     const rid = kvp.get('RESOURCEID') ?? kvp.get('FEATUREID');
     if (rid !== undefined) filters.push(resourceIds(rid.split(','), layer));
 

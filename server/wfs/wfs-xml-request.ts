@@ -1,5 +1,5 @@
 import { AppError, badRequest } from '../http/app-error.js';
-import { parseXml, type XmlElement } from './xml.js';
+import { parseXml, type XmlElement } from '../http/xml.js';
 
 /**
  * A GetFeature in the XML encoding (what OWSLib POSTs for filters) as the KVP parameters it

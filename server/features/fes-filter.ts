@@ -1,4 +1,4 @@
-import type { LayerRecord } from '../catalog/layer-types.js';
+import type { FieldDef } from '../catalog/layer-types.js';
 import {
   checkGeometry,
   CqlError,
@@ -8,12 +8,33 @@ import {
   type GeometryLiteral,
   type Literal,
   type SpatialOp,
-} from '../features/cql2-ast.js';
+} from './cql2-ast.js';
 import { badRequest } from '../http/app-error.js';
 import { isJsonNumber } from '../http/coordinates.js';
-import { inPosition, parseCrs, type WfsCrs } from './wfs-crs.js';
-import { GEOMETRY_NAME, propertyOfElement, slugOfTypeName } from './wfs-names.js';
-import { parseXml, type XmlElement } from './xml.js';
+import { parseXml, type XmlElement } from '../http/xml.js';
+import { inPosition, parseCrs, type WfsCrs } from './crs-names.js';
+
+/**
+ * What a filter is read against: a layer's features (WFS) or catalogue records (CSW). Property
+ * names reach the tree only through `property`, literals are typed by `typeOf`, and spatial
+ * operators always test `geometry`, the tree's geometry property.
+ */
+export interface FilterTarget {
+  /** The property a ValueReference/PropertyName names (prefix and path as the client wrote them), or null. */
+  property(ref: string): string | null;
+  typeOf(property: string): FieldDef['type'] | undefined;
+  /** Whether a reference names the geometry. */
+  isGeometry(ref: string): boolean;
+  /** Where a client finds the names, for messages ("see DescribeFeatureType"). */
+  help: string;
+  /** The CRS of a geometry without srsName (WFS 2.0: EPSG:4326 by URN, latitude first). */
+  defaultCrs?: string;
+  /** ResourceId / FeatureId / GmlObjectId values as a tree; without it those are refused. */
+  ids?(values: string[]): Expr;
+}
+
+/** The geometry property name spatial predicates in the tree refer to. */
+export const FILTER_GEOMETRY = 'geometry';
 
 const COMPARE: Record<string, Comparison> = {
   PropertyIsEqualTo: '=',
@@ -44,44 +65,30 @@ export const FES_COMPARISONS = [
 export const FES_SPATIAL = ['BBOX', ...Object.keys(SPATIAL)];
 
 const fail = (message: string): Error => badRequest('invalid_filter', `FILTER: ${message}`, { parameter: 'FILTER' });
+export const filterFail = fail;
 
 /**
  * An OGC Filter Encoding 2.0 document (fes:Filter; the 1.1 names PropertyName, FeatureId and
- * GmlObjectId too) as the CQL2 tree the one feature query compiles. Names are the layer's element
- * names (DescribeFeatureType); literals are typed by their property, as query parameters are;
+ * GmlObjectId too) as the CQL2 tree. Names are the target's (a layer's element names, a
+ * catalogue's queryables); literals are typed by their property, as query parameters are;
  * geometries are read in their srsName (default: EPSG:4326 latitude first) and turned to lon/lat.
  */
-export function parseFesFilter(filter: string | XmlElement, layer: LayerRecord): Expr {
+export function parseFesFilter(filter: string | XmlElement, target: FilterTarget): Expr {
   const root = typeof filter === 'string' ? parseXml(filter) : filter;
   if (!root) throw fail('not well-formed XML (or nested deeper than 64 elements).');
   if (root.name !== 'Filter') throw fail(`the root element must be Filter, not ${root.name}.`);
   const ids = root.children.filter((c) => ['ResourceId', 'FeatureId', 'GmlObjectId'].includes(c.name));
   if (ids.length > 0) {
     if (ids.length !== root.children.length) throw fail('ResourceId cannot be mixed with other operators.');
-    return resourceIds(
-      ids.map((c) => c.attrs.rid ?? c.attrs.fid ?? c.attrs.id ?? ''),
-      layer,
-    );
+    if (!target.ids) throw fail('ResourceId is not supported here.');
+    return target.ids(ids.map((c) => c.attrs.rid ?? c.attrs.fid ?? c.attrs.id ?? ''));
   }
   if (root.children.length !== 1) throw fail('a Filter holds exactly one operator.');
-  return new FesReader(layer).expr(root.children[0] as XmlElement);
-}
-
-/** Ids as WFS writes them (`type.fid`) or bare numbers; an id of another type matches nothing. */
-export function resourceIds(values: string[], layer: LayerRecord): Expr {
-  const ids: number[] = [];
-  for (const v of values) {
-    const dot = v.lastIndexOf('.');
-    const type = dot >= 0 ? v.slice(0, dot) : null;
-    const num = dot >= 0 ? v.slice(dot + 1) : v;
-    if (!/^\d{1,9}$/.test(num)) throw fail(`"${v}" is not a feature id (type.number, e.g. ${layer.slug}.1).`);
-    if (type === null || slugOfTypeName(type) === layer.slug) ids.push(Number(num));
-  }
-  return { kind: 'ids', ids };
+  return new FesReader(target).expr(root.children[0] as XmlElement);
 }
 
 class FesReader {
-  constructor(private readonly layer: LayerRecord) {}
+  constructor(private readonly target: FilterTarget) {}
 
   expr(e: XmlElement): Expr {
     const n = e.name;
@@ -115,10 +122,10 @@ class FesReader {
   private property(e: XmlElement): string {
     const ref = this.valueRef(e);
     if (!ref) throw fail(`${e.name} needs a ValueReference.`);
-    const prop = propertyOfElement(this.layer, ref.text);
+    const prop = this.target.property(ref.text);
     if (prop === null) {
       throw fail(
-        `"${ref.text}" is not a property of ${this.layer.slug} (see DescribeFeatureType)${ref.text.endsWith(GEOMETRY_NAME) ? '; geometry works only in spatial operators' : ''}.`,
+        `"${ref.text}" is not a property here (${this.target.help})${this.target.isGeometry(ref.text) ? '; the geometry works only in spatial operators' : ''}.`,
       );
     }
     return prop;
@@ -127,9 +134,8 @@ class FesReader {
   private literal(e: XmlElement | undefined, property: string, where: string): Literal {
     if (!e || e.name !== 'Literal') throw fail(`${where} needs a Literal.`);
     if (e.children.length > 0) throw fail(`${where}: a Literal of ${property} holds text, not elements.`);
-    const field = this.layer.fields.find((f) => f.name === property);
     const text = e.text;
-    switch (field?.type) {
+    switch (this.target.typeOf(property)) {
       case 'integer':
       case 'number':
         if (!isJsonNumber(text)) throw fail(`${property} is a number property: "${text}" is not a number.`);
@@ -195,18 +201,18 @@ class FesReader {
     return {
       kind: 'spatial',
       op: 's_intersects',
-      args: [{ property: GEOMETRY_NAME }, { geometry: this.geometry(env) }],
+      args: [{ property: FILTER_GEOMETRY }, { geometry: this.geometry(env) }],
     };
   }
 
   private spatial(e: XmlElement, op: SpatialOp): Expr {
     const g = e.children.find((c) => c !== this.valueRef(e));
     if (!g) throw fail(`${e.name} needs a GML geometry.`);
-    return { kind: 'spatial', op, args: [{ property: GEOMETRY_NAME }, { geometry: this.geometry(g) }] };
+    return { kind: 'spatial', op, args: [{ property: FILTER_GEOMETRY }, { geometry: this.geometry(g) }] };
   }
 
   private geometry(g: XmlElement, inherited?: WfsCrs): GeometryLiteral {
-    const crs = g.attrs.srsName ? crsOf(g.attrs.srsName) : (inherited ?? crsOf(undefined));
+    const crs = g.attrs.srsName ? crsOf(g.attrs.srsName) : (inherited ?? crsOf(this.target.defaultCrs));
     const literal = gmlToGeoJson(g, crs);
     try {
       return checkGeometry(literal, 0);
