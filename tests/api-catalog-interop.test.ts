@@ -61,7 +61,15 @@ describe('CKAN Action API for Satu Data Indonesia', () => {
     expect(body.result.organization.name).toBe('setda');
     expect(body.result.groups[0]?.name).toBe('batas-wilayah');
     expect(body.result.tags.map((t) => t.name)).toContain('kemendagri');
-    expect(body.result.resources.map((r) => r.format)).toEqual(['GeoJSON', 'OGC API Features', 'TileJSON', 'JSON']);
+    expect(body.result.resources.map((r) => r.format)).toEqual([
+      'GeoJSON',
+      'CSV',
+      'OGC API Features',
+      'WFS',
+      'TileJSON',
+      'JSON',
+      'XML',
+    ]);
     expect(body.result.extras.find((e) => e.key === 'sample_data')?.value).toBe('false');
     const geojson = body.result.resources[0]?.url ?? '';
     expect((await s.get(geojson.replace(s.url, ''))).status).toBe(200);
@@ -171,7 +179,7 @@ describe('DCAT catalog', () => {
     const list = await action<string[]>('package_list');
     expect(body['@type']).toBe('dcat:Catalog');
     expect(body['dcat:dataset'].map((d) => d['dct:identifier']).sort()).toEqual([...list.body.result].sort());
-    expect(body['dcat:dataset'][0]?.['dcat:distribution']).toHaveLength(3);
+    expect(body['dcat:dataset'][0]?.['dcat:distribution']).toHaveLength(5);
     const element = body['dcat:dataset'].find((d) => d['dct:identifier'] === 'elemen-dak-penduduk-kecamatan-kpu2014');
     expect(JSON.stringify(element)).toContain('dcat:downloadURL');
   });

@@ -73,3 +73,86 @@ describe('full GeoJSON download', () => {
     );
   });
 });
+
+describe('full CSV download', () => {
+  /** RFC 4180 lines as the test reads them (quoted fields may hold commas, quotes and line breaks). */
+  function parseCsv(text: string): string[][] {
+    const rows: string[][] = [];
+    let row: string[] = [];
+    let cell = '';
+    let quoted = false;
+    for (let i = 0; i < text.length; i++) {
+      const ch = text[i] as string;
+      if (quoted) {
+        if (ch === '"' && text[i + 1] === '"') {
+          cell += '"';
+          i++;
+        } else if (ch === '"') quoted = false;
+        else cell += ch;
+      } else if (ch === '"') quoted = true;
+      else if (ch === ',') {
+        row.push(cell);
+        cell = '';
+      } else if (ch === '\r' && text[i + 1] === '\n') {
+        row.push(cell);
+        rows.push(row);
+        row = [];
+        cell = '';
+        i++;
+      } else cell += ch;
+    }
+    return rows;
+  }
+
+  it('is every feature with its fields and its geometry as WKT that PostGIS reads back equal', async () => {
+    for (const slug of ['batas-kelurahan-kota-tangerang', (await biggestPublik()).slug]) {
+      const res = await s.get(`/api/layers/${slug}/download.csv`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+      expect(res.headers.get('content-disposition')).toContain(`${slug}.csv`);
+      const bytes = new Uint8Array(await res.arrayBuffer());
+      // A UTF-8 byte-order mark first, for spreadsheet programs.
+      expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+      const [header = [], ...rows] = parseCsv(new TextDecoder().decode(bytes));
+      const { rows: layer } = await s.db.knex.raw<{ rows: { id: number; fields: { name: string }[] }[] }>(
+        'select id, fields from layers where slug = ?',
+        [slug],
+      );
+      const l = layer[0];
+      if (!l) throw new Error('no layer');
+      expect(header).toEqual(['fid', ...l.fields.map((f) => f.name), 'wkt']);
+      const { rows: db } = await s.db.knex.raw<{ rows: { fid: number; properties: Record<string, unknown> }[] }>(
+        'select fid, properties from features where layer_id = ? order by fid',
+        [l.id],
+      );
+      expect(rows.map((r) => Number(r[0]))).toEqual(db.map((r) => r.fid));
+      expect(Number(res.headers.get('x-number-matched'))).toBe(db.length);
+      for (const [i, r] of rows.entries()) {
+        const props = db[i]?.properties ?? {};
+        l.fields.forEach((f, j) => {
+          const v = props[f.name];
+          const want = v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v);
+          expect(r[j + 1], `${slug} ${r[0]} ${f.name}`).toBe(want);
+        });
+      }
+      // Every WKT is read by PostGIS as the stored geometry.
+      const { rows: equal } = await s.db.knex.raw<{ rows: { n: number }[] }>(
+        `select count(*)::int as n from jsonb_to_recordset(?::jsonb) as c(fid int, wkt text)
+           join features f on f.layer_id = ? and f.fid = c.fid
+          where ST_Equals(ST_GeomFromText(c.wkt, 4326), ST_SnapToGrid(f.geom, 1e-7))
+             or ST_HausdorffDistance(ST_GeomFromText(c.wkt, 4326), f.geom) < 1e-6`,
+        [JSON.stringify(rows.map((r) => ({ fid: Number(r[0]), wkt: r[r.length - 1] }))), l.id],
+      );
+      expect(equal[0]?.n).toBe(rows.length);
+    }
+  });
+
+  it('answers 404 for a layer the caller may not see, like a missing one', async () => {
+    const hidden = await s.get(`/api/layers/${s.terbatas}/download.csv`);
+    const missing = await s.get('/api/layers/tidak-ada-lapisan/download.csv');
+    expect(hidden.status).toBe(404);
+    expect(((await hidden.json()) as { error: { code: string } }).error.code).toBe(
+      ((await missing.json()) as { error: { code: string } }).error.code,
+    );
+  });
+});

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Caller } from '../auth/access.js';
+import { visibilityKey, type Caller } from '../auth/access.js';
 import { badRequest, layerNotFound } from '../http/app-error.js';
 import type { DistrictsService } from '../districts/districts-service.js';
 import {
@@ -12,6 +12,7 @@ import {
 } from './agencies-themes-sql.js';
 import {
   allVisibleLayers,
+  registryFingerprint,
   countVisibleLayers,
   findLayerBySlug,
   findLayersBySlugs,
@@ -37,6 +38,8 @@ export interface LayerSearch {
 }
 
 export class CatalogService {
+  private readonly listed = new Map<string, { fingerprint: string; layers: LayerRecord[] }>();
+
   constructor(
     private readonly knex: Knex,
     private readonly districts: DistrictsService,
@@ -115,9 +118,21 @@ export class CatalogService {
     return countVisibleLayers(this.knex, caller);
   }
 
-  /** Every layer the caller may see (optionally of one agency), by title, with full metadata. */
-  visibleLayers(caller: Caller, agency: string | null = null): Promise<LayerRecord[]> {
-    return allVisibleLayers(this.knex, caller, agency);
+  /**
+   * Every layer the caller may see (optionally of one agency), by title, with full metadata.
+   * Remembered per visibility class and agency until any registry row changes (a cheap
+   * fingerprint query each call), so catalogue protocols that list everything (CSW, WFS and OGC
+   * capabilities) do not rebuild 2,491 records per request.
+   */
+  async visibleLayers(caller: Caller, agency: string | null = null): Promise<LayerRecord[]> {
+    const key = `${visibilityKey(caller)}|${agency ?? ''}`;
+    const fingerprint = await registryFingerprint(this.knex);
+    const known = this.listed.get(key);
+    if (known && known.fingerprint === fingerprint) return [...known.layers];
+    const layers = await allVisibleLayers(this.knex, caller, agency);
+    if (this.listed.size >= 64) this.listed.clear();
+    this.listed.set(key, { fingerprint, layers });
+    return [...layers];
   }
 
   /** Search with prepared filters (tsquery, keyword, order), unchecked: for adapters such as CKAN. */

@@ -324,3 +324,17 @@ export async function countVisibleLayers(knex: Knex, caller: Caller): Promise<nu
   };
   return row.n;
 }
+
+/**
+ * A value that changes whenever any layer, agency or theme row changes (insert, update, delete):
+ * each row's xmin is the transaction that last wrote it. One scan of the small registry tables.
+ */
+export async function registryFingerprint(knex: Knex): Promise<string> {
+  const { rows } = await knex.raw<{ rows: { f: string }[] }>(
+    `select md5(
+       (select coalesce(string_agg(id::text || ':' || xmin::text, ',' order by id), '') from layers) || '|' ||
+       (select coalesce(string_agg(xmin::text, ',' order by code), '') from agencies) || '|' ||
+       (select coalesce(string_agg(xmin::text, ',' order by code), '') from themes)) as f`,
+  );
+  return rows[0]?.f ?? '';
+}

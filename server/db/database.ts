@@ -47,7 +47,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 function openPostgres(url: string, poolMax: number): Knex {
   return knexFactory({
     client: 'pg',
-    connection: { connectionString: url, application_name: 'satupeta' },
+    // JIT off: the server's statements are short, and a per-feature subquery (GML parts, property
+    // picks) inflates cost estimates past jit_above_cost, so PostgreSQL spent ~240 ms compiling a
+    // 10,000-feature page that runs in ~230 ms without it (bench/RESULTS.md, WFS).
+    connection: { connectionString: url, application_name: 'satupeta', options: '-c jit=off' },
     pool: { min: 0, max: poolMax },
     acquireConnectionTimeout: 10_000,
   });

@@ -31,6 +31,28 @@ export interface FeatureQuery {
   after: number;
   /** Rows to skip (OWSLib-style paging); 0 with the cursor. */
   offset: number;
+  /** Write GML 3.2 members instead of GeoJSON Features (WFS); null: GeoJSON. */
+  gml: GmlEncoding | null;
+}
+
+/**
+ * Features written as WFS 2.0 members in GML 3.2 by the database instead of GeoJSON (the WFS
+ * adapter fills it from the layer's application schema). Names here are the registry's, mapped
+ * to XML names by the adapter; they reach SQL only as bound values.
+ */
+export interface GmlEncoding {
+  /** The feature type's NCName (also the gml:id prefix) and its namespace prefix. */
+  typeName: string;
+  prefix: string;
+  /** Property → element name, in the schema's order. */
+  elements: [string, string][];
+  geometryElement: string | null;
+  /** The multi geometry every feature is written as. */
+  multi: 'MultiPoint' | 'MultiCurve' | 'MultiSurface';
+  srid: 4326 | 3857;
+  latFirst: boolean;
+  /** srsName as ST_AsGML writes it: `urn:ogc:def:crs:EPSG::4326` latitude first, else `EPSG:<srid>`. */
+  srsName: string;
 }
 
 export interface SortKey {
@@ -57,6 +79,7 @@ export interface FeatureQueryInput {
   limit?: number | undefined;
   after?: number | undefined;
   offset?: number | undefined;
+  gml?: GmlEncoding | undefined;
 }
 
 /** Page size policy of one protocol: /api refuses a too-large limit, OGC clamps it as the standard asks. */
@@ -113,6 +136,7 @@ export function buildFeatureQuery(layer: LayerRecord, input: FeatureQueryInput, 
     limit,
     after: input.after ?? 0,
     offset,
+    gml: input.gml ?? null,
   };
 }
 

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { propertyValueSql } from './cql2-sql.js';
-import { ID_PROPERTY, type FeatureQuery } from './feature-query.js';
+import { ID_PROPERTY, type FeatureQuery, type GmlEncoding } from './feature-query.js';
 
 /** A page as the database wrote it: GeoJSON Feature texts joined by commas, ready to splice. */
 export interface FeaturePageText {
@@ -32,6 +32,57 @@ function featureText(knex: Knex, properties: string[] | null, geomExpr: string):
        || ',"properties":' || ${props} || '}' as feature`,
     properties ? [JSON.stringify(properties)] : [],
   );
+}
+
+/** The part element PostGIS writes inside each multi geometry (GML 3, LineString with bit 4). */
+const PART = { MultiPoint: 'Point', MultiCurve: 'LineString', MultiSurface: 'Polygon' } as const;
+/** XML 1.0 cannot hold these control characters; markup characters are escaped. */
+const XML_TEXT = (v: string) =>
+  `replace(replace(replace(translate(${v}, E'\\x01\\x02\\x03\\x04\\x05\\x06\\x07\\x08\\x0B\\x0C\\x0E\\x0F\\x10\\x11\\x12\\x13\\x14\\x15\\x16\\x17\\x18\\x19\\x1A\\x1B\\x1C\\x1D\\x1E\\x1F', ''), '&', '&amp;'), '<', '&lt;'), '>', '&gt;')`;
+
+/**
+ * One WFS member in GML 3.2, built by the database: the properties in schema order (one bound
+ * key and element name each; absent values left out), then the geometry as its multi form by
+ * ST_AsGML (bit 1: URN srsName and bit 16: latitude first for EPSG:4326 by URN; bit 4:
+ * LineString). ST_AsGML gives every part the multi's gml:id: a one-part geometry (nearly all)
+ * renames its part by text, a multi-part one writes each part with its own id.
+ */
+function gmlText(knex: Knex, g: GmlEncoding, geomExpr: string): Knex.Raw {
+  const bindings: (string | number)[] = [g.prefix, g.typeName, g.typeName];
+  const props = g.elements.map(([prop, el]) => {
+    bindings.push(g.prefix, el, prop, g.prefix, el);
+    return `coalesce('<' || ? || ':' || ? || '>' || ${XML_TEXT('(f.properties ->> ?)')} || '</' || ? || ':' || ? || '>', '')`;
+  });
+  let geometry = `''`;
+  if (g.geometryElement !== null) {
+    const geom = g.srid === 3857 ? `ST_Transform(${geomExpr}, 3857)` : `ST_ForcePolygonCCW(${geomExpr})`;
+    const options = (g.latFirst ? 16 | 1 : 0) | 4;
+    const decimals = g.srid === 3857 ? 2 : 7;
+    const id = `(? || '.' || f.fid || '.g')`;
+    const part = PART[g.multi];
+    geometry = `('<' || ? || ':' || ? || '>' || case when ST_NumGeometries(${geomExpr}) = 1
+        then replace(ST_AsGML(3, ST_Multi(${geom}), ?::int, ?::int, 'gml', ${id}), '<gml:${part} gml:id="' || ${id} || '"', '<gml:${part} gml:id="' || ${id} || '.1"')
+        else '<gml:${g.multi} srsName="' || ? || '" gml:id="' || ${id} || '">'
+          || (select string_agg('<gml:${MEMBER[g.multi]}>' || ST_AsGML(3, ST_SetSRID(d.geom, 0), ?::int, ?::int, 'gml', ${id} || '.' || d.n) || '</gml:${MEMBER[g.multi]}>', '' order by d.n)
+                from (select (p).geom as geom, row_number() over () as n from ST_Dump(${geom}) p) d)
+          || '</gml:${g.multi}>' end
+      || '</' || ? || ':' || ? || '>')`;
+    bindings.push(g.prefix, g.geometryElement, decimals, options, g.typeName, g.typeName, g.typeName);
+    bindings.push(g.srsName, g.typeName, decimals, options & ~1, g.typeName, g.prefix, g.geometryElement);
+  }
+  bindings.push(g.prefix, g.typeName);
+  return knex.raw(
+    `'<wfs:member><' || ? || ':' || ? || ' gml:id="' || ? || '.' || f.fid || '">' || ${props.length ? props.join(' || ') : `''`} || ${geometry} || '</' || ? || ':' || ? || '></wfs:member>' as feature`,
+    bindings,
+  );
+}
+
+const MEMBER = { MultiPoint: 'pointMember', MultiCurve: 'curveMember', MultiSurface: 'surfaceMember' } as const;
+
+/** Each feature's text: GeoJSON, or a GML member when the query asks for GML. */
+function projection(knex: Knex, q: FeatureQuery): Knex.Raw {
+  const geom = q.district && q.clip ? CLIPPED_GEOM : PLAIN_GEOM;
+  return q.gml ? gmlText(knex, q.gml, geom) : featureText(knex, q.properties, geom);
 }
 
 type Filters = Pick<FeatureQuery, 'layer' | 'bbox' | 'district' | 'where'>;
@@ -80,7 +131,7 @@ export async function countFeatures(knex: Knex, q: Filters): Promise<number> {
 export async function selectFeaturePage(knex: Knex, q: FeatureQuery): Promise<FeaturePageText> {
   const order = orderBy(knex, q);
   const rows = filtered(knex, q)
-    .select('f.fid', featureText(knex, q.properties, q.district && q.clip ? CLIPPED_GEOM : PLAIN_GEOM))
+    .select('f.fid', projection(knex, q))
     // Window rows are numbered before OFFSET skips any: number the page from 1.
     .select(knex.raw('row_number() over (order by ?) - ? as rn', [order, q.offset]))
     .orderByRaw('?', [order])
@@ -104,7 +155,9 @@ export async function selectFeaturePage(knex: Knex, q: FeatureQuery): Promise<Fe
       knex.raw('count(*)::int as found'),
       prev,
       knex.raw('max(p.fid) filter (where p.rn = ?) as last_fid', [q.limit]),
-      knex.raw(`coalesce(string_agg(p.feature, ',' order by p.rn) filter (where p.rn <= ?), '') as features`, [
+      // GeoJSON Features are joined by commas (spliced into an array), GML members by nothing.
+      knex.raw(`coalesce(string_agg(p.feature, ? order by p.rn) filter (where p.rn <= ?), '') as features`, [
+        q.gml ? '' : ',',
         q.limit,
       ]),
     );

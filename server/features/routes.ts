@@ -1,4 +1,4 @@
-import { Router, type Request } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { AppDeps } from '../app-deps.js';
 import { cacheFor } from '../auth/caller.js';
@@ -7,6 +7,7 @@ import { withQuery, type Link } from '../http/links.js';
 import { intParam, parseQuery } from '../http/query.js';
 import { buildFeatureQuery, type LimitPolicy } from './feature-query.js';
 import type { FeaturePage, FeaturesService, PageCursor } from './features-service.js';
+import { csvHeader, csvRows } from './csv-writer.js';
 import { GEOJSON, writeFeatureCollection } from './geojson-writer.js';
 
 /** Query of GET /api/layers/{id}/features; also feeds the OpenAPI document. */
@@ -92,8 +93,7 @@ export function featureRoutes(deps: AppDeps, features: FeaturesService): Router 
   router.get('/layers/:id/download.geojson', async (req, res) => {
     parseQuery(req, z.object({}));
     const layer = await features.layer(req.caller, req.params.id);
-    const q = buildFeatureQuery(layer, { bboxStyle: 'api' }, policy);
-    const chunks = features.download(q);
+    const chunks = features.download(buildFeatureQuery(layer, { bboxStyle: 'api' }, policy));
     const first = await chunks.next();
     const numberMatched = !first.done && typeof first.value === 'object' ? first.value.numberMatched : 0;
     cacheFor(req, res, 60).type(GEOJSON).attachment(`${layer.slug}.geojson`).set('ETag', `"${layer.dataVersion}"`);
@@ -101,18 +101,29 @@ export function featureRoutes(deps: AppDeps, features: FeaturesService): Router 
       `{"type":"FeatureCollection","name":${JSON.stringify(layer.slug)},"numberMatched":${numberMatched},"dataVersion":${layer.dataVersion},"features":[`,
     );
     let comma = '';
-    for await (const chunk of chunks) {
-      if (typeof chunk !== 'string') continue;
-      if (!res.write(comma + chunk))
-        await new Promise((resolve) => {
-          res.once('drain', resolve);
-          res.once('close', resolve);
-        });
-      // A client that went away ends the loop, which closes the snapshot (the generator's finally).
-      if (res.destroyed) return;
+    await streamChunks(res, chunks, (chunk) => {
+      const out = comma + chunk;
       comma = ',';
-    }
-    res.end(']}');
+      return out;
+    });
+    if (!res.destroyed) res.end(']}');
+  });
+
+  /** The whole layer as CSV: fid, every field, the geometry as WKT (EPSG:4326), from the same snapshot stream. */
+  router.get('/layers/:id/download.csv', async (req, res) => {
+    parseQuery(req, z.object({}));
+    const layer = await features.layer(req.caller, req.params.id);
+    const chunks = features.download(buildFeatureQuery(layer, { bboxStyle: 'api' }, policy));
+    const first = await chunks.next();
+    const numberMatched = !first.done && typeof first.value === 'object' ? first.value.numberMatched : 0;
+    cacheFor(req, res, 60)
+      .type('text/csv; charset=utf-8')
+      .attachment(`${layer.slug}.csv`)
+      .set({ ETag: `"${layer.dataVersion}"`, 'X-Number-Matched': String(numberMatched) });
+    // A byte-order mark, so spreadsheet programs read the file as UTF-8.
+    res.write(`\ufeff${csvHeader(layer)}`);
+    await streamChunks(res, chunks, (chunk) => csvRows(chunk, layer));
+    if (!res.destroyed) res.end();
   });
 
   router.get('/layers/:id/features/:fid', async (req, res) => {
@@ -139,4 +150,24 @@ export function featureRoutes(deps: AppDeps, features: FeaturesService): Router 
   });
 
   return router;
+}
+
+/**
+ * Writes a download's chunks as they come, waiting for the client to drain; a client that went
+ * away ends the loop, which closes the snapshot (the generator's finally).
+ */
+async function streamChunks(
+  res: Response,
+  chunks: AsyncGenerator<{ numberMatched: number } | string>,
+  encode: (chunk: string) => string,
+): Promise<void> {
+  for await (const chunk of chunks) {
+    if (typeof chunk !== 'string') continue;
+    if (!res.write(encode(chunk)))
+      await new Promise((resolve) => {
+        res.once('drain', resolve);
+        res.once('close', resolve);
+      });
+    if (res.destroyed) return;
+  }
 }

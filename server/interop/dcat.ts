@@ -68,6 +68,11 @@ function dataset(l: LayerRecord, base: string): Record<string, unknown> {
         ...distribution('GeoJSON', `${base}/api/layers/${enc}/download.geojson`, 'application/geo+json', 'GeoJSON'),
         'dcat:downloadURL': { '@id': `${base}/api/layers/${enc}/download.geojson` },
       },
+      {
+        ...distribution('CSV (WKT)', `${base}/api/layers/${enc}/download.csv`, 'text/csv', 'CSV'),
+        'dcat:downloadURL': { '@id': `${base}/api/layers/${enc}/download.csv` },
+      },
+      distribution('WFS 2.0', `${base}/wfs?SERVICE=WFS&REQUEST=GetCapabilities`, 'application/xml', 'WFS'),
       distribution('OGC API Features', `${base}/ogc/collections/${enc}`, 'application/json', 'OGC API Features'),
       distribution('Vector tiles (TileJSON)', `${base}/tiles/${enc}.json`, 'application/json', 'TileJSON'),
     ],

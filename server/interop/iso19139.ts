@@ -96,6 +96,13 @@ export function onlineResources(
       fn: 'download',
     },
     {
+      url: `${base}/api/layers/${enc}/download.csv`,
+      protocol: 'WWW:DOWNLOAD-1.0-http--download',
+      name: `${l.slug}.csv`,
+      description: 'CSV dengan geometri WKT, seluruh lapisan',
+      fn: 'download',
+    },
+    {
       url: `${base}/tiles/${enc}.json`,
       protocol: 'WWW:LINK-1.0-http--link',
       name: 'TileJSON',

@@ -49,7 +49,7 @@ export function wfsRoutes(deps: AppDeps, wfs: WfsService): Router {
       .send(
         `${open} numberMatched="${page.numberMatched}" numberReturned="${page.numberReturned}"${next}${prev} ` +
           `xsi:schemaLocation="${WFS_NS} http://schemas.opengis.net/wfs/2.0/wfs.xsd ${GML_NS} http://schemas.opengis.net/gml/3.2.1/gml.xsd ${FEATURE_NS} ${esc(schema)}">` +
-          `${result.members}</wfs:FeatureCollection>\n`,
+          `${page.features}</wfs:FeatureCollection>\n`,
       );
   };
 

@@ -1,5 +1,4 @@
 import type { FieldDef, LayerRecord } from '../catalog/layer-types.js';
-import { gmlPropertyType } from './gml-writer.js';
 import { FEATURE_NS, FEATURE_PREFIX, GEOMETRY_NAME, GML_NS, propertyElementNames, typeLocalName } from './wfs-names.js';
 import { esc } from '../http/xml.js';
 
@@ -39,4 +38,11 @@ export function featureTypeSchema(layers: LayerRecord[]): string {
     `<xsd:import namespace="${GML_NS}" schemaLocation="http://schemas.opengis.net/gml/3.2.1/gml.xsd"/>` +
     `${types.join('')}</xsd:schema>\n`
   );
+}
+
+/** The GML property type an application schema declares for a layer's geometry. */
+export function gmlPropertyType(geometryType: string): string {
+  if (geometryType === 'Point') return 'gml:MultiPointPropertyType';
+  if (geometryType === 'LineString') return 'gml:MultiCurvePropertyType';
+  return 'gml:MultiSurfacePropertyType';
 }

@@ -2,11 +2,10 @@ import type { Caller } from '../auth/access.js';
 import type { CatalogService } from '../catalog/catalog-service.js';
 import type { LayerRecord } from '../catalog/layer-types.js';
 import type { Expr } from '../features/cql2-ast.js';
-import { buildFeatureQuery, ID_PROPERTY, type LimitPolicy } from '../features/feature-query.js';
+import { buildFeatureQuery, ID_PROPERTY, type GmlEncoding, type LimitPolicy } from '../features/feature-query.js';
 import type { FeaturePage, FeaturesService } from '../features/features-service.js';
 import { badRequest, notFound } from '../http/app-error.js';
 import { parseFesFilter } from '../features/fes-filter.js';
-import { gmlMembers, type FeatureJson } from './gml-writer.js';
 import { capabilitiesXml } from './wfs-capabilities.js';
 import { parseCrs, type WfsCrs } from '../features/crs-names.js';
 import {
@@ -19,6 +18,7 @@ import {
   type OutputFormat,
 } from './wfs-kvp.js';
 import {
+  FEATURE_PREFIX,
   GEOMETRY_NAME,
   layerFilterTarget,
   resourceIds,
@@ -33,7 +33,7 @@ import type { XmlElement } from '../http/xml.js';
 /** What GetFeature answers: hits only, or a page in GML 3.2 members or GeoJSON feature text. */
 export type GetFeatureResult =
   | { kind: 'hits'; numberMatched: number }
-  | { kind: 'gml32'; page: FeaturePage; members: string; typeName: string; crs: WfsCrs; startIndex: number }
+  | { kind: 'gml32'; page: FeaturePage; typeName: string; startIndex: number }
   | { kind: 'geojson'; page: FeaturePage; startIndex: number };
 
 /**
@@ -107,23 +107,15 @@ export class WfsService {
         sortby: this.sortby(layer, kvp.get('SORTBY')),
         limit: wholeNumber(kvp, 'COUNT', 0) ?? wholeNumber(kvp, 'MAXFEATURES', 0),
         offset: startIndex,
+        gml: format === 'gml32' ? gmlEncoding(layer, properties, crs) : undefined,
       },
       this.policy,
     );
     if (resultType === 'hits') return { kind: 'hits', numberMatched: await this.features.matched(query) };
     const page = await this.features.page(query);
-    if (format === 'geojson') return { kind: 'geojson', page, startIndex };
-    const elements = propertyElementNames(layer);
-    const chosen = properties.names;
-    const members = gmlMembers(JSON.parse(`[${page.features}]`) as FeatureJson[], {
-      typeName: typeLocalName(layer.slug),
-      fields: layer.fields
-        .filter((f) => chosen === null || chosen.includes(f.name))
-        .map((field) => ({ field, element: elements.get(field.name) ?? field.name })),
-      withGeometry: properties.geometry,
-      crs,
-    });
-    return { kind: 'gml32', page, members, typeName: typeLocalName(layer.slug), crs, startIndex };
+    return format === 'geojson'
+      ? { kind: 'geojson', page, startIndex }
+      : { kind: 'gml32', page, typeName: typeLocalName(layer.slug), startIndex };
   }
 
   /** A type name (prefixed or not) as a layer the caller may see; anything else is not found. */
@@ -182,4 +174,31 @@ export class WfsService {
       },
     );
   }
+}
+
+/** How the database writes this layer's members: its schema's element names, the asked CRS. */
+function gmlEncoding(
+  layer: LayerRecord,
+  chosen: { names: string[] | null; geometry: boolean },
+  crs: WfsCrs,
+): GmlEncoding {
+  const elements = propertyElementNames(layer);
+  return {
+    typeName: typeLocalName(layer.slug),
+    prefix: FEATURE_PREFIX,
+    elements: layer.fields
+      .filter((f) => chosen.names === null || chosen.names.includes(f.name))
+      .map((f) => [f.name, elements.get(f.name) ?? f.name]),
+    geometryElement: chosen.geometry ? GEOMETRY_NAME : null,
+    multi:
+      layer.geometryType === 'Point'
+        ? 'MultiPoint'
+        : layer.geometryType === 'LineString'
+          ? 'MultiCurve'
+          : 'MultiSurface',
+    srid: crs.epsg,
+    latFirst: crs.latFirst,
+    // The name ST_AsGML writes for these options: URN when latitude first, else EPSG:code.
+    srsName: crs.latFirst ? 'urn:ogc:def:crs:EPSG::4326' : `EPSG:${crs.epsg}`,
+  };
 }
