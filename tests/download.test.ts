@@ -1,4 +1,5 @@
 import { pino } from 'pino';
+import { parseCsv } from '../fixtures/catalog/csv.js';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../server/config.js';
 import { buildFeatureQuery } from '../server/features/feature-query.js';
@@ -75,35 +76,6 @@ describe('full GeoJSON download', () => {
 });
 
 describe('full CSV download', () => {
-  /** RFC 4180 lines as the test reads them (quoted fields may hold commas, quotes and line breaks). */
-  function parseCsv(text: string): string[][] {
-    const rows: string[][] = [];
-    let row: string[] = [];
-    let cell = '';
-    let quoted = false;
-    for (let i = 0; i < text.length; i++) {
-      const ch = text[i] as string;
-      if (quoted) {
-        if (ch === '"' && text[i + 1] === '"') {
-          cell += '"';
-          i++;
-        } else if (ch === '"') quoted = false;
-        else cell += ch;
-      } else if (ch === '"') quoted = true;
-      else if (ch === ',') {
-        row.push(cell);
-        cell = '';
-      } else if (ch === '\r' && text[i + 1] === '\n') {
-        row.push(cell);
-        rows.push(row);
-        row = [];
-        cell = '';
-        i++;
-      } else cell += ch;
-    }
-    return rows;
-  }
-
   it('is every feature with its fields and its geometry as WKT that PostGIS reads back equal', async () => {
     for (const slug of ['batas-kelurahan-kota-tangerang', (await biggestPublik()).slug]) {
       const res = await s.get(`/api/layers/${slug}/download.csv`);
@@ -113,7 +85,9 @@ describe('full CSV download', () => {
       const bytes = new Uint8Array(await res.arrayBuffer());
       // A UTF-8 byte-order mark first, for spreadsheet programs.
       expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-      const [header = [], ...rows] = parseCsv(new TextDecoder().decode(bytes));
+      const records = parseCsv(new TextDecoder().decode(bytes));
+      const header = Object.keys(records[0] ?? {});
+      const rows = records.map((r) => header.map((h) => r[h] ?? ''));
       const { rows: layer } = await s.db.knex.raw<{ rows: { id: number; fields: { name: string }[] }[] }>(
         'select id, fields from layers where slug = ?',
         [slug],
