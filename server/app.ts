@@ -76,7 +76,7 @@ export function buildApp(deps: AppDeps, services: Services = buildServices(deps)
   api.use(authRoutes(s.tokens));
   api.use(ingestRoutes(deps, s.ingest, s.layerWrites, () => s.tiles.forgetLayers()));
   app.use(interopRoutes(deps, s.ckan));
-  app.use(cswRoutes(deps, s.csw));
+  app.use(cswRoutes(deps, s.csw, s.nodeStatus));
   app.use('/api', api);
   app.use(ogcRoutes(deps, s.ogc));
   app.use(ogcTileRoutes(deps, s.ogc, s.tiles));

@@ -10,6 +10,7 @@ import { IngestService } from './ingest/ingest-service.js';
 import { LayerWriteService } from './ingest/layer-write.js';
 import { CkanService } from './interop/ckan-service.js';
 import { CswService } from './interop/csw-service.js';
+import { NodeStatusService } from './interop/node-status.js';
 import { OgcService } from './ogc/ogc-service.js';
 import { QualityService } from './quality/quality-service.js';
 import { TileCache } from './tiles/tile-cache.js';
@@ -29,6 +30,7 @@ export interface Services {
   quality: QualityService;
   ckan: CkanService;
   csw: CswService;
+  nodeStatus: NodeStatusService;
   ingest: IngestService;
   layerWrites: LayerWriteService;
   glyphs: GlyphsService;
@@ -65,6 +67,7 @@ export function buildServices(deps: AppDeps): Services {
     quality: new QualityService(knex, catalog),
     ckan: new CkanService(catalog, elements),
     csw: new CswService(catalog),
+    nodeStatus: new NodeStatusService(catalog),
     ingest: new IngestService(knex, deps.db.backend, catalog, features, districts, elements, config.upload),
     layerWrites: new LayerWriteService(knex, catalog),
     glyphs: new GlyphsService(),

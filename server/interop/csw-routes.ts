@@ -6,11 +6,12 @@ import { owsExceptionReport } from '../http/ows-exception.js';
 import { OWS10_NS } from './csw-capabilities.js';
 import { kvpRequest, xmlRequest } from './csw-request.js';
 import type { CswService } from './csw-service.js';
+import type { NodeStatusService } from './node-status.js';
 
 const XML = 'application/xml; charset=utf-8';
 
-/** CSW 2.0.2 at /csw (GET KVP and POST XML) and each layer's ISO 19139 record. */
-export function cswRoutes(deps: AppDeps, csw: CswService): Router {
+/** CSW 2.0.2 at /csw (GET KVP and POST XML), each layer's ISO 19139 record, and the node self-check. */
+export function cswRoutes(deps: AppDeps, csw: CswService, nodeStatus: NodeStatusService): Router {
   const router = Router();
   const root = (req: Request) => baseUrl(req, deps.config.publicUrl);
 
@@ -25,6 +26,11 @@ export function cswRoutes(deps: AppDeps, csw: CswService): Router {
     res.type(XML).send(await csw.answer(req.caller, xmlRequest(req.body), root(req)));
   });
   router.use('/csw', owsExceptionReport(OWS10_NS, '1.2.0'));
+
+  // The node self-check: what national monitoring would probe, at the public address.
+  router.get('/api/node-status', async (req, res) => {
+    res.set('Cache-Control', 'no-store').json(await nodeStatus.report(root(req)));
+  });
 
   router.get('/api/layers/:id/metadata.xml', async (req, res) => {
     res
