@@ -129,6 +129,22 @@ describe('CSW 2.0.2 GetRecords', () => {
     }
   });
 
+  it('answers a LIKE with many wildcards at once (no backtracking), and reads urn:x-ogc boxes latitude first', async () => {
+    const slow = await getRecords(
+      `maxRecords=10&constraintLanguage=CQL_TEXT&constraint=${encodeURIComponent(`AnyText LIKE '${'%a'.repeat(25)}%!'`)}`,
+    );
+    expect(slow.matched).toBe(0);
+    const box = encodeURIComponent(
+      '<ogc:Filter xmlns:ogc="http://www.opengis.net/ogc" xmlns:gml="http://www.opengis.net/gml"><ogc:BBOX><ogc:PropertyName>ows:BoundingBox</ogc:PropertyName><gml:Envelope srsName="urn:x-ogc:def:crs:EPSG:6.11:4326"><gml:lowerCorner>-6.2 106.62</gml:lowerCorner><gml:upperCorner>-6.19 106.63</gml:upperCorner></gml:Envelope></ogc:BBOX></ogc:Filter>',
+    );
+    const page = await getRecords(`maxRecords=1000&elementSetName=brief&constraintLanguage=FILTER&constraint=${box}`);
+    expect(page.ids).toEqual(
+      await publikSlugs(
+        `extent is not null and ST_Intersects(extent, ST_MakeEnvelope(106.62, -6.2, 106.63, -6.19, 4326))`,
+      ),
+    );
+  });
+
   it('answers hits with the count only, and sorts by title', async () => {
     const res = await s.get(
       `/csw?service=CSW&version=2.0.2&request=GetRecords&resultType=hits&constraintLanguage=CQL_TEXT&constraint=${encodeURIComponent("Title LIKE 'Batas%'")}`,
@@ -395,6 +411,11 @@ describe('CSW errors: an OWS ExceptionReport with a stable code', () => {
     }
     expect(res.status, text).toBe(400);
     expect(text).toContain(`code: ${code}`);
+  });
+
+  it('answers an id that cannot be a file name with 404, not 500', async () => {
+    expect((await s.get('/api/layers/%0A/metadata.xml')).status).toBe(404);
+    expect((await s.get('/api/layers/%E2%80%A8/metadata.xml')).status).toBe(404);
   });
 
   it('hides terbatas layers from anonymous callers in records, ids and metadata.xml, like missing ones', async () => {

@@ -40,6 +40,13 @@ describe('the node self-check (GET /api/node-status)', () => {
     expect(body.metadataCompleteness).toHaveLength(14);
     expect(body.metadataCompleteness.find((e) => e.element === 'spatial resolution (scale)')?.filled).toBe(r?.scale);
   });
+
+  it('never aims its probes at the host a request names', async () => {
+    const res = await s.get('/api/node-status', { headers: { Host: '10.255.255.1:8080' } });
+    const body = (await res.json()) as Report & { base: string };
+    expect(body.base).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(body.services.filter((x) => !x.ok)).toEqual([]);
+  });
 });
 
 describe('a node whose public address is wrong', () => {

@@ -255,6 +255,25 @@ describe('WFS 2.0 GetFeature', () => {
     expect(text).toContain('<satupeta:nama>');
     expect(text).not.toContain('<satupeta:kode>');
     expect(text).not.toContain('<satupeta:geometry>');
+    // A POSTed query has no URL to page by: no next link that would lose its filter.
+    expect(text).not.toMatch(/ next="/);
+  });
+
+  it('gives COUNT=0 the count and no next link (a client following it would loop)', async () => {
+    const text = await (await getFeature('COUNT=0')).text();
+    expect(memberIds(text)).toEqual([]);
+    expect(text).toContain(`numberMatched="${(await fids('true')).length}"`);
+    expect(text).not.toMatch(/ next="/);
+  });
+
+  it('answers a body in a charset it cannot read with 415, not 500', async () => {
+    const res = await s.get('/wfs', {
+      method: 'POST',
+      headers: { 'Content-Type': 'text/xml; charset=foo' },
+      body: `<GetFeature><Query typeNames="${TYPE}"/></GetFeature>`,
+    });
+    expect(res.status).toBe(415);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('unsupported_encoding');
   });
 
   it('sorts by SORTBY, keeps only PROPERTYNAME, and answers GeoJSON in longitude/latitude', async () => {

@@ -13,11 +13,11 @@ export const DEFAULT_CRS = 'urn:ogc:def:crs:EPSG::4326';
 export const OTHER_CRS = ['urn:ogc:def:crs:EPSG::3857'];
 
 const FORMS: [RegExp, 4326 | 3857 | 'crs84', boolean][] = [
-  [/^urn:ogc:def:crs:EPSG:[\d.]*:(4326|3857|900913|3785)$/i, 4326, true],
+  [/^urn:(?:x-)?ogc:def:crs:EPSG:[\d.]*:(4326|3857|900913|3785)$/i, 4326, true],
   [/^https?:\/\/www\.opengis\.net\/def\/crs\/EPSG\/[\d.]+\/(4326|3857|900913|3785)$/i, 4326, true],
   [/^EPSG:(4326|3857|900913|3785)$/i, 4326, false],
   [/^https?:\/\/www\.opengis\.net\/gml\/srs\/epsg\.xml#(4326|3857|900913|3785)$/i, 4326, false],
-  [/^urn:ogc:def:crs:OGC:[\d.]*:CRS84$/i, 'crs84', false],
+  [/^urn:(?:x-)?ogc:def:crs:OGC:[\d.]*:CRS84$/i, 'crs84', false],
   [/^https?:\/\/www\.opengis\.net\/def\/crs\/OGC\/[\d.]+\/CRS84$/i, 'crs84', false],
 ];
 

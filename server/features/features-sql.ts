@@ -38,7 +38,7 @@ function featureText(knex: Knex, properties: string[] | null, geomExpr: string):
 const PART = { MultiPoint: 'Point', MultiCurve: 'LineString', MultiSurface: 'Polygon' } as const;
 /** XML 1.0 cannot hold these control characters; markup characters are escaped. */
 const XML_TEXT = (v: string) =>
-  `replace(replace(replace(translate(${v}, E'\\x01\\x02\\x03\\x04\\x05\\x06\\x07\\x08\\x0B\\x0C\\x0E\\x0F\\x10\\x11\\x12\\x13\\x14\\x15\\x16\\x17\\x18\\x19\\x1A\\x1B\\x1C\\x1D\\x1E\\x1F', ''), '&', '&amp;'), '<', '&lt;'), '>', '&gt;')`;
+  `replace(replace(replace(translate(${v}, E'\\x01\\x02\\x03\\x04\\x05\\x06\\x07\\x08\\x0B\\x0C\\x0E\\x0F\\x10\\x11\\x12\\x13\\x14\\x15\\x16\\x17\\x18\\x19\\x1A\\x1B\\x1C\\x1D\\x1E\\x1F\\uFFFE\\uFFFF', ''), '&', '&amp;'), '<', '&lt;'), '>', '&gt;')`;
 
 /**
  * One WFS member in GML 3.2, built by the database: the properties in schema order (one bound

@@ -138,7 +138,8 @@ class FesReader {
     switch (this.target.typeOf(property)) {
       case 'integer':
       case 'number':
-        if (!isJsonNumber(text)) throw fail(`${property} is a number property: "${text}" is not a number.`);
+        if (!isJsonNumber(text) || !Number.isFinite(Number(text)))
+          throw fail(`${property} is a number property: "${text}" is not a number it can hold.`);
         return Number(text) + 0;
       case 'boolean':
         if (!['true', 'false', '1', '0'].includes(text)) throw fail(`${property} is a true/false property.`);

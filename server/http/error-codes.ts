@@ -74,7 +74,7 @@ export const ERROR_CODES = {
     415,
     'The upload is not GeoJSON, newline-delimited GeoJSON or a zipped Shapefile (values: not CSV or .xlsx)',
   ],
-  unsupported_encoding: [415, 'A Content-Encoding other than gzip'],
+  unsupported_encoding: [415, 'A Content-Encoding other than gzip, or a body charset other than UTF-8'],
   invalid_gzip: [400, 'A gzip body that cannot be unpacked'],
   invalid_feature_collection: [400, 'GeoJSON that is not a readable FeatureCollection'],
   not_a_feature_collection: [400, 'A GeoJSON document that is not a FeatureCollection'],

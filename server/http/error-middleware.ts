@@ -41,6 +41,8 @@ function toAppError(err: unknown): AppError {
   if (e.type === 'entity.too.large')
     return new AppError(413, 'payload_too_large', 'The request body is larger than the server accepts.');
   if (e.type === 'entity.parse.failed') return new AppError(400, 'invalid_json', 'The request body is not valid JSON.');
+  if (e.type === 'charset.unsupported' || e.type === 'encoding.unsupported')
+    return new AppError(415, 'unsupported_encoding', 'Send the body in UTF-8, uncompressed or gzip.');
   if (e instanceof URIError || (e.status === 400 && e.expose))
     return new AppError(400, 'bad_request', 'The request URL or body could not be read.');
   if (isDatabaseUnavailable(err)) return databaseUnavailable();

@@ -104,8 +104,8 @@ export function matches(e: CswEntry, x: Expr): boolean {
       return values(x.property).some((v) => compare(v, x.op, want));
     }
     case 'like': {
-      const re = likeRegExp(x.pattern);
-      return values(x.property).some((v) => re.test(v)) !== x.negate;
+      const like = likeMatcher(x.pattern);
+      return values(x.property).some((v) => like(v)) !== x.negate;
     }
     case 'in':
       return values(x.property).some((v) => x.values.map(String).includes(v)) !== x.negate;
@@ -143,18 +143,44 @@ function compare(a: string, op: string, b: string): boolean {
             : c >= 0;
 }
 
-/** A SQL LIKE pattern (`%`, `_`, `\` escapes) as a case-insensitive whole-string regular expression. */
-function likeRegExp(pattern: string): RegExp {
-  let re = '';
+/**
+ * A SQL LIKE pattern (`%`, `_`, `\` escapes) as a case-insensitive whole-string test that runs in
+ * linear passes: the pattern is cut at `%` into pieces, the first must match at the start, the
+ * last at the end, and each middle piece at its earliest place after the one before (no
+ * backtracking, so `%a%a%a%a%!` cannot stall the server as a regular expression would).
+ */
+export function likeMatcher(pattern: string): (text: string) => boolean {
+  const pieces: string[][] = [[]];
   for (let i = 0; i < pattern.length; i += 1) {
     const ch = pattern[i] as string;
-    if (ch === '\\' && i + 1 < pattern.length)
-      re += (pattern[(i += 1)] as string).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    else if (ch === '%') re += '.*';
-    else if (ch === '_') re += '.';
-    else re += ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const current = pieces[pieces.length - 1] as string[];
+    if (ch === '\\' && i + 1 < pattern.length) current.push(`=${(pattern[(i += 1)] as string).toLowerCase()}`);
+    else if (ch === '%') pieces.push([]);
+    else if (ch === '_') current.push('_');
+    else current.push(`=${ch.toLowerCase()}`);
   }
-  return new RegExp(`^${re}$`, 'is');
+  const at = (text: string, piece: string[], pos: number) =>
+    pos + piece.length <= text.length && piece.every((t, k) => t === '_' || t.slice(1) === text[pos + k]);
+  return (raw: string) => {
+    const text = raw.toLowerCase();
+    const first = pieces[0] as string[];
+    if (pieces.length === 1) return text.length === first.length && at(text, first, 0);
+    if (!at(text, first, 0)) return false;
+    let pos = first.length;
+    for (const piece of pieces.slice(1, -1)) {
+      let found = -1;
+      for (let i = pos; i + piece.length <= text.length; i += 1) {
+        if (at(text, piece, i)) {
+          found = i;
+          break;
+        }
+      }
+      if (found < 0) return false;
+      pos = found + piece.length;
+    }
+    const last = pieces[pieces.length - 1] as string[];
+    return text.length - last.length >= pos && at(text, last, text.length - last.length);
+  };
 }
 
 /** The lon/lat envelope of a geometry literal. */

@@ -27,16 +27,18 @@ export function cswRoutes(deps: AppDeps, csw: CswService, nodeStatus: NodeStatus
   });
   router.use('/csw', owsExceptionReport(OWS10_NS, '1.2.0'));
 
-  // The node self-check: what national monitoring would probe, at the public address.
+  // The node self-check: what national monitoring would probe, at PUBLIC_URL, else at this
+  // server's own socket (never at the request's Host header: that would let a caller point the
+  // probes at another machine).
   router.get('/api/node-status', async (req, res) => {
-    res.set('Cache-Control', 'no-store').json(await nodeStatus.report(root(req)));
+    const local = req.socket.localAddress ?? '127.0.0.1';
+    const self = `http://${local.includes(':') ? `[${local}]` : local}:${req.socket.localPort ?? 80}`;
+    res.set('Cache-Control', 'no-store').json(await nodeStatus.report(deps.config.publicUrl ?? self));
   });
 
   router.get('/api/layers/:id/metadata.xml', async (req, res) => {
-    res
-      .type(XML)
-      .set('Content-Disposition', `inline; filename="${req.params.id}.xml"`)
-      .send(await csw.metadataXml(req.caller, req.params.id, root(req)));
+    const { slug, xml } = await csw.metadataXml(req.caller, req.params.id, root(req));
+    res.type(XML).set('Content-Disposition', `inline; filename="${slug}.xml"`).send(xml);
   });
   return router;
 }

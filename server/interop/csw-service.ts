@@ -28,8 +28,9 @@ export class CswService {
   constructor(private readonly catalog: CatalogService) {}
 
   /** One layer's ISO 19139 record (GET /api/layers/{id}/metadata.xml); hidden layers are not found. */
-  async metadataXml(caller: Caller, slug: string, base: string): Promise<string> {
-    return iso19139Record(await this.catalog.getLayer(caller, slug), base);
+  async metadataXml(caller: Caller, slug: string, base: string): Promise<{ slug: string; xml: string }> {
+    const layer = await this.catalog.getLayer(caller, slug);
+    return { slug: layer.slug, xml: iso19139Record(layer, base) };
   }
 
   capabilities(base: string): string {

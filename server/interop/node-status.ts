@@ -66,7 +66,21 @@ export class NodeStatusService {
     private readonly timeoutMs = 10_000,
   ) {}
 
-  async report(base: string): Promise<Record<string, unknown>> {
+  private last: { base: string; at: number; report: Promise<Record<string, unknown>> } | null = null;
+
+  /** The report for a base address, made at most once per 30 s (each makes nine requests to the node). */
+  report(base: string): Promise<Record<string, unknown>> {
+    const now = Date.now();
+    if (this.last && this.last.base === base && now - this.last.at < 30_000) return this.last.report;
+    const report = this.make(base);
+    this.last = { base, at: now, report };
+    report.catch(() => {
+      this.last = null;
+    });
+    return report;
+  }
+
+  private async make(base: string): Promise<Record<string, unknown>> {
     const layers = await this.catalog.visibleLayers(ANONYMOUS);
     const sample =
       [...layers].filter((l) => l.featureCount > 0).sort((a, b) => a.featureCount - b.featureCount)[0]?.slug ?? null;

@@ -42,8 +42,11 @@ export function wfsRoutes(deps: AppDeps, wfs: WfsService): Router {
     const { page } = result;
     const schema = `${root(req)}/wfs?SERVICE=WFS&VERSION=2.0.0&REQUEST=DescribeFeatureType&TYPENAMES=${FEATURE_PREFIX}:${result.typeName}`;
     const pageUrl = (start: number) => esc(pagedUrl(req, root(req), start, page.limit));
-    const next = page.next ? ` next="${pageUrl(result.startIndex + page.limit)}"` : '';
-    const prev = result.startIndex > 0 ? ` previous="${pageUrl(Math.max(0, result.startIndex - page.limit))}"` : '';
+    // Links repeat a GET's query; a POSTed query has no URL to page by, and COUNT=0 no next page.
+    const linkable = req.method === 'GET' && page.limit > 0;
+    const next = linkable && page.next ? ` next="${pageUrl(result.startIndex + page.limit)}"` : '';
+    const prev =
+      linkable && result.startIndex > 0 ? ` previous="${pageUrl(Math.max(0, result.startIndex - page.limit))}"` : '';
     res
       .type(GML32_TYPE)
       .send(

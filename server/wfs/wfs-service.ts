@@ -54,7 +54,7 @@ export class WfsService {
 
   /** All visible types without TYPENAMES (what GDAL asks first), else the named ones. */
   async describe(caller: Caller, typeNames: string | undefined): Promise<string> {
-    const names = typeNames === undefined ? [] : typeNameList(typeNames);
+    const names = typeNames === undefined ? [] : [...new Set(typeNameList(typeNames))];
     const layers =
       names.length === 0
         ? await this.catalog.visibleLayers(caller)
