@@ -52,7 +52,7 @@ function expected(c: Classes): [string, string, number][] {
   return c.classes.map((k) => [fmt(k.from), fmt(k.to), k.count]);
 }
 
-describe.skipIf(!run)('thematic maps of data elements in Chromium', () => {
+describe.skipIf(!run)('thematic maps of data elements in Chromium', { timeout: 120_000 }, () => {
   beforeAll(async () => {
     s = await startTestServer();
     browser = await launch();
