@@ -14,16 +14,25 @@ export interface StagingTable {
 
 const BATCH = 2000;
 
-/** The column types a staging table may use (written into SQL as they are). */
-const TYPES = new Set([
-  'integer',
-  'bigint',
-  'text',
-  'double precision',
-  'boolean',
-  'jsonb',
-  'geometry(Geometry, 4326)',
-]);
+/**
+ * The column types a staging table may use: the SQL written is always this table's own text,
+ * looked up by the caller's name (never the caller's string itself).
+ */
+const TYPES: Readonly<Record<string, string>> = {
+  integer: 'integer',
+  bigint: 'bigint',
+  text: 'text',
+  'double precision': 'double precision',
+  boolean: 'boolean',
+  jsonb: 'jsonb',
+  'geometry(Geometry, 4326)': 'geometry(Geometry, 4326)',
+};
+
+function sqlType(t: string): string {
+  const known = Object.hasOwn(TYPES, t) ? TYPES[t] : undefined;
+  if (known === undefined) throw new Error(`staging type "${t}" is not allowed`);
+  return known;
+}
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /**
@@ -33,7 +42,7 @@ const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
 function checkTable(table: StagingTable): void {
   for (const name of [table.name, ...table.columns.map(([n]) => n)])
     if (!IDENTIFIER.test(name)) throw new Error(`staging identifier "${name}" is not a plain name`);
-  for (const [, type] of table.columns) if (!TYPES.has(type)) throw new Error(`staging type "${type}" is not allowed`);
+  for (const [, type] of table.columns) sqlType(type);
 }
 const CHUNK_BYTES = 1024 * 1024;
 
@@ -63,7 +72,7 @@ export class CopyStaging {
   static async open(trx: Knex.Transaction, backend: Backend, table: StagingTable): Promise<CopyStaging> {
     checkTable(table);
     // Names are bound as identifiers; types come from the fixed list TYPES.
-    const cols = table.columns.map(([, t]) => `?? ${t}`).join(', ');
+    const cols = table.columns.map(([, t]) => `?? ${sqlType(t)}`).join(', ');
     await trx.raw(`create temporary table ?? (${cols}) on commit drop`, [table.name, ...table.columns.map(([n]) => n)]);
     const staging = new CopyStaging(trx, table, backend === 'postgresql');
     if (staging.useCopy) await staging.startCopy();
@@ -152,7 +161,7 @@ export class CopyStaging {
     // Identifiers bound with ??; types from TYPES (checkTable).
     const names = cols.map(([n]) => n);
     const record = cols.map(([, t]) => `?? ${jsonType(t)}`).join(', ');
-    const select = cols.map(([, t]) => (jsonType(t) === t ? '??' : `??::${t}`)).join(', ');
+    const select = cols.map(([, t]) => (jsonType(t) === t ? '??' : `??::${sqlType(t)}`)).join(', ');
     await this.trx.raw(
       `insert into ?? (${cols.map(() => '??').join(', ')})
        select ${select} from jsonb_to_recordset(?::jsonb) as t(${record})`,
@@ -187,8 +196,10 @@ export class CopyStaging {
 }
 
 /** Types that jsonb_to_recordset reads directly; others (jsonb, geometry) travel as text and are cast. */
+/** The type a staged value has in the JSON batches of the embedded path (jsonb and geometry travel as text). */
 function jsonType(t: string): string {
-  return ['integer', 'bigint', 'text', 'double precision', 'boolean'].includes(t) ? t : 'text';
+  const sql = sqlType(t);
+  return ['integer', 'bigint', 'text', 'double precision', 'boolean'].includes(sql) ? sql : 'text';
 }
 
 /** COPY text format: null is \N; backslash, tab, newline and carriage return are escaped. */

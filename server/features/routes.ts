@@ -90,12 +90,18 @@ export function featureRoutes(deps: AppDeps, features: FeaturesService): Router 
    * The whole layer as one GeoJSON FeatureCollection, streamed a chunk at a time (no `limit`):
    * what CKAN resources and DCAT distributions link as the download.
    */
-  router.get('/layers/:id/download.geojson', async (req, res) => {
+  /** A whole-layer download: the layer, its snapshot stream, and the count read first from it. */
+  const openDownload = async (req: Request<{ id: string }>) => {
     parseQuery(req, z.object({}));
     const layer = await features.layer(req.caller, req.params.id);
     const chunks = features.download(buildFeatureQuery(layer, { bboxStyle: 'api' }, policy));
     const first = await chunks.next();
     const numberMatched = !first.done && typeof first.value === 'object' ? first.value.numberMatched : 0;
+    return { layer, chunks, numberMatched };
+  };
+
+  router.get('/layers/:id/download.geojson', async (req, res) => {
+    const { layer, chunks, numberMatched } = await openDownload(req);
     cacheFor(req, res, 60).type(GEOJSON).attachment(`${layer.slug}.geojson`).set('ETag', `"${layer.dataVersion}"`);
     res.write(
       `{"type":"FeatureCollection","name":${JSON.stringify(layer.slug)},"numberMatched":${numberMatched},"dataVersion":${layer.dataVersion},"features":[`,
@@ -111,11 +117,7 @@ export function featureRoutes(deps: AppDeps, features: FeaturesService): Router 
 
   /** The whole layer as CSV: fid, every field, the geometry as WKT (EPSG:4326), from the same snapshot stream. */
   router.get('/layers/:id/download.csv', async (req, res) => {
-    parseQuery(req, z.object({}));
-    const layer = await features.layer(req.caller, req.params.id);
-    const chunks = features.download(buildFeatureQuery(layer, { bboxStyle: 'api' }, policy));
-    const first = await chunks.next();
-    const numberMatched = !first.done && typeof first.value === 'object' ? first.value.numberMatched : 0;
+    const { layer, chunks, numberMatched } = await openDownload(req);
     cacheFor(req, res, 60)
       .type('text/csv; charset=utf-8')
       .attachment(`${layer.slug}.csv`)
