@@ -9,6 +9,7 @@ import * as elements from './007-elements.js';
 import * as derivedElements from './008-derived-elements.js';
 import * as elementHistory from './009-element-history.js';
 import * as elementSearch from './010-element-search.js';
+import * as changeNotices from './011-change-notices.js';
 
 export interface Migration {
   name: string;
@@ -28,4 +29,5 @@ export const migrations: Migration[] = [
   derivedElements,
   elementHistory,
   elementSearch,
+  changeNotices,
 ];

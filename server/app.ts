@@ -35,7 +35,9 @@ export function buildHandler(deps: AppDeps): RequestListener {
   const services = buildServices(deps);
   const app = buildApp(deps, services);
   const fast = tileFastPath(services.tiles);
+  const { lifecycle } = deps;
   return (req, res) => {
+    lifecycle?.closeIfDraining(res);
     if (!fast(req, res)) app(req, res);
   };
 }

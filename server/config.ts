@@ -12,6 +12,19 @@ const schema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
     .optional(),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(50).default(10),
+  DATABASE_READ_URLS: z
+    .string()
+    .default('')
+    .refine(
+      (v) =>
+        v
+          .split(/[ ,]+/)
+          .filter(Boolean)
+          .every((u) => /^postgres(ql)?:\/\//.test(u)),
+      'must be a comma-separated list of postgres:// URLs (streaming replicas)',
+    ),
+  REPLICA_MAX_LAG_MS: z.coerce.number().int().min(0).max(3_600_000).default(5000),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   DATA_DIR: z.string().default('./data'),
   CLIENT_DIR: z.string().default('./client/dist'),
   SEED_SCALE: z.enum(['demo', 'full', 'reference']).default('demo'),
@@ -72,6 +85,12 @@ export interface Config {
   publicUrl: string | undefined;
   databaseUrl: string | undefined;
   databasePoolMax: number;
+  /** Streaming replicas that anonymous reads may use (PostgreSQL only). */
+  databaseReadUrls: string[];
+  /** A replica further behind the primary than this is not read from. */
+  replicaMaxLagMs: number;
+  /** How long SIGTERM waits for open requests before the process exits anyway. */
+  shutdownTimeoutMs: number;
   dataDir: string;
   /** The built viewer (vite build output). */
   clientDir: string;
@@ -88,7 +107,7 @@ export interface Config {
   tilesMaxLayers: number;
   /** Most features per layer per tile (see server/tiles/tile-sql.ts for the rule). */
   tilesMaxFeatures: number;
-  /** How long unversioned tile requests may reuse a registry lookup. */
+  /** How long unversioned tile requests may reuse a registry lookup while change notices are not received. */
   tilesRegistryTtlMs: number;
   /** A MapLibre style drawn beneath our layers in the viewer; none by default (offline basemap). */
   basemapStyleUrl: string | undefined;
@@ -132,6 +151,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.FEATURES_DEFAULT_LIMIT > e.FEATURES_MAX_LIMIT) {
     throw new ConfigError(['FEATURES_DEFAULT_LIMIT: must not exceed FEATURES_MAX_LIMIT']);
   }
+  if (e.DATABASE_READ_URLS.trim() !== '' && !e.DATABASE_URL) {
+    throw new ConfigError([
+      'DATABASE_READ_URLS: replicas need DATABASE_URL (the primary); the embedded database has none',
+    ]);
+  }
   if (e.OGC_DEFAULT_LIMIT > e.FEATURES_MAX_LIMIT) {
     throw new ConfigError(['OGC_DEFAULT_LIMIT: must not exceed FEATURES_MAX_LIMIT']);
   }
@@ -141,6 +165,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl: e.PUBLIC_URL?.replace(/\/$/, ''),
     databaseUrl: e.DATABASE_URL,
     databasePoolMax: e.DATABASE_POOL_MAX,
+    databaseReadUrls: e.DATABASE_READ_URLS.split(/[ ,]+/).filter(Boolean),
+    replicaMaxLagMs: e.REPLICA_MAX_LAG_MS,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     dataDir: path.resolve(e.DATA_DIR),
     clientDir: path.resolve(e.CLIENT_DIR),
     seedScale: e.SEED_SCALE,

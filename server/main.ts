@@ -1,9 +1,11 @@
 import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { buildHandler } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/database.js';
 import { seedIfEmpty } from '../fixtures/seed.js';
+import { Lifecycle } from './http/lifecycle.js';
 import { sweepSpool } from './ingest/spool-sweep.js';
 
 /** Spool files older than this are a crashed process's leftovers (no upload runs that long). */
@@ -35,26 +37,42 @@ async function main(): Promise<void> {
   await sweep();
   setInterval(() => void sweep(), 3600_000).unref();
 
-  const server = createServer(buildHandler({ db, config, log }));
+  const lifecycle = new Lifecycle();
+  const server = createServer(buildHandler({ db, config, log, lifecycle }));
   server.listen(config.port, config.host, () => {
-    log.info(`satupeta listening on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`);
+    const { port } = server.address() as AddressInfo;
+    log.info({ port }, `satupeta listening on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`);
   });
 
+  // SIGTERM: readiness turns 503 and answers close their connections (a proxy moves on), no new
+  // connection is accepted, idle keep-alive sockets close, open requests finish; then the pool
+  // closes. Past SHUTDOWN_TIMEOUT_MS the process exits anyway, with 1.
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
+    lifecycle.draining = true;
     log.info({ signal }, 'shutting down: finishing open requests');
     server.close(() => {
       db.close().then(
-        () => process.exit(0),
+        () => {
+          log.info('stopped');
+          process.exit(0);
+        },
         (err: unknown) => {
           log.error({ err }, 'closing the database failed');
           process.exit(1);
         },
       );
     });
-    setTimeout(() => process.exit(1), 10_000).unref();
+    server.closeIdleConnections();
+    // Keep-alive sockets that go idle after their last answer close as well.
+    const idle = setInterval(() => server.closeIdleConnections(), 250);
+    idle.unref();
+    setTimeout(() => {
+      log.warn('open requests did not finish within SHUTDOWN_TIMEOUT_MS; exiting');
+      process.exit(1);
+    }, config.shutdownTimeoutMs).unref();
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));

@@ -49,6 +49,7 @@ export function buildServices(deps: AppDeps): Services {
     maxLayers: config.tilesMaxLayers,
     maxFeatures: config.tilesMaxFeatures,
     registryTtlMs: config.tilesRegistryTtlMs,
+    changes: deps.db.changes,
   });
   const elements = new ElementsService(knex, catalog, districts);
   return {

@@ -1,5 +1,6 @@
 import knexFactory, { type Knex } from 'knex';
 import { detectCapabilities, type Capabilities } from './capabilities.js';
+import { EmbeddedChangeFeed, PostgresChangeFeed, type ChangeFeed } from './change-feed.js';
 import { openEmbedded } from './embedded.js';
 import { migrateLatest } from './migrate.js';
 
@@ -9,6 +10,8 @@ export interface Database {
   knex: Knex;
   backend: Backend;
   capabilities: Capabilities;
+  /** Registry change notices from every process sharing this database. */
+  changes: ChangeFeed;
   close(): Promise<void>;
 }
 
@@ -23,25 +26,32 @@ export interface DatabaseOptions {
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  const { knex, backend, release } = options.databaseUrl
+  const { knex, backend, release, changes } = options.databaseUrl
     ? {
         knex: openPostgres(options.databaseUrl, options.poolMax),
         backend: 'postgresql' as const,
         release: () => Promise.resolve(),
+        changes: new PostgresChangeFeed(options.databaseUrl),
       }
-    : { ...(await openEmbedded(options.dataDir)), backend: 'embedded' as const };
+    : await embedded(options.dataDir);
   const close = async () => {
+    await changes.close();
     await knex.destroy();
     await release();
   };
   try {
     if (options.migrate !== false) await migrateLatest(knex);
     const capabilities = await detectCapabilities(knex);
-    return { knex, backend, capabilities, close };
+    return { knex, backend, capabilities, changes, close };
   } catch (err) {
     await close();
     throw err;
   }
+}
+
+async function embedded(dataDir: string) {
+  const { knex, release, notices } = await openEmbedded(dataDir);
+  return { knex, release, backend: 'embedded' as const, changes: new EmbeddedChangeFeed(notices) };
 }
 
 function openPostgres(url: string, poolMax: number): Knex {

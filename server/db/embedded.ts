@@ -5,12 +5,15 @@ import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
 import { postgis } from '@electric-sql/pglite-postgis';
 import knexFactory, { type Knex } from 'knex';
 import ClientPgLite from 'knex-pglite';
+import type { NoticeSource } from './change-feed.js';
 
 /**
  * Embedded PostgreSQL + PostGIS (PGlite, WebAssembly) kept in a data folder, so a fresh machine
  * runs the product with no database server. One connection: knex-pglite pins the pool to 1.
  */
-export async function openEmbedded(dataDir: string): Promise<{ knex: Knex; release: () => Promise<void> }> {
+export async function openEmbedded(
+  dataDir: string,
+): Promise<{ knex: Knex; release: () => Promise<void>; notices: NoticeSource }> {
   await fs.mkdir(dataDir, { recursive: true });
   const release = await lockDataDir(dataDir);
   let pglite: PGlite;
@@ -26,7 +29,7 @@ export async function openEmbedded(dataDir: string): Promise<{ knex: Knex; relea
     // knex-pglite takes an existing instance through a connection function; it has no types for it.
     connection: (() => ({ pglite })) as unknown as Knex.StaticConnectionConfig,
   });
-  return { knex, release };
+  return { knex, release, notices: pglite };
 }
 
 /**

@@ -4,6 +4,7 @@ import type { AppDeps } from '../app-deps.js';
 import type { CatalogService } from '../catalog/catalog-service.js';
 import { openApiDocument } from '../docs/openapi.js';
 import { baseUrl } from '../http/links.js';
+import { AppError } from '../http/app-error.js';
 import { databaseUnavailable } from '../http/error-middleware.js';
 import { parseQuery } from '../http/query.js';
 
@@ -40,6 +41,13 @@ export function healthRoutes(
   router.get('/health/ready', async (req, res) => {
     parseQuery(req, z.object({}));
     res.set('Cache-Control', 'no-store');
+    if (deps.lifecycle?.draining)
+      throw new AppError(
+        503,
+        'shutting_down',
+        'This server process is shutting down and takes no new work; another one answers.',
+        {},
+      );
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), READY_TIMEOUT_MS);

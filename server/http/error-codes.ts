@@ -101,6 +101,7 @@ export const ERROR_CODES = {
   // Server
   internal_error: [500, 'Our fault: logged, never with SQL or a stack trace'],
   database_unavailable: [503, 'The database is restarting or cannot be reached; see Retry-After'],
+  shutting_down: [503, 'Readiness of a process that is draining after SIGTERM: send new work to another process'],
 } as const satisfies Record<string, readonly [number, string]>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

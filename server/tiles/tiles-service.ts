@@ -1,10 +1,11 @@
 import { promisify } from 'node:util';
 import { gzip as gzipCb } from 'node:zlib';
 import type { Knex } from 'knex';
-import { isDatabaseUnavailable } from '../http/database-errors.js';
 import { visibilityKey, type Caller } from '../auth/access.js';
 import type { CatalogService } from '../catalog/catalog-service.js';
 import type { LayerRecord } from '../catalog/layer-types.js';
+import type { ChangeFeed } from '../db/change-feed.js';
+import { LayerLookups, type Remembered } from './layer-lookups.js';
 import { encodeTile, type TileLayer } from './mvt-encoder.js';
 import type { TileCache } from './tile-cache.js';
 import { parseLayerList, type TileCoord } from './tile-coords.js';
@@ -16,8 +17,13 @@ export interface TileOptions {
   useMvt: boolean;
   maxLayers: number;
   maxFeatures: number;
-  /** How long the tile path may reuse a registry lookup (ms); a URL naming another version always looks again. */
+  /**
+   * How long the tile path may reuse a registry lookup (ms) while the database's change notices
+   * are not being received; with them, until a notice. A URL naming another version always looks again.
+   */
   registryTtlMs: number;
+  /** The database's change notices (absent: the TTL alone bounds a lookup's life). */
+  changes?: ChangeFeed | undefined;
 }
 
 export interface TileAnswer {
@@ -55,16 +61,19 @@ export class TilesService {
     private readonly catalog: CatalogService,
     private readonly cache: TileCache,
     private readonly options: TileOptions,
-  ) {}
+  ) {
+    this.lookups = new LayerLookups(options.registryTtlMs, options.changes, versionToken);
+  }
 
-  private readonly registry = new Map<string, Remembered>();
+  private readonly lookups: LayerLookups;
 
   /**
    * Forgets every remembered registry lookup: called when layer metadata changes (e.g. a layer
    * becomes terbatas), so no tile request is answered from a lookup made before the change.
+   * Other processes hear of it through the database's change notices.
    */
   forgetLayers(): void {
-    this.registry.clear();
+    this.lookups.forget();
   }
 
   cacheStats(): () => ReturnType<TileCache['stats']> {
@@ -83,45 +92,22 @@ export class TilesService {
    */
   async layersForTileJson(caller: Caller, list: string): Promise<LayerRecord[]> {
     const key = `${visibilityKey(caller)}|${list}`;
-    try {
-      const layers = await this.layers(caller, list);
-      if (this.registry.size >= 10_000) this.registry.clear();
-      this.registry.set(key, remember(layers));
-      return layers;
-    } catch (err) {
-      const stale = this.registry.get(key);
-      if (stale && isDatabaseUnavailable(err)) return stale.layers;
-      throw err;
-    }
+    return (await this.lookups.lookup(key, () => this.layers(caller, list))).layers;
   }
 
   /**
-   * The hot path's registry lookup, reused for a moment: a versioned URL that names anything but
-   * the remembered versions looks again, so a viewer that read a new TileJSON never waits.
+   * The hot path's registry lookup, reused until layers change: a versioned URL that names
+   * anything but the remembered versions looks again, so a viewer that read a new TileJSON never waits.
    */
   private async layersForTile(caller: Caller, list: string, askedVersion: string | undefined): Promise<Remembered> {
     const remembered = this.rememberedLayers(caller, list, askedVersion);
     if (remembered) return remembered;
-    let layers: LayerRecord[];
-    try {
-      layers = await this.layers(caller, list);
-    } catch (err) {
-      // The database is away: the last lookup still names the versions of the tiles in memory,
-      // so those keep being served; anything not cached answers 503 when it needs the database.
-      const stale = this.registry.get(`${visibilityKey(caller)}|${list}`);
-      if (stale && isDatabaseUnavailable(err)) return stale;
-      throw err;
-    }
-    const fresh = remember(layers);
-    if (this.registry.size >= 10_000) this.registry.clear();
-    this.registry.set(`${visibilityKey(caller)}|${list}`, fresh);
-    return fresh;
+    return this.lookups.lookup(`${visibilityKey(caller)}|${list}`, () => this.layers(caller, list));
   }
 
   private rememberedLayers(caller: Caller, list: string, askedVersion: string | undefined): Remembered | null {
-    const hit = this.registry.get(`${visibilityKey(caller)}|${list}`);
-    const fresh = hit && performance.now() - hit.at < this.options.registryTtlMs;
-    return fresh && (askedVersion === undefined || askedVersion === hit.version) ? hit : null;
+    const hit = this.lookups.fresh(`${visibilityKey(caller)}|${list}`);
+    return hit && (askedVersion === undefined || askedVersion === hit.version) ? hit : null;
   }
 
   /** Cache key and ETag: layer ids, their data versions and z/x/y. The URL names the layers, so the ETag needs only the rest. */
@@ -241,16 +227,4 @@ export class TilesService {
 
 function matches(ifNoneMatch: string | undefined, etag: string): boolean {
   return ifNoneMatch !== undefined && ifNoneMatch.split(',').some((s) => s.trim().replace(/^W\//, '') === etag);
-}
-
-/** A registry lookup as the tile path keeps it, with its key parts worked out once. */
-interface Remembered {
-  at: number;
-  layers: LayerRecord[];
-  ids: string;
-  version: string;
-}
-
-function remember(layers: LayerRecord[]): Remembered {
-  return { at: performance.now(), layers, ids: layers.map((l) => l.id).join(','), version: versionToken(layers) };
 }
