@@ -10,6 +10,7 @@ import * as derivedElements from './008-derived-elements.js';
 import * as elementHistory from './009-element-history.js';
 import * as elementSearch from './010-element-search.js';
 import * as changeNotices from './011-change-notices.js';
+import * as rateWindows from './012-rate-windows.js';
 
 export interface Migration {
   name: string;
@@ -30,4 +31,5 @@ export const migrations: Migration[] = [
   elementHistory,
   elementSearch,
   changeNotices,
+  rateWindows,
 ];

@@ -58,9 +58,9 @@ export function buildApp(deps: AppDeps, services: Services = buildServices(deps)
   );
   app.use(cors());
   app.use(refuseNul());
-  app.use(attachCaller(s.tokens, new WindowCounter(config.authFailureLimit, 15 * 60_000)));
+  app.use(attachCaller(s.tokens, new WindowCounter(deps.db.knex, 'auth', config.authFailureLimit, 15 * 60_000)));
   app.use(privateForTokens());
-  app.use(writeRateLimit(new WindowCounter(config.writeRateLimit, 60_000)));
+  app.use(writeRateLimit(new WindowCounter(deps.db.knex, 'write', config.writeRateLimit, 60_000)));
   // Tiles first: the hot path skips the per-request log line (errors are still logged).
   app.use(tileRoutes(deps, s.tiles));
   app.use(requestLog(deps.log));

@@ -36,8 +36,13 @@ describe.skipIf(!server)('two server processes on one PostgreSQL', () => {
       .token;
     // B keeps layer lookups for 60 s without notices: within this test only a notice can move it.
     [a, b] = await Promise.all([
-      spawnServer({ DATABASE_URL: url, DATABASE_POOL_MAX: '3' }),
-      spawnServer({ DATABASE_URL: url, DATABASE_POOL_MAX: '3', TILES_REGISTRY_TTL_MS: '60000' }),
+      spawnServer({ DATABASE_URL: url, DATABASE_POOL_MAX: '3', WRITE_RATE_LIMIT: '10' }),
+      spawnServer({
+        DATABASE_URL: url,
+        DATABASE_POOL_MAX: '3',
+        WRITE_RATE_LIMIT: '10',
+        TILES_REGISTRY_TTL_MS: '60000',
+      }),
     ]);
   });
 
@@ -62,6 +67,26 @@ describe.skipIf(!server)('two server processes on one PostgreSQL', () => {
     expect(ms).toBeLessThan(15_000);
     expect((await classify('publik')).status).toBe(200);
     await eventually(15_000, async () => (await fetch(b.url + TILE)).status === 200);
+  });
+
+  it("counts one token's writes against one limit, whichever process they reach", async () => {
+    const { token } = await new TokenStore(db.knex).create({
+      name: 'busy',
+      role: 'viewer',
+      agencies: ['bappeda'],
+      createdBy: 'test',
+    });
+    const write = (p: ServerProcess) =>
+      fetch(`${p.url}/api/tokens`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        body: '{}',
+      }).then((r) => r.status);
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push(await write(a), await write(b));
+    // A viewer may not create tokens (403); past 10 writes in the minute, across both, 429.
+    expect(statuses.slice(0, 10)).toEqual(Array(10).fill(403));
+    expect(statuses.slice(10)).toEqual([429, 429]);
   });
 
   it('keeps hearing of changes after its listening connection is cut', async () => {

@@ -19,10 +19,11 @@ const BEARER = /^bearer[ \t]+([A-Za-z0-9_-]{1,100})[ \t]*$/i;
  * Reads `Authorization: Bearer <token>`. No header: anonymous. A header that is malformed, names an
  * unknown or revoked token is 401 on every route (a client that thinks it is signed in must learn
  * it is not). Failures are counted per address and per (address, token) pair: the same wrong
- * token sent again past the limit is 429 without a lookup, and an address past the limit gets 429
+ * token sent again past the limit is 429 without a token lookup, and an address past the limit gets 429
  * for further wrong tokens, but a valid token is never refused, whoever else shares the address
  * (an office behind one NAT, every client behind a proxy without TRUST_PROXY). Tokens are 128-bit
- * random secrets, so the limit is about load and noisy clients, not about guessing.
+ * random secrets, so the limit is about load and noisy clients, not about guessing. The counts are
+ * shared by every server process (PostgreSQL, see WindowCounter).
  */
 export function attachCaller(tokens: TokenStore, failures: WindowCounter): RequestHandler {
   return async (req, res, next) => {
@@ -43,14 +44,14 @@ export function attachCaller(tokens: TokenStore, failures: WindowCounter): Reque
         { retryAfterSeconds: wait },
       );
     };
-    const repeated = failures.retryAfter(pair);
+    // The same wrong token again after its limit: refused from memory, without a lookup.
+    const repeated = failures.blockedFor(pair) || (await failures.retryAfter(pair));
     if (repeated > 0) throw tooMany(repeated);
     const secret = BEARER.exec(header)?.[1];
     const caller = secret ? await tokens.authenticate(secret) : null;
     if (!caller) {
-      failures.hit(pair);
-      failures.hit(client);
-      const wait = failures.retryAfter(client);
+      await failures.hit(pair);
+      const wait = await failures.hit(client);
       if (wait > 0) throw tooMany(wait);
       res.set('WWW-Authenticate', 'Bearer realm="satupeta", error="invalid_token"');
       throw secret

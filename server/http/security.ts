@@ -98,20 +98,19 @@ const READ_BY_POST = [/^\/api\/3\/action\//, /^\/wfs$/, /^\/csw$/];
 
 /** Counts writes per token (or address, for calls that will fail authentication anyway); 429 past the limit. */
 export function writeRateLimit(writes: WindowCounter): RequestHandler {
-  return (req, res, next) => {
+  return async (req, res, next) => {
     if (!WRITE_METHODS.has(req.method) || READ_BY_POST.some((re) => re.test(req.path))) {
       next();
       return;
     }
     const key = req.caller.kind === 'token' ? `token:${req.caller.tokenId}` : `ip:${req.ip ?? 'unknown'}`;
-    const wait = writes.retryAfter(key);
+    const wait = writes.blockedFor(key) || (await writes.hit(key));
     if (wait > 0) {
       res.set('Retry-After', String(wait));
       throw new AppError(429, 'rate_limited', `Too many changes in a short time; try again in ${wait} s.`, {
         retryAfterSeconds: wait,
       });
     }
-    writes.hit(key);
     next();
   };
 }
