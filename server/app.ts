@@ -10,11 +10,13 @@ import { elementValueRoutes } from './elements/value-routes.js';
 import { featureRoutes } from './features/routes.js';
 import { glyphRoutes } from './glyphs/routes.js';
 import { healthRoutes } from './health/routes.js';
+import { metricsRoutes } from './health/metrics-routes.js';
 import { attachCaller, privateForTokens } from './auth/caller.js';
 import { WindowCounter } from './http/rate-limit.js';
 import { cors, securityHeaders, writeRateLimit } from './http/security.js';
 import { errorHandler, notFoundHandler } from './http/error-middleware.js';
 import { refuseNul } from './http/nul-guard.js';
+import { assignRequestId } from './http/request-id.js';
 import { requestLog } from './http/request-log.js';
 import { ingestRoutes } from './ingest/routes.js';
 import { interopRoutes } from './interop/ckan-routes.js';
@@ -36,11 +38,27 @@ export function buildHandler(deps: AppDeps): RequestListener {
   const app = buildApp(deps, services);
   const fast = tileFastPath(services.tiles);
   const { lifecycle } = deps;
+  const { metrics } = services;
   return (req, res) => {
+    assignRequestId(req, res);
     lifecycle?.closeIfDraining(res);
-    if (!fast(req, res)) app(req, res);
+    let served = 'express';
+    metrics.track(req, res, () => routeLabel(req as express.Request, res as express.Response, served));
+    if (fast(req, res)) served = 'memory';
+    else app(req, res);
   };
 }
+
+/** The route pattern a request matched (never its raw URL), for metrics. */
+function routeLabel(req: express.Request, res: express.Response, served: string): string {
+  if (served === 'memory') return '/tiles/:layers/:z/:x/:y.mvt (memory)';
+  // A router's mount path is gone from req.baseUrl once an error has left it; ROUTE_BASE keeps it.
+  const base = typeof res.locals?.[ROUTE_BASE] === 'string' ? res.locals[ROUTE_BASE] : req.baseUrl;
+  if (req.route) return `${base}${String((req.route as { path: string }).path)}`;
+  return res.statusCode === 404 ? '(no route)' : '(static)';
+}
+
+const ROUTE_BASE = 'routeBase';
 
 /** The Express app without listen(), over services built once (buildServices). */
 export function buildApp(deps: AppDeps, services: Services = buildServices(deps)): Express {
@@ -68,15 +86,20 @@ export function buildApp(deps: AppDeps, services: Services = buildServices(deps)
   app.use(compression());
   app.use(glyphRoutes(s.glyphs));
   const api = express.Router();
+  api.use((req, res, next) => {
+    res.locals[ROUTE_BASE] = req.baseUrl;
+    next();
+  });
   api.use(healthRoutes(deps, s.catalog, s.tiles.cacheStats()));
+  app.use(metricsRoutes(s.metrics));
   api.use(catalogRoutes(deps, s.catalog));
   api.use(featureRoutes(deps, s.features));
   api.use(districtRoutes(deps, s.districts));
-  api.use(elementValueRoutes(deps, s.elements, s.elementValues));
+  api.use(elementValueRoutes(deps, s.elements, s.elementValues, s.metrics));
   api.use(elementRoutes(deps, s.elements));
   api.use(qualityRoutes(deps, s.quality, s.catalog));
   api.use(authRoutes(s.tokens));
-  api.use(ingestRoutes(deps, s.ingest, s.layerWrites, () => s.tiles.forgetLayers()));
+  api.use(ingestRoutes(deps, s.ingest, s.layerWrites, () => s.tiles.forgetLayers(), s.metrics));
   app.use(interopRoutes(deps, s.ckan));
   app.use(cswRoutes(deps, s.csw, s.nodeStatus));
   app.use('/api', api);

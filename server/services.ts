@@ -6,6 +6,7 @@ import { ElementsService } from './elements/elements-service.js';
 import { ElementValuesLoader } from './elements/value-upload.js';
 import { FeaturesService } from './features/features-service.js';
 import { GlyphsService } from './glyphs/glyphs-service.js';
+import { Metrics } from './health/metrics.js';
 import { IngestService } from './ingest/ingest-service.js';
 import { LayerWriteService } from './ingest/layer-write.js';
 import { CkanService } from './interop/ckan-service.js';
@@ -35,6 +36,7 @@ export interface Services {
   layerWrites: LayerWriteService;
   glyphs: GlyphsService;
   wfs: WfsService;
+  metrics: Metrics;
 }
 
 /** The composition root. */
@@ -52,7 +54,15 @@ export function buildServices(deps: AppDeps): Services {
     changes: deps.db.changes,
   });
   const elements = new ElementsService(knex, catalog, districts);
+  const metrics = new Metrics();
+  metrics.pools(() => [{ name: 'primary', knex }]);
+  metrics.tileCache(tiles.cacheStats());
+  const { changes } = deps.db;
+  metrics.gauge('satupeta_change_notices_live', '1 while database change notices are being received', function () {
+    this.set(changes.live ? 1 : 0);
+  });
   return {
+    metrics,
     tokens: new TokenStore(knex, deps.log),
     catalog,
     districts,

@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { AppDeps } from '../app-deps.js';
+import type { Metrics } from '../health/metrics.js';
 import { requireToken } from '../auth/access.js';
 import { historyLinks } from '../http/links.js';
 import { intParam, parseQuery } from '../http/query.js';
@@ -23,7 +24,12 @@ export const valuesUploadQuery = z.object({
 const historyQuery = z.object({ limit: intParam(1, 1000).default(100), before: intParam(1, 999_999_999).optional() });
 
 /** Values uploads (CSV/XLSX) into data elements, and an element's audit history. */
-export function elementValueRoutes(deps: AppDeps, elements: ElementsService, loader: ElementValuesLoader): Router {
+export function elementValueRoutes(
+  deps: AppDeps,
+  elements: ElementsService,
+  loader: ElementValuesLoader,
+  metrics: Metrics,
+): Router {
   const router = Router();
 
   const load = async (req: Request, slug: string | null) => {
@@ -47,6 +53,7 @@ export function elementValueRoutes(deps: AppDeps, elements: ElementsService, loa
         { elements: result.elements.length, received: result.received, mode: result.mode },
         'values upload accepted',
       );
+      metrics.upload('values', result.seconds);
       return result;
     } finally {
       await fs.rm(file, { force: true });

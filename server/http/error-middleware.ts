@@ -4,7 +4,8 @@ import { AppError } from './app-error.js';
 import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from './database-errors.js';
 
 export interface ErrorBody {
-  error: { code: string; message: string; details: Record<string, unknown> };
+  /** requestId: the answer's X-Request-Id, to quote when reporting the error (it is in the server's log). */
+  error: { code: string; message: string; details: Record<string, unknown>; requestId?: string };
 }
 
 export function notFoundHandler(): RequestHandler {
@@ -26,10 +27,16 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     }
     const appError = toAppError(err);
     if (appError.code === 'database_unavailable') {
-      log.warn({ err: { message: (err as Error).message }, url: req.originalUrl }, 'database unavailable');
+      log.warn(
+        { reqId: req.id, err: { message: (err as Error).message }, url: req.originalUrl },
+        'database unavailable',
+      );
       res.set('Retry-After', String(RETRY_AFTER_SECONDS));
-    } else if (appError.status >= 500) log.error({ err, method: req.method, url: req.originalUrl }, 'request failed');
-    const body: ErrorBody = { error: { code: appError.code, message: appError.message, details: appError.details } };
+    } else if (appError.status >= 500)
+      log.error({ reqId: req.id, err, method: req.method, url: req.originalUrl }, 'request failed');
+    const body: ErrorBody = {
+      error: { code: appError.code, message: appError.message, details: appError.details, requestId: req.id },
+    };
     res.status(appError.status).json(body);
   };
 }

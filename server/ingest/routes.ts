@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import express, { Router } from 'express';
 import { z } from 'zod';
 import type { AppDeps } from '../app-deps.js';
+import type { Metrics } from '../health/metrics.js';
 import { intParam, parseQuery } from '../http/query.js';
 import { baseUrl, historyLinks } from '../http/links.js';
 import { layerDetail } from '../catalog/layer-json.js';
@@ -32,6 +33,7 @@ export function ingestRoutes(
   ingest: IngestService,
   layers: LayerWriteService,
   onMetadataChange: () => void,
+  metrics: Metrics,
 ): Router {
   const router = Router();
   const json = express.json({ limit: '256kb', type: ['application/json', 'application/merge-patch+json'] });
@@ -86,6 +88,7 @@ export function ingestRoutes(
         { layer: result.layer, mode: result.mode, inserted: result.inserted, version: result.dataVersion },
         'upload accepted',
       );
+      metrics.upload('features', result.seconds);
       res.json(result);
     } finally {
       await fs.rm(file, { force: true });

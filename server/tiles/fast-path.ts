@@ -5,7 +5,7 @@ import { writeTile } from './tile-response.js';
 import type { TilesService } from './tiles-service.js';
 
 const TILE_URL =
-  /^\/tiles\/([a-z0-9][a-z0-9,-]*)\/(\d{1,2})\/(\d{1,8})\/(\d{1,8})\.mvt(?:\?v=(\d{1,10}(?:-\d{1,10})*))?$/;
+  /^\/tiles\/([a-z0-9][a-z0-9,-]*)\/(\d{1,2})\/(\d{1,8})\/(\d{1,8})\.mvt(?:\?v=(\d{1,10}(?:\.[0-9a-z]{1,8})?(?:-\d{1,10}(?:\.[0-9a-z]{1,8})?)*))?$/;
 
 /**
  * Answers a tile request straight from memory, before Express, when the request is an anonymous
