@@ -39,13 +39,27 @@ export function buildHandler(deps: AppDeps): RequestListener {
   const fast = tileFastPath(services.tiles);
   const { lifecycle } = deps;
   const { metrics } = services;
+  const { reads } = deps.db;
   return (req, res) => {
     assignRequestId(req, res);
     lifecycle?.closeIfDraining(res);
     let served = 'express';
     metrics.track(req, res, () => routeLabel(req as express.Request, res as express.Response, served));
     if (fast(req, res)) served = 'memory';
-    else app(req, res);
+    else if (!reads) app(req, res);
+    else {
+      const method = req.method ?? 'GET';
+      if (method !== 'GET' && method !== 'HEAD') res.once('close', reads.writeStarted());
+      // The error handler passes on only a read whose replica failed before answering (and, as
+      // always, errors after headers went out): the first is answered again from the primary.
+      const retry = (err?: unknown) => {
+        if (res.headersSent || err === undefined) res.destroy();
+        else reads.onPrimary(() => void app(req, res));
+      };
+      reads.run(method, req.headers.authorization !== undefined, () =>
+        app(req as express.Request, res as express.Response, retry),
+      );
+    }
   };
 }
 
@@ -114,6 +128,6 @@ export function buildApp(deps: AppDeps, services: Services = buildServices(deps)
   );
   app.use(express.static(deps.config.clientDir, { index: 'index.html', extensions: ['html'], maxAge: '5m' }));
   app.use(notFoundHandler());
-  app.use(errorHandler(deps.log));
+  app.use(errorHandler(deps.log, deps.db.reads));
   return app;
 }

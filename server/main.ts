@@ -21,6 +21,8 @@ async function main(): Promise<void> {
     databaseUrl: config.databaseUrl,
     poolMax: config.databasePoolMax,
     dataDir: config.dataDir,
+    readUrls: config.databaseReadUrls,
+    replicaMaxLagMs: config.replicaMaxLagMs,
   });
   log.info({ backend: db.backend, ...db.capabilities }, 'database ready');
   if (config.autoSeed) {

@@ -55,7 +55,27 @@ export function buildServices(deps: AppDeps): Services {
   });
   const elements = new ElementsService(knex, catalog, districts);
   const metrics = new Metrics();
-  metrics.pools(() => [{ name: 'primary', knex }]);
+  const { reads } = deps.db;
+  metrics.pools(() => [{ name: 'primary', knex: deps.db.primary }, ...(reads?.replicaPools() ?? [])]);
+  if (reads) {
+    metrics.gauge(
+      'satupeta_replica_lag_seconds',
+      'How far each streaming replica is behind the primary (-1 while it is away)',
+      function () {
+        for (const r of reads.state()) this.set({ replica: r.name }, r.lagMs === null ? -1 : r.lagMs / 1000);
+      },
+      ['replica'],
+    );
+    metrics.gauge(
+      'satupeta_requests_by_database',
+      'Requests whose reads went to the primary or to a replica',
+      function () {
+        this.set({ database: 'primary' }, reads.served.primary);
+        this.set({ database: 'replica' }, reads.served.replica);
+      },
+      ['database'],
+    );
+  }
   metrics.tileCache(tiles.cacheStats());
   const { changes } = deps.db;
   metrics.gauge('satupeta_change_notices_live', '1 while database change notices are being received', function () {

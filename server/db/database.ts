@@ -1,6 +1,7 @@
 import knexFactory, { type Knex } from 'knex';
 import { detectCapabilities, type Capabilities } from './capabilities.js';
 import { EmbeddedChangeFeed, PostgresChangeFeed, type ChangeFeed } from './change-feed.js';
+import { ReadRouter, routedKnex } from './read-router.js';
 import { openEmbedded } from './embedded.js';
 import { migrateLatest } from './migrate.js';
 
@@ -12,6 +13,10 @@ export interface Database {
   capabilities: Capabilities;
   /** Registry change notices from every process sharing this database. */
   changes: ChangeFeed;
+  /** With streaming replicas: which database each request reads with (`knex` follows it). */
+  reads: ReadRouter | null;
+  /** The primary itself, for what must never go to a replica (metrics of its pool). */
+  primary: Knex;
   close(): Promise<void>;
 }
 
@@ -23,6 +28,10 @@ export interface DatabaseOptions {
   dataDir: string;
   /** Apply pending migrations before detecting capabilities (default true; PostGIS arrives with them). */
   migrate?: boolean;
+  /** postgres:// URLs of streaming replicas of databaseUrl that anonymous reads may use. */
+  readUrls?: string[];
+  /** A replica further behind than this (ms) is not read from. */
+  replicaMaxLagMs?: number;
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
@@ -34,15 +43,31 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
         changes: new PostgresChangeFeed(options.databaseUrl),
       }
     : await embedded(options.dataDir);
+  const replicas = (options.databaseUrl ? (options.readUrls ?? []) : []).map((url, i) => ({
+    name: `replica-${i + 1}`,
+    knex: openPostgres(url, options.poolMax, REPLICA_ACQUIRE_MS),
+  }));
+  const reads = replicas.length ? new ReadRouter(knex, replicas, options.replicaMaxLagMs ?? 5000, changes) : null;
   const close = async () => {
+    reads?.stop();
     await changes.close();
+    await Promise.all(replicas.map((r) => r.knex.destroy()));
     await knex.destroy();
     await release();
   };
   try {
     if (options.migrate !== false) await migrateLatest(knex);
     const capabilities = await detectCapabilities(knex);
-    return { knex, backend, capabilities, changes, close };
+    reads?.start();
+    return {
+      knex: reads ? routedKnex(reads, knex) : knex,
+      primary: knex,
+      backend,
+      capabilities,
+      changes,
+      reads,
+      close,
+    };
   } catch (err) {
     await close();
     throw err;
@@ -54,7 +79,22 @@ async function embedded(dataDir: string) {
   return { knex, release, backend: 'embedded' as const, changes: new EmbeddedChangeFeed(notices) };
 }
 
-function openPostgres(url: string, poolMax: number): Knex {
+/**
+ * knex's own warnings, without the two it prints for every failed connection while a database is
+ * away: each such request already answers 503 (or is read again from the primary) and the
+ * server's log says so once per request.
+ */
+const CONNECTION_NOISE = /^(Connection Error|Acquire connection error)/;
+const KNEX_LOG = {
+  warn(message: unknown) {
+    if (!(typeof message === 'string' && CONNECTION_NOISE.test(message))) console.warn(message);
+  },
+};
+
+/** A replica that cannot give a connection this fast is treated as away (the poll then stops using it). */
+const REPLICA_ACQUIRE_MS = 2000;
+
+function openPostgres(url: string, poolMax: number, acquireMs = 10_000): Knex {
   return knexFactory({
     client: 'pg',
     // JIT off: the server's statements are short, and a per-feature subquery (GML parts, property
@@ -62,6 +102,7 @@ function openPostgres(url: string, poolMax: number): Knex {
     // 10,000-feature page that runs in ~230 ms without it (bench/RESULTS.md, WFS).
     connection: { connectionString: url, application_name: 'satupeta', options: '-c jit=off' },
     pool: { min: 0, max: poolMax },
-    acquireConnectionTimeout: 10_000,
+    acquireConnectionTimeout: acquireMs,
+    log: KNEX_LOG,
   });
 }

@@ -24,7 +24,13 @@ export function healthRoutes(
     const layers = await catalog.countVisible(req.caller);
     res.json({
       status: 'ok',
-      database: { backend, postgres: capabilities.postgresVersion, postgis: capabilities.postgisVersion },
+      database: {
+        backend,
+        postgres: capabilities.postgresVersion,
+        postgis: capabilities.postgisVersion,
+        changeNotices: deps.db.changes.live,
+        ...(deps.db.reads ? { replicas: deps.db.reads.state() } : {}),
+      },
       capabilities: { mvt: capabilities.mvt },
       catalog: { layers },
       tileCache: tileCacheStats(),

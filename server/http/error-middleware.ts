@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { AppError } from './app-error.js';
+import type { ReadRouter } from '../db/read-router.js';
 import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from './database-errors.js';
 
 export interface ErrorBody {
@@ -18,10 +19,19 @@ export function notFoundHandler(): RequestHandler {
   };
 }
 
-/** One JSON shape for every error; never SQL text or a stack trace. Unknown errors are logged and become 500. */
-export function errorHandler(log: Logger): ErrorRequestHandler {
+/**
+ * One JSON shape for every error; never SQL text or a stack trace. Unknown errors are logged and
+ * become 500. A read whose replica went away before anything was written is passed on (next) for
+ * the handler to answer again from the primary.
+ */
+export function errorHandler(log: Logger, reads?: ReadRouter | null): ErrorRequestHandler {
   return (err: unknown, req, res, next) => {
     if (res.headersSent) {
+      next(err);
+      return;
+    }
+    if (reads && isDatabaseUnavailable(err) && reads.failedOnReplica()) {
+      log.warn({ reqId: req.id, url: req.originalUrl }, 'replica away: answering from the primary');
       next(err);
       return;
     }
