@@ -8,6 +8,9 @@ import { seedIfEmpty } from '../fixtures/seed.js';
 import { Lifecycle } from './http/lifecycle.js';
 import { sweepSpool } from './ingest/spool-sweep.js';
 
+/** After SIGTERM, how long idle keep-alive sockets are left to their clients (above nginx's 4 s). */
+const IDLE_GRACE_MS = 5000;
+
 /** Spool files older than this are a crashed process's leftovers (no upload runs that long). */
 const SPOOL_MAX_AGE_MS = 6 * 3600_000;
 
@@ -67,10 +70,14 @@ async function main(): Promise<void> {
         },
       );
     });
-    server.closeIdleConnections();
-    // Keep-alive sockets that go idle after their last answer close as well.
-    const idle = setInterval(() => server.closeIdleConnections(), 250);
-    idle.unref();
+    // Idle keep-alive sockets are left to their client for a moment: a proxy (nginx closes its
+    // upstream sockets after 4 s idle, deploy/nginx) may be writing a request into one right now,
+    // and a POST it has sent is never retried elsewhere. Each answer meanwhile says
+    // Connection: close. Then whatever is still idle is closed, and so is each socket that goes idle.
+    setTimeout(() => {
+      server.closeIdleConnections();
+      setInterval(() => server.closeIdleConnections(), 250).unref();
+    }, IDLE_GRACE_MS).unref();
     setTimeout(() => {
       log.warn('open requests did not finish within SHUTDOWN_TIMEOUT_MS; exiting');
       process.exit(1);

@@ -74,8 +74,9 @@ export function featureRoutes(deps: AppDeps, features: FeaturesService): Router 
     const page = await features.page(
       buildFeatureQuery(layer, { ...q, filterLang: q['filter-lang'], bboxStyle: 'api' }, policy),
     );
+    // A shared cache may keep an anonymous page for a minute (public only with PUBLIC_URL).
     writeFeatureCollection(
-      res,
+      cacheFor(req, res, 60),
       {
         numberMatched: page.numberMatched,
         numberReturned: page.numberReturned,
@@ -148,7 +149,7 @@ export function featureRoutes(deps: AppDeps, features: FeaturesService): Router 
         parameter: 'fid',
         value: fid.data,
       });
-    res.type(GEOJSON).send(feature);
+    cacheFor(req, res, 60).type(GEOJSON).send(feature);
   });
 
   return router;

@@ -2,6 +2,7 @@ import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { AppDeps } from '../app-deps.js';
 import { pageLinks } from '../features/routes.js';
+import { cacheFor } from '../auth/caller.js';
 import { withMembers, writeFeatureCollection } from '../features/geojson-writer.js';
 import { badRequest } from '../http/app-error.js';
 import { baseUrl, withQuery, type Link } from '../http/links.js';
@@ -110,7 +111,7 @@ export function ogcRoutes(deps: AppDeps, ogc: OgcService): Router {
       { href: collectionUrl(req, page.layer.slug), rel: 'collection', type: JSON_TYPE, title: 'The collection' },
     ];
     writeFeatureCollection(
-      res,
+      cacheFor(req, res, 60),
       {
         timeStamp: new Date().toISOString(),
         numberMatched: page.numberMatched,
@@ -130,7 +131,7 @@ export function ogcRoutes(deps: AppDeps, ogc: OgcService): Router {
       htmlAlternate(self, 'This feature as HTML'),
       { href: collectionUrl(req, layer.slug), rel: 'collection', type: JSON_TYPE, title: 'The collection' },
     ];
-    res.type(GEOJSON).send(withMembers(feature, { links }));
+    cacheFor(req, res, 60).type(GEOJSON).send(withMembers(feature, { links }));
   });
 
   return router;

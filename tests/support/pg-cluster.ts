@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from './ports.js';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -104,15 +104,4 @@ async function binDir(): Promise<string> {
   const major = versions[0];
   if (!major) throw new Error('no PostgreSQL installation under /etc/postgresql');
   return `/usr/lib/postgresql/${major}/bin`;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
 }
