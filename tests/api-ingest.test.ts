@@ -27,7 +27,8 @@ const tokens: Record<'admin' | 'editor' | 'otherEditor' | 'viewer', string> = {
   otherEditor: '',
   viewer: '',
 };
-const LAYERS = { point: 'uji-titik-posyandu', line: 'uji-jalan-lingkungan', polygon: 'uji-persil-aset' } as const;
+/** The editor's own layers: ids start with its agency's code (set once the agency is known). */
+const LAYERS = { point: '', line: '', polygon: '' };
 
 const auth = (who: keyof typeof tokens, extra: Record<string, string> = {}) => ({
   Authorization: `Bearer ${tokens[who]}`,
@@ -80,6 +81,9 @@ beforeAll(async () => {
   const knex = s.db.knex;
   const codes = (await knex('agencies').orderBy('code').pluck('code')) as string[];
   [agency = '', otherAgency = ''] = codes;
+  LAYERS.point = `${agency}-uji-titik-posyandu`;
+  LAYERS.line = `${agency}-uji-jalan-lingkungan`;
+  LAYERS.polygon = `${agency}-uji-persil-aset`;
   const store = new TokenStore(knex);
   const make = async (role: 'admin' | 'editor' | 'viewer', agencies: string[]) =>
     (await store.create({ name: `uji ${role}`, role, agencies, createdBy: 'test' })).token;
@@ -388,12 +392,27 @@ describe('who may write', () => {
         headers: { ...(who ? auth(who) : {}), 'Content-Type': 'application/json' },
         body: JSON.stringify(body),
       });
-    const valid = { slug: 'uji-baru', title: 'Uji baru', agency, theme: 'fasilitas-kesehatan', geometryType: 'Point' };
+    const valid = {
+      slug: `${agency}-uji-baru`,
+      title: 'Uji baru',
+      agency,
+      theme: 'fasilitas-kesehatan',
+      geometryType: 'Point',
+    };
+    const hiddenOfOther = await s.db
+      .knex('layers')
+      .where({ agency_code: otherAgency, classification: 'terbatas' })
+      .orderBy('slug')
+      .first<{ slug: string } | undefined>('slug');
     const cases: [unknown, keyof typeof tokens | null, number, string][] = [
       [valid, null, 401, 'authentication_required'],
       [valid, 'viewer', 403, 'forbidden'],
       [{ ...valid, agency: otherAgency }, 'editor', 403, 'forbidden'],
       [{ ...valid, slug: LAYERS.point }, 'editor', 409, 'layer_exists'],
+      [{ ...valid, slug: 'uji-baru' }, 'editor', 400, 'invalid_slug'],
+      [{ ...valid, slug: `${otherAgency}-uji-baru` }, 'editor', 400, 'invalid_slug'],
+      // Another agency's restricted layer: the same answer as any id outside the editor's prefix.
+      [{ ...valid, slug: hiddenOfOther?.slug ?? 'none' }, 'editor', 400, 'invalid_slug'],
       [{ ...valid, slug: "uji'; drop table layers; --" }, 'editor', 400, 'invalid_layer_metadata'],
       [{ ...valid, geometryType: 'Circle' }, 'editor', 400, 'invalid_layer_metadata'],
       [{ ...valid, theme: 'tidak-ada' }, 'editor', 400, 'unknown_theme'],
@@ -424,7 +443,13 @@ describe('who may write', () => {
         JSON.stringify(body),
       ).toEqual([status, code]);
     }
-    expect(await s.db.knex('layers').where({ slug: 'uji-baru' }).first()).toBeUndefined();
+    expect(
+      await s.db
+        .knex('layers')
+        .where({ slug: `${agency}-uji-baru` })
+        .first(),
+    ).toBeUndefined();
+    expect(hiddenOfOther).toBeDefined();
   });
 
   it('edits metadata with an audit of what changed; hiding a layer takes it from anonymous callers at once', async () => {

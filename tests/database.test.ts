@@ -27,6 +27,8 @@ const ALL_MIGRATIONS = [
   '008-derived-elements',
   '009-element-history',
   '010-element-search',
+  '011-change-notices',
+  '012-rate-windows',
 ];
 
 describe('fixtures', () => {
@@ -110,6 +112,8 @@ describe('migrations', () => {
     try {
       if (server) expect(await migrateLatest(fresh.knex)).toEqual(ALL_MIGRATIONS);
       expect(await migrateDownAll(fresh.knex)).toEqual([
+        '012-rate-windows',
+        '011-change-notices',
         '010-element-search',
         '009-element-history',
         '008-derived-elements',

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenStore } from '../server/auth/token-store.js';
-import { fc, feature, point } from './support/upload-corpus.js';
+import { bigCollection, fc, feature, point, pointLayerBody } from './support/upload-corpus.js';
 import { useTestServer } from './support/use-test-server.js';
 
 // Issue 16 item 1: an upload whose COPY connection dies must still answer and give its pool
@@ -13,23 +13,12 @@ const onPostgres = Boolean(process.env.TEST_DATABASE_URL);
 const FEATURES = 300_000;
 /** How long the upload may take to answer before it counts as hanging (far above a normal failure). */
 const ANSWER_WITHIN_MS = 90_000;
-const LAYER = 'uji-putus-koneksi';
+/** The first agency's own layer (an editor's new layer ids start with its agency's code); set in beforeAll. */
+let LAYER = '';
 
 interface Pool {
   numUsed(): number;
   numPendingAcquires(): number;
-}
-
-function bigCollection(n: number): string {
-  const parts: string[] = [];
-  for (let i = 0; i < n; i++) {
-    const x = (106.6 + (i % 1000) * 0.0001).toFixed(6);
-    const y = (-6.25 + Math.floor(i / 1000) * 0.0005).toFixed(6);
-    parts.push(
-      `{"type":"Feature","properties":{"nama":"Titik ${i}","nilai":${i}},"geometry":{"type":"Point","coordinates":[${x},${y}]}}`,
-    );
-  }
-  return `{"type":"FeatureCollection","features":[${parts.join(',')}]}`;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -67,6 +56,7 @@ describe.skipIf(!onPostgres)('an upload whose COPY connection is terminated', ()
     admin = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
     await admin.connect();
     const [agency = ''] = (await knex('agencies').orderBy('code').pluck('code')) as string[];
+    LAYER = `${agency}-uji-putus-koneksi`;
     token = (
       await new TokenStore(knex).create({
         name: 'uji putus koneksi',
@@ -78,17 +68,7 @@ describe.skipIf(!onPostgres)('an upload whose COPY connection is terminated', ()
     const created = await s.get('/api/layers', {
       method: 'POST',
       headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({
-        slug: LAYER,
-        title: 'Uji putus koneksi',
-        agency,
-        theme: 'fasilitas-kesehatan',
-        geometryType: 'Point',
-        fields: [
-          { name: 'nama', type: 'string' },
-          { name: 'nilai', type: 'integer' },
-        ],
-      }),
+      body: pointLayerBody(LAYER, 'Uji putus koneksi', agency),
     });
     expect(created.status, await created.clone().text()).toBe(201);
     const seeded = await upload(fc(feature(point(106.64, -6.18), { nama: 'Awal', nilai: 1 })));

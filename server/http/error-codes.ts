@@ -18,6 +18,7 @@ export const ERROR_CODES = {
   limit_too_large: [400, 'limit above FEATURES_MAX_LIMIT on /api (OGC clamps instead)'],
   unknown_agency: [400, 'No agency with that code'],
   unknown_theme: [400, 'No theme with that code'],
+  invalid_slug: [400, "A new layer's id that does not start with its agency's code and a hyphen (editors)"],
   unknown_district: [400, 'No kecamatan or kelurahan with that code'],
   missing_parameter: [400, 'WFS/CSW: a required parameter (REQUEST, TYPENAMES…) is missing'],
   operation_not_supported: [400, 'WFS/CSW: a REQUEST the service does not offer'],

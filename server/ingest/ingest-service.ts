@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { spoolPrefix } from './spool-sweep.js';
 import type { Knex } from 'knex';
 import { actorName, requireWriter, type Caller } from '../auth/access.js';
 import type { CatalogService } from '../catalog/catalog-service.js';
@@ -114,7 +115,7 @@ export class IngestService {
   async upload(caller: Caller, slug: string, u: Upload): Promise<UploadResult> {
     const visible = await this.authorize(caller, slug);
     const area = await this.cityArea();
-    const workDir = await fs.mkdtemp(path.join(this.limits.tempDir, 'satupeta-ingest-'));
+    const workDir = await fs.mkdtemp(path.join(this.limits.tempDir, spoolPrefix('ingest')));
     try {
       return await this.knex.transaction(async (trx) => {
         const layer = await this.lock(trx, visible.id, slug);

@@ -77,6 +77,14 @@ export class LayerWriteService {
     if (!(await this.catalog.agencyExists(b.agency)))
       throw badRequest('unknown_agency', `No agency with code "${b.agency}". See /api/agencies.`, { field: 'agency' });
     requireWriter(caller, b.agency);
+    // An editor names new layers inside its agency's part of the id space, so the answer to a
+    // taken id never tells it about another agency's layers (restricted ones included).
+    if (caller.kind === 'token' && caller.role !== 'admin' && !b.slug.startsWith(`${b.agency}-`))
+      throw badRequest(
+        'invalid_slug',
+        `A new layer's id starts with its agency's code and a hyphen, e.g. "${b.agency}-${b.slug}".`,
+        { field: 'slug', value: b.slug, prefix: `${b.agency}-` },
+      );
     const input: LayerInput = {
       slug: b.slug,
       title: b.title,

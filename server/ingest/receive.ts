@@ -2,6 +2,7 @@ import { createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { spoolPrefix } from './spool-sweep.js';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
@@ -30,7 +31,7 @@ export async function receiveToFile(
       `Content-Encoding "${encoding}" is not accepted; send the file as it is or gzip-compressed. Nothing was written.`,
     );
   }
-  const file = path.join(dir, `satupeta-upload-${randomBytes(8).toString('hex')}`);
+  const file = path.join(dir, `${spoolPrefix('upload')}${randomBytes(8).toString('hex')}`);
   let bytes = 0;
   const counter = new Transform({
     transform(chunk: Buffer, _enc, done) {

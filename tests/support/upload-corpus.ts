@@ -578,3 +578,31 @@ export function uploadCorpus(limits: {
   ];
   return cases;
 }
+
+/** A point FeatureCollection of `n` features in a grid over the city: a big upload, as text. */
+export function bigCollection(n: number): string {
+  const parts: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const x = (106.6 + (i % 1000) * 0.0001).toFixed(6);
+    const y = (-6.25 + Math.floor(i / 1000) * 0.0005).toFixed(6);
+    parts.push(
+      `{"type":"Feature","properties":{"nama":"Titik ${i}","nilai":${i}},"geometry":{"type":"Point","coordinates":[${x},${y}]}}`,
+    );
+  }
+  return `{"type":"FeatureCollection","features":[${parts.join(',')}]}`;
+}
+
+/** The body that creates the point layer (fields nama, nilai) the big-upload tests write into. */
+export function pointLayerBody(slug: string, title: string, agency: string): string {
+  return JSON.stringify({
+    slug,
+    title,
+    agency,
+    theme: 'fasilitas-kesehatan',
+    geometryType: 'Point',
+    fields: [
+      { name: 'nama', type: 'string' },
+      { name: 'nilai', type: 'integer' },
+    ],
+  });
+}
