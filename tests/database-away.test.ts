@@ -1,5 +1,4 @@
 import { createServer, type Server } from 'node:http';
-import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,45 +8,12 @@ import { loadConfig } from '../server/config.js';
 import { openDatabase, type Database } from '../server/db/database.js';
 import { tileOf } from './support/mvt.js';
 import { createTestDatabase, dropTestDatabase, serverUrl } from './support/postgres-admin.js';
+import { Relay } from './support/tcp-relay.js';
 
 // The database going away is played by a TCP proxy between the server and PostgreSQL that is
 // closed (every connection cut, new ones refused) and opened again. Only PostgreSQL has a
 // connection to cut: the embedded PGlite database runs inside the server's own process.
 const server = serverUrl();
-
-/** A TCP relay to PostgreSQL that can be taken down (sockets destroyed, port closed) and brought back. */
-class Relay {
-  private listener: net.Server | null = null;
-  private readonly sockets = new Set<net.Socket>();
-  port = 0;
-
-  constructor(private readonly target: { host: string; port: number }) {}
-
-  async up(): Promise<void> {
-    if (this.listener) return;
-    this.listener = net.createServer((client) => {
-      const upstream = net.connect(this.target);
-      for (const s of [client, upstream]) {
-        this.sockets.add(s);
-        s.on('close', () => this.sockets.delete(s));
-        s.on('error', () => s.destroy());
-      }
-      client.pipe(upstream).pipe(client);
-    });
-    const listener = this.listener;
-    await new Promise<void>((resolve, reject) => {
-      listener.once('error', reject);
-      listener.listen(this.port, '127.0.0.1', resolve);
-    });
-    this.port = (listener.address() as AddressInfo).port;
-  }
-
-  async down(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
-    await new Promise<void>((resolve) => (this.listener ? this.listener.close(() => resolve()) : resolve()));
-    this.listener = null;
-  }
-}
 
 /** A request that must end: resolves with its answer, or fails the test if it takes longer than `ms`. */
 async function within(ms: number, request: Promise<Response>): Promise<Response> {
@@ -70,13 +36,9 @@ describe.skipIf(!server || !inject('databaseUrl'))('when the database goes away 
   beforeAll(async () => {
     if (!server) return;
     dbUrl = await createTestDatabase(server, 'away', inject('templateDatabaseUrl'));
-    const direct = new URL(dbUrl);
-    relay = new Relay({ host: direct.hostname, port: Number(direct.port || 5432) });
-    await relay.up();
-    const proxied = new URL(dbUrl);
-    proxied.hostname = '127.0.0.1';
-    proxied.port = String(relay.port);
-    db = await openDatabase({ databaseUrl: proxied.toString(), poolMax: 2, dataDir: '', migrate: false });
+    const through = await Relay.to(dbUrl);
+    relay = through.relay;
+    db = await openDatabase({ databaseUrl: through.url, poolMax: 2, dataDir: '', migrate: false });
     http = createServer(
       buildHandler({ db, config: loadConfig({ LOG_LEVEL: 'silent' }), log: pino({ level: 'silent' }) }),
     ).listen(0, '127.0.0.1');
