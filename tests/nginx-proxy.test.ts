@@ -17,7 +17,7 @@ describe.skipIf(!hasNginx)('behind the shipped nginx configuration', () => {
   beforeAll(async () => {
     const port = await freePort();
     app = await startTestServer({ PUBLIC_URL: `http://127.0.0.1:${port}`, TRUST_PROXY: 'true' }, { writable: true });
-    nginx = await startNginx([new URL(app.url).host], port);
+    nginx = await startNginx([new URL(app.url).host], { port });
     admin = (await new TokenStore(app.db.knex).create({ name: 't', role: 'admin', agencies: [], createdBy: 't' }))
       .token;
     publik = await firstSlug(app.db.knex, 'publik');

@@ -17,11 +17,22 @@ export interface Nginx {
   stop(): Promise<void>;
 }
 
+export interface NginxOptions {
+  port?: number;
+  /** false: the same configuration with its cache switched off (a plain balancer, for comparison). */
+  cache?: boolean;
+  /** nginx worker_processes (1 unless said). */
+  workers?: number;
+  /** nginx worker_connections (a client and an upstream connection each). */
+  connections?: number;
+}
+
 /**
  * Debian's nginx on a loopback port with the shipped `deploy/nginx/satupeta.conf`, only its
  * "deployment:" lines replaced: the upstream servers, the listen port and the cache folder.
  */
-export async function startNginx(upstreams: string[], port?: number): Promise<Nginx> {
+export async function startNginx(upstreams: string[], options: NginxOptions = {}): Promise<Nginx> {
+  let port = options.port;
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'satupeta-nginx-'));
   port ??= await freePort();
   const shipped = await fs.readFile(path.join(ROOT, 'deploy/nginx/satupeta.conf'), 'utf8');
@@ -29,7 +40,8 @@ export async function startNginx(upstreams: string[], port?: number): Promise<Ng
   const lines: string[] = [];
   let serversWritten = false;
   for (const line of shipped.split('\n')) {
-    if (!line.includes('# deployment:')) lines.push(line);
+    if (options.cache === false && line.trim() === 'proxy_cache satupeta;') lines.push('    proxy_cache off;');
+    else if (!line.includes('# deployment:')) lines.push(line);
     else if (line.trimStart().startsWith('proxy_cache_path'))
       lines.push(
         `proxy_cache_path ${dir}/cache levels=1:2 keys_zone=satupeta:10m max_size=256m inactive=1h use_temp_path=off;`,
@@ -45,11 +57,11 @@ export async function startNginx(upstreams: string[], port?: number): Promise<Ng
     path.join(dir, 'nginx.conf'),
     [
       process.getuid?.() === 0 ? 'user root;' : '',
-      'worker_processes 1;',
+      `worker_processes ${options.workers ?? 1};`,
       'daemon off;',
       `pid ${dir}/nginx.pid;`,
       `error_log ${dir}/error.log warn;`,
-      'events { worker_connections 1024; }',
+      `events { worker_connections ${options.connections ?? 1024}; }`,
       'http {',
       '  access_log off;',
       ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `  ${t}_temp_path ${dir}/${t}-temp;`),

@@ -24,11 +24,11 @@ export class PgCluster {
   }
 
   /** A new primary that accepts replication connections from loopback. */
-  static async primary(): Promise<PgCluster> {
+  static async primary(settings: string[] = []): Promise<PgCluster> {
     const cluster = await PgCluster.make();
     await cluster.exec('initdb', ['-D', cluster.dir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C']);
     await fs.appendFile(path.join(cluster.dir, 'pg_hba.conf'), 'host replication all 127.0.0.1/32 trust\n');
-    await cluster.configure(['wal_level = replica', 'max_wal_senders = 4']);
+    await cluster.configure(['wal_level = replica', 'max_wal_senders = 4', ...settings]);
     return cluster;
   }
 
