@@ -1,8 +1,11 @@
+import cluster from 'node:cluster';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { pino } from 'pino';
+import type { Logger } from 'pino';
 import { buildHandler } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
+import { supervise } from './cluster.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
 import { openDatabase } from './db/database.js';
 import { seedIfEmpty } from '../fixtures/seed.js';
 import { Lifecycle } from './http/lifecycle.js';
@@ -17,6 +20,18 @@ const SPOOL_MAX_AGE_MS = 6 * 3600_000;
 async function main(): Promise<void> {
   const config = loadConfig();
   const log = pino({ level: config.logLevel });
+  if (cluster.isPrimary && config.workers > 1) {
+    // Migrations, the first seed and the spool sweep happen once, here, before any worker starts.
+    const db = await open(config, log, true);
+    await sweep(config, log);
+    await db.close();
+    supervise(config, log, IDLE_GRACE_MS + 5000);
+    return;
+  }
+  await serve(config, log);
+}
+
+async function open(config: Config, log: Logger, prepare: boolean) {
   log.info(
     config.databaseUrl ? 'database: PostgreSQL (DATABASE_URL)' : `database: embedded PostGIS in ${config.dataDir}`,
   );
@@ -26,21 +41,28 @@ async function main(): Promise<void> {
     dataDir: config.dataDir,
     readUrls: config.databaseReadUrls,
     replicaMaxLagMs: config.replicaMaxLagMs,
+    migrate: prepare,
   });
   log.info({ backend: db.backend, ...db.capabilities }, 'database ready');
-  if (config.autoSeed) {
+  if (prepare && config.autoSeed) {
     // Seeding is the fixtures module's job, shared with `npm run seed`; the server only asks for it.
     const summary = await seedIfEmpty(db.knex, config.seedScale, (msg) => log.info(msg));
     if (summary)
       log.info(summary, 'empty database: loaded the Tangerang boundaries and the sample catalog (first start only)');
   }
+  return db;
+}
 
-  const sweep = async () => {
-    const removed = await sweepSpool(config.upload.tempDir, SPOOL_MAX_AGE_MS);
-    if (removed > 0) log.info({ removed, dir: config.upload.tempDir }, 'removed upload spool files left by a crash');
-  };
-  await sweep();
-  setInterval(() => void sweep(), 3600_000).unref();
+async function sweep(config: Config, log: Logger): Promise<void> {
+  const removed = await sweepSpool(config.upload.tempDir, SPOOL_MAX_AGE_MS);
+  if (removed > 0) log.info({ removed, dir: config.upload.tempDir }, 'removed upload spool files left by a crash');
+}
+
+/** One server process: its own pool and change-notice connection; a worker of WORKERS > 1 or the only one. */
+async function serve(config: Config, log: Logger): Promise<void> {
+  const db = await open(config, log, cluster.isPrimary);
+  if (cluster.isPrimary) await sweep(config, log);
+  setInterval(() => void sweep(config, log), 3600_000).unref();
 
   const lifecycle = new Lifecycle();
   const server = createServer(buildHandler({ db, config, log, lifecycle }));
@@ -49,35 +71,51 @@ async function main(): Promise<void> {
     log.info({ port }, `satupeta listening on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`);
   });
 
-  // SIGTERM: readiness turns 503 and answers close their connections (a proxy moves on), no new
-  // connection is accepted, idle keep-alive sockets close, open requests finish; then the pool
-  // closes. Past SHUTDOWN_TIMEOUT_MS the process exits anyway, with 1.
+  // SIGTERM: readiness turns 503 and every answer closes its connection (a proxy moves on); open
+  // requests finish; then the pool closes. Past SHUTDOWN_TIMEOUT_MS the process exits anyway, with 1.
+  // The listener stays open for IDLE_GRACE_MS first: Node's server.close() also closes every idle
+  // keep-alive socket at once, and a proxy (nginx drops its upstream sockets after 4 s idle,
+  // deploy/nginx) may be writing a request into one right now; a POST it has sent is never retried
+  // elsewhere. Meanwhile what arrives is served and answered with Connection: close, so after the
+  // grace no socket the proxy could still reuse is idle; then the listener closes, and so does
+  // each socket that goes idle.
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     lifecycle.draining = true;
     log.info({ signal }, 'shutting down: finishing open requests');
-    server.close(() => {
-      db.close().then(
-        () => {
-          log.info('stopped');
-          process.exit(0);
-        },
-        (err: unknown) => {
-          log.error({ err }, 'closing the database failed');
-          process.exit(1);
-        },
-      );
-    });
-    // Idle keep-alive sockets are left to their client for a moment: a proxy (nginx closes its
-    // upstream sockets after 4 s idle, deploy/nginx) may be writing a request into one right now,
-    // and a POST it has sent is never retried elsewhere. Each answer meanwhile says
-    // Connection: close. Then whatever is still idle is closed, and so is each socket that goes idle.
-    setTimeout(() => {
-      server.closeIdleConnections();
+    let closed = false;
+    const closeListener = () => {
+      if (closed) return;
+      closed = true;
+      clearInterval(watch);
+      clearTimeout(grace);
+      server.close(() => {
+        db.close().then(
+          () => {
+            log.info('stopped');
+            process.exit(0);
+          },
+          (err: unknown) => {
+            log.error({ err }, 'closing the database failed');
+            process.exit(1);
+          },
+        );
+      });
       setInterval(() => server.closeIdleConnections(), 250).unref();
-    }, IDLE_GRACE_MS).unref();
+    };
+    // Nothing connected (a direct client, no proxy): no socket to protect, close now.
+    const watch = setInterval(() => {
+      if (sockets.size === 0) closeListener();
+    }, 100);
+    const grace = setTimeout(closeListener, Math.min(IDLE_GRACE_MS, config.shutdownTimeoutMs / 2));
+    if (sockets.size === 0) closeListener();
     setTimeout(() => {
       log.warn('open requests did not finish within SHUTDOWN_TIMEOUT_MS; exiting');
       process.exit(1);

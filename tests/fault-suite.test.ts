@@ -142,6 +142,28 @@ describe.skipIf(!server)('a database connection killed while it answers', () => 
     expect((await ended(`${p.url}/api/health/ready`)).status).toBe(200);
   });
 
+  it('is ready while every pool connection is busy: readiness asks the database on a connection of its own', async () => {
+    await admin.query('begin');
+    await admin.query('lock table features in access exclusive mode');
+    const held = Array.from({ length: 3 }, () => ended(`${p.url}/api/layers/${LAYER}/features?limit=1`));
+    try {
+      // Both pool connections wait on the lock and a third request waits for a connection.
+      await eventually(ENDS_WITHIN_MS, async () => {
+        const { rows } = await admin.query(
+          `select 1 from pg_stat_activity where datname = $1 and wait_event_type = 'Lock' and pid <> pg_backend_pid()`,
+          [database],
+        );
+        return rows.length >= 2 && (await pool(p)).waiting >= 1;
+      });
+      const ready = await ended(`${p.url}/api/health/ready`);
+      // (Queued behind the pool, the probe would give up after its 3 s and answer 503.)
+      expect(ready.status).toBe(200);
+    } finally {
+      await admin.query('rollback');
+    }
+    expect((await Promise.all(held)).map((r) => r.status)).toEqual([200, 200, 200]);
+  });
+
   it('answers a tile render 503 with Retry-After, caches nothing of it, and renders it next time', async () => {
     const t = tileOf(106.63, -6.17, 14);
     const tile = `/tiles/${LAYER}/${t.z}/${t.x}/${t.y}.mvt`;

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { hasNginx, startNginx, type Nginx } from './support/nginx.js';
@@ -99,5 +100,35 @@ describe.skipIf(!server || !hasNginx)('a rolling restart behind nginx', () => {
     expect(exitCodes).toEqual([0, 0]);
     expect(failures).toEqual([]);
     expect(answered).toBeGreaterThan(20);
+  });
+
+  it('answers a request sent on a keep-alive socket that was idle when SIGTERM came', async () => {
+    // What nginx does: it reuses an upstream socket it holds idle. Node's server.close() alone
+    // would reset that socket at SIGTERM, and nginx answers 502 to the POST it was writing.
+    const p = processes[1] as ServerProcess;
+    const socket = net.connect(Number(new URL(p.url).port), '127.0.0.1');
+    let received = '';
+    socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    const answers = async (count: number) => {
+      while ((received.match(/HTTP\/1\.1 \d{3}/g) ?? []).length < count) {
+        if (socket.destroyed) throw new Error(`socket closed after ${received.length} bytes`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+    socket.write('GET /api/health/live HTTP/1.1\r\nHost: x\r\n\r\n');
+    await answers(1);
+    const exit = p.stop('SIGTERM');
+    await new Promise((r) => setTimeout(r, 1000));
+    const body = JSON.stringify({ q: 'jalan', rows: 1 });
+    socket.write(
+      `POST /api/3/action/package_search HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
+    );
+    await answers(2);
+    const second = received.slice(received.lastIndexOf('HTTP/1.1 '));
+    expect(second.slice(0, 12)).toBe('HTTP/1.1 200');
+    expect(second.toLowerCase()).toContain('connection: close');
+    await closed;
+    expect(await exit).toBe(0);
   });
 });

@@ -1,6 +1,7 @@
 import knexFactory, { type Knex } from 'knex';
 import { detectCapabilities, type Capabilities } from './capabilities.js';
 import { EmbeddedChangeFeed, PostgresChangeFeed, type ChangeFeed } from './change-feed.js';
+import { PostgresPing } from './ping.js';
 import { ReadRouter, routedKnex } from './read-router.js';
 import { openEmbedded } from './embedded.js';
 import { migrateLatest } from './migrate.js';
@@ -17,6 +18,8 @@ export interface Database {
   reads: ReadRouter | null;
   /** The primary itself, for what must never go to a replica (metrics of its pool). */
   primary: Knex;
+  /** Whether the primary answers, on a connection of its own (never queued behind the pool). */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -48,8 +51,14 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     knex: openPostgres(url, options.poolMax, REPLICA_ACQUIRE_MS),
   }));
   const reads = replicas.length ? new ReadRouter(knex, replicas, options.replicaMaxLagMs ?? 5000, changes) : null;
+  const pinger = options.databaseUrl ? new PostgresPing(options.databaseUrl, PING_TIMEOUT_MS) : null;
+  const ping = async () => {
+    if (pinger) await pinger.ping();
+    else await knex.raw('select 1');
+  };
   const close = async () => {
     reads?.stop();
+    await pinger?.close();
     await changes.close();
     await Promise.all(replicas.map((r) => r.knex.destroy()));
     await knex.destroy();
@@ -66,6 +75,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       capabilities,
       changes,
       reads,
+      ping,
       close,
     };
   } catch (err) {
@@ -93,6 +103,8 @@ const KNEX_LOG = {
 
 /** A replica that cannot give a connection this fast is treated as away (the poll then stops using it). */
 const REPLICA_ACQUIRE_MS = 2000;
+/** The readiness probe's own connection gives up after this (the probe answers 503 past 3 s anyway). */
+const PING_TIMEOUT_MS = 3000;
 
 function openPostgres(url: string, poolMax: number, acquireMs = 10_000): Knex {
   return knexFactory({

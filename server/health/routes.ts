@@ -60,7 +60,7 @@ export function healthRoutes(
     });
     try {
       const started = performance.now();
-      const ping = deps.db.knex.raw('select 1').then(() => 'ok' as const);
+      const ping = deps.db.ping().then(() => 'ok' as const);
       ping.catch(() => undefined);
       if ((await Promise.race([ping, timeout])) === 'timeout') throw databaseUnavailable();
       res.json({ status: 'ok', database: { backend, ms: Math.round((performance.now() - started) * 10) / 10 } });
