@@ -18,11 +18,12 @@ import { fmt, percentile, sleep, startServer, type ServerProcess } from './suppo
  *   C  2 processes behind nginx, cache off
  *   D  2 processes reading from a streaming replica, behind nginx, cache off
  *   E  D behind the shipped nginx configuration with its cache on
+ *   F  WORKERS=2: two processes on one port (node:cluster), no proxy
  * on two mixes (cache-friendly: versioned tiles, catalog pages, TileJSON; database-bound: bbox
  * feature pages, OGC items, district layer lists, element values), rounds rotated, all in one
  * run on one primary and one replica this script makes (initdb + pg_basebackup, demo scale). A
- * health probe hits process 1 directly every 100 ms throughout; CPU seconds per component say
- * where the time goes.
+ * readiness probe hits a loaded process directly (as a load balancer does) every 100 ms
+ * throughout; CPU seconds per component say where the time goes.
  */
 const run = promisify(execFile);
 const CONNECTIONS = Number(process.env.SCALE_CONNECTIONS ?? 500);
@@ -160,6 +161,9 @@ async function main(): Promise<void> {
     procs.push(p);
   }
   const [p1, p2, p3, p4] = procs as [ServerProcess, ServerProcess, ServerProcess, ServerProcess];
+  // The same two processes on one port without a proxy: WORKERS=2 (node:cluster).
+  const pc = await startServer({ ...base, WORKERS: '2' }, await freePort());
+  cleanups.push(() => pc.stop());
   const host = (p: ServerProcess) => new URL(p.url).host;
   const nginxOne = await startNginx([host(p1)], { cache: false, connections: 4096, workers: 2 });
   const nginxTwo = await startNginx([host(p1), host(p2)], { cache: false, connections: 4096, workers: 2 });
@@ -170,6 +174,7 @@ async function main(): Promise<void> {
   const configs = [
     { name: 'A 1 process', url: p1.url, nodes: [p1], nginx: false, replica: false },
     { name: 'B 1 process + nginx', url: nginxOne.url, nodes: [p1], nginx: true, replica: false },
+    { name: 'F WORKERS=2, direct', url: pc.url, nodes: [pc], nginx: false, replica: false },
     { name: 'C 2 processes + nginx', url: nginxTwo.url, nodes: [p1, p2], nginx: true, replica: false },
     { name: 'D 2 processes + replica + nginx', url: nginxReplica.url, nodes: [p3, p4], nginx: true, replica: true },
     { name: 'E D + nginx cache', url: nginxCache.url, nodes: [p3, p4], nginx: true, replica: true },
@@ -191,14 +196,14 @@ async function main(): Promise<void> {
     for (const c of order) {
       for (const [mix, file] of Object.entries(mixes)) {
         const groups: Record<string, number[]> = {
-          node: c.nodes.map((n) => n.child.pid ?? 0),
+          node: (await Promise.all(c.nodes.map((n) => family(n.child.pid ?? 0)))).flat(),
           primary: await family(primaryPid),
           replica: await family(replicaPid),
         };
         const before = Object.fromEntries(
           await Promise.all(Object.entries(groups).map(async ([k, v]) => [k, await cpuSeconds(v)] as const)),
         );
-        const health = probe(`${p1.url}/api/health/ready`);
+        const health = probe(`${c.nodes[0]?.url ?? c.url}/api/health/ready`);
         const { stdout } = await run(
           WRK,
           ['-t', '2', '-c', String(CONNECTIONS), '-d', `${SECONDS}s`, '--timeout', '10s', '-s', luaFile, c.url],
@@ -225,10 +230,11 @@ async function main(): Promise<void> {
             ]),
           ),
         };
+        const kinds = `connect ${json.connect ?? 0}, read ${json.read ?? 0}, write ${json.write ?? 0}, timeout ${json.timeout ?? 0}`;
         const key = `${c.name}|${mix}`;
         results.set(key, [...(results.get(key) ?? []), r]);
         console.log(
-          `round ${round + 1} ${c.name.padEnd(34)} ${mix.padEnd(14)} ${fmt(r.rps, 0).padStart(7)} req/s  p99 ${fmt(r.p99, 0)} ms  errors ${r.errors}/${r.non2xx}  health p99 ${fmt(r.healthP99, 0)} ms`,
+          `round ${round + 1} ${c.name.padEnd(34)} ${mix.padEnd(14)} ${fmt(r.rps, 0).padStart(7)} req/s  p99 ${fmt(r.p99, 0)} ms  errors ${r.errors} (${kinds})/${r.non2xx}  health p99 ${fmt(r.healthP99, 0)} ms`,
         );
       }
     }

@@ -25,6 +25,7 @@ const schema = z.object({
     ),
   REPLICA_MAX_LAG_MS: z.coerce.number().int().min(0).max(3_600_000).default(5000),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+  WORKERS: z.coerce.number().int().min(1).max(64).default(1),
   DATA_DIR: z.string().default('./data'),
   CLIENT_DIR: z.string().default('./client/dist'),
   SEED_SCALE: z.enum(['demo', 'full', 'reference']).default('demo'),
@@ -91,6 +92,8 @@ export interface Config {
   replicaMaxLagMs: number;
   /** How long SIGTERM waits for open requests before the process exits anyway. */
   shutdownTimeoutMs: number;
+  /** Server processes sharing the port (node:cluster); more than 1 needs PostgreSQL. */
+  workers: number;
   dataDir: string;
   /** The built viewer (vite build output). */
   clientDir: string;
@@ -156,6 +159,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       'DATABASE_READ_URLS: replicas need DATABASE_URL (the primary); the embedded database has none',
     ]);
   }
+  if (e.WORKERS > 1 && !e.DATABASE_URL) {
+    throw new ConfigError([
+      'WORKERS: more than one process needs DATABASE_URL; the embedded database is one process by design',
+    ]);
+  }
   if (e.OGC_DEFAULT_LIMIT > e.FEATURES_MAX_LIMIT) {
     throw new ConfigError(['OGC_DEFAULT_LIMIT: must not exceed FEATURES_MAX_LIMIT']);
   }
@@ -168,6 +176,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databaseReadUrls: e.DATABASE_READ_URLS.split(/[ ,]+/).filter(Boolean),
     replicaMaxLagMs: e.REPLICA_MAX_LAG_MS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    workers: e.WORKERS,
     dataDir: path.resolve(e.DATA_DIR),
     clientDir: path.resolve(e.CLIENT_DIR),
     seedScale: e.SEED_SCALE,
