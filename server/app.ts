@@ -28,6 +28,8 @@ import { buildServices, type Services } from './services.js';
 import { tileFastPath } from './tiles/fast-path.js';
 import { tileRoutes } from './tiles/routes.js';
 import { wfsRoutes } from './wfs/routes.js';
+import { renderRoutes } from './render/routes.js';
+import { wmsRoutes } from './render/wms-routes.js';
 
 /**
  * The request handler the server listens with: cached tiles straight from memory, everything
@@ -113,6 +115,7 @@ export function buildApp(deps: AppDeps, services: Services = buildServices(deps)
   api.use(elementRoutes(deps, s.elements));
   api.use(qualityRoutes(deps, s.quality, s.catalog));
   api.use(authRoutes(s.tokens));
+  api.use(renderRoutes(deps, s.render));
   api.use(ingestRoutes(deps, s.ingest, s.layerWrites, () => s.tiles.forgetLayers(), s.metrics));
   app.use(interopRoutes(deps, s.ckan));
   app.use(cswRoutes(deps, s.csw, s.nodeStatus));
@@ -120,6 +123,7 @@ export function buildApp(deps: AppDeps, services: Services = buildServices(deps)
   app.use(ogcRoutes(deps, s.ogc));
   app.use(ogcTileRoutes(deps, s.ogc, s.tiles));
   app.use(wfsRoutes(deps, s.wfs));
+  app.use(wmsRoutes(deps, s.wms));
 
   // The viewer at /, the embeddable map at /embed. Vite fingerprints assets, so they may be cached long.
   app.use(

@@ -41,6 +41,8 @@ const schema = z.object({
   TILES_MAX_LAYERS: z.coerce.number().int().min(1).max(100).default(20),
   TILES_MAX_FEATURES: z.coerce.number().int().min(100).max(1_000_000).default(10_000),
   TILES_REGISTRY_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+  RENDER_MAX_SIZE: z.coerce.number().int().min(256).max(16_384).default(4096),
+  RENDER_MAX_FEATURES: z.coerce.number().int().min(100).max(10_000_000).default(200_000),
   BASEMAP_STYLE_URL: z.url().optional(),
   WRITE_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(120),
   AUTH_FAILURE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(20),
@@ -112,6 +114,10 @@ export interface Config {
   tilesMaxFeatures: number;
   /** How long unversioned tile requests may reuse a registry lookup while change notices are not received. */
   tilesRegistryTtlMs: number;
+  /** Largest WIDTH/HEIGHT of a rendered map (WMS GetMap, static maps). */
+  renderMaxSize: number;
+  /** Most features drawn per layer in one rendered map. */
+  renderMaxFeatures: number;
   /** A MapLibre style drawn beneath our layers in the viewer; none by default (offline basemap). */
   basemapStyleUrl: string | undefined;
   /** Writes (POST/PATCH/DELETE) per token per minute. */
@@ -189,6 +195,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     tilesMaxLayers: e.TILES_MAX_LAYERS,
     tilesMaxFeatures: e.TILES_MAX_FEATURES,
     tilesRegistryTtlMs: e.TILES_REGISTRY_TTL_MS,
+    renderMaxSize: e.RENDER_MAX_SIZE,
+    renderMaxFeatures: e.RENDER_MAX_FEATURES,
     basemapStyleUrl: e.BASEMAP_STYLE_URL,
     writeRateLimit: e.WRITE_RATE_LIMIT,
     authFailureLimit: e.AUTH_FAILURE_LIMIT,

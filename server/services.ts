@@ -14,6 +14,8 @@ import { CswService } from './interop/csw-service.js';
 import { NodeStatusService } from './interop/node-status.js';
 import { OgcService } from './ogc/ogc-service.js';
 import { QualityService } from './quality/quality-service.js';
+import { RenderService } from './render/render-service.js';
+import { WmsService } from './render/wms-service.js';
 import { TileCache } from './tiles/tile-cache.js';
 import { TilesService } from './tiles/tiles-service.js';
 import { WfsService } from './wfs/wfs-service.js';
@@ -36,6 +38,8 @@ export interface Services {
   layerWrites: LayerWriteService;
   glyphs: GlyphsService;
   wfs: WfsService;
+  render: RenderService;
+  wms: WmsService;
   metrics: Metrics;
 }
 
@@ -52,6 +56,11 @@ export function buildServices(deps: AppDeps): Services {
     maxFeatures: config.tilesMaxFeatures,
     registryTtlMs: config.tilesRegistryTtlMs,
     changes: deps.db.changes,
+  });
+  const render = new RenderService(knex, catalog, {
+    maxSize: config.renderMaxSize,
+    maxFeatures: config.renderMaxFeatures,
+    maxLayers: config.tilesMaxLayers,
   });
   const elements = new ElementsService(knex, catalog, districts);
   const metrics = new Metrics();
@@ -108,5 +117,7 @@ export function buildServices(deps: AppDeps): Services {
       maxLimit: config.featuresMaxLimit,
       overMax: 'clamp',
     }),
+    render,
+    wms: new WmsService(catalog, features, render),
   };
 }

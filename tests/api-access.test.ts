@@ -106,6 +106,9 @@ const DIRECT = [
   '/ogc/collections/{L}/tiles/WebMercatorQuad',
   '/ogc/collections/{L}/tiles/WebMercatorQuad/{T}',
   '/api/layers/{L}/history',
+  '/api/layers/{L}/legend',
+  '/api/layers/{L}/legend.png',
+  '/api/maps/static?layers={P},{L}&bbox=106.55,-6.3,106.75,-6.1&width=64&height=64',
 ];
 const fill = (p: string, slug: string) =>
   p
@@ -189,6 +192,32 @@ describe('a terbatas layer on the WFS and the CSW', () => {
           expect(res.status, `${template} as ${c.name}`).toBe(404);
           const absent = await (await getAs(c.name, fill(template, 'tidak-ada-lapisan'))).text();
           expect(text.replaceAll(f.slug, 'X'), template).toBe(absent.replaceAll('tidak-ada-lapisan', 'X'));
+        }
+      }
+    });
+  }
+});
+
+describe('a terbatas layer on the WMS', () => {
+  const WMS = [
+    '/wms?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&LAYERS={P},{L}&STYLES=&CRS=CRS:84&BBOX=106.5,-6.3,106.8,-6.0&WIDTH=64&HEIGHT=64&FORMAT=image/png',
+    '/wms?SERVICE=WMS&VERSION=1.1.1&REQUEST=GetMap&LAYERS={L}&STYLES=&SRS=EPSG:4326&BBOX=106.5,-6.3,106.8,-6.0&WIDTH=64&HEIGHT=64&FORMAT=image/png',
+    '/wms?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetFeatureInfo&LAYERS={L}&QUERY_LAYERS={L}&STYLES=&CRS=CRS:84&BBOX=106.5,-6.3,106.8,-6.0&WIDTH=64&HEIGHT=64&I=32&J=32&INFO_FORMAT=application/json',
+    '/wms?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetLegendGraphic&LAYER={L}&FORMAT=image/png',
+  ];
+  for (const c of CALLERS) {
+    it(`${c.sees ? 'draws' : 'hides as LayerNotDefined'} it for ${c.name}, in capabilities and every operation`, async () => {
+      const caps = await (await getAs(c.name, '/wms?SERVICE=WMS&REQUEST=GetCapabilities')).text();
+      expect(caps.includes(`<Name>${f.slug}</Name>`), c.name).toBe(c.sees);
+      for (const template of WMS) {
+        const res = await getAs(c.name, fill(template, f.slug));
+        const body = await res.text();
+        if (c.sees) expect(res.status, `${template} as ${c.name}`).toBe(200);
+        else {
+          expect(res.status, `${template} as ${c.name}`).toBe(404);
+          expect(body).toContain('code="LayerNotDefined"');
+          const absent = await (await getAs(c.name, fill(template, 'tidak-ada-lapisan'))).text();
+          expect(body.replaceAll(f.slug, 'X'), template).toBe(absent.replaceAll('tidak-ada-lapisan', 'X'));
         }
       }
     });

@@ -66,6 +66,7 @@ describe('CKAN Action API for Satu Data Indonesia', () => {
       'CSV',
       'OGC API Features',
       'WFS',
+      'WMS',
       'TileJSON',
       'JSON',
       'XML',
@@ -179,7 +180,7 @@ describe('DCAT catalog', () => {
     const list = await action<string[]>('package_list');
     expect(body['@type']).toBe('dcat:Catalog');
     expect(body['dcat:dataset'].map((d) => d['dct:identifier']).sort()).toEqual([...list.body.result].sort());
-    expect(body['dcat:dataset'][0]?.['dcat:distribution']).toHaveLength(5);
+    expect(body['dcat:dataset'][0]?.['dcat:distribution']).toHaveLength(6);
     const element = body['dcat:dataset'].find((d) => d['dct:identifier'] === 'elemen-dak-penduduk-kecamatan-kpu2014');
     expect(JSON.stringify(element)).toContain('dcat:downloadURL');
   });

@@ -20,6 +20,7 @@ describe('the node self-check (GET /api/node-status)', () => {
     expect(body.services.map((x) => x.service)).toEqual([
       'OGC API Features',
       'WFS 2.0',
+      'WMS 1.3.0',
       'CSW 2.0.2',
       'CKAN Action API',
       'DCAT',
@@ -61,7 +62,7 @@ describe('a node whose public address is wrong', () => {
     const { status, body } = await broken.json<Report>('/api/node-status');
     expect(status).toBe(200);
     expect(body.status).toBe('degraded');
-    expect(body.services.length).toBe(8);
+    expect(body.services.length).toBe(9);
     for (const x of body.services) {
       expect(x.ok, x.service).toBe(false);
       expect(x.problem, x.service).toMatch(/^unreachable/);

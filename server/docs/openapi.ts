@@ -18,6 +18,7 @@ import { uploadQuery } from '../ingest/routes.js';
 import { valuesUploadQuery } from '../elements/value-routes.js';
 import { packageSearchQuery } from '../interop/ckan-routes.js';
 import { qualityQuery } from '../quality/routes.js';
+import { legendPngQuery, staticMapQuery } from '../render/routes.js';
 
 type Param = Record<string, unknown>;
 
@@ -78,7 +79,7 @@ export function openApiDocument(config: Config, base: string): Record<string, un
       title: 'satupeta — Satu Data Satu Peta Kota Tangerang',
       version: '1.0.0',
       description:
-        "GeoJSON, vector tiles and a CKAN/DCAT catalog of the city's public layers. The OGC API (Features, Tiles) has its own document at /ogc/api, as OGC clients expect.",
+        "GeoJSON, vector tiles, map images and a CKAN/DCAT catalog of the city's public layers. The OGC API (Features, Tiles) has its own document at /ogc/api, as OGC clients expect; WMS, WFS and CSW describe themselves with GetCapabilities.",
     },
     servers: [{ url: base }],
     components: {
@@ -350,6 +351,28 @@ export function openApiDocument(config: Config, base: string): Record<string, un
           },
         ],
         ok('MVT', 'application/vnd.mapbox-vector-tile'),
+      ),
+      '/api/maps/static': get(
+        'A map image of visible layers drawn with their stored styles: fit a box, or a centre and zoom',
+        ['maps'],
+        queryParams(staticMapQuery),
+        {
+          200: { description: 'The image', content: { 'image/png': {}, 'image/jpeg': {}, 'image/webp': {} } },
+          304: { description: 'Not modified (If-None-Match)' },
+          '4XX': { $ref: '#/components/responses/Error' },
+        },
+      ),
+      '/api/layers/{id}/legend': get(
+        "A layer's legend: its classes with their symbols",
+        ['maps'],
+        [id],
+        ok('{ layer, title, geometryType, classes [{ label, symbol }] }'),
+      ),
+      '/api/layers/{id}/legend.png': get(
+        "A layer's legend as an image",
+        ['maps'],
+        [id, ...queryParams(legendPngQuery)],
+        ok('PNG', 'image/png'),
       ),
       '/api/3/action/package_search': get(
         'CKAN package_search over publik layers',

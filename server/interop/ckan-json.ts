@@ -119,6 +119,7 @@ export function packageJson(l: LayerRecord, base: string): Record<string, unknow
     resource('csv', 'CSV (WKT)', 'CSV', `${base}/api/layers/${enc}/download.csv`, 'text/csv'),
     resource('ogc', 'OGC API Features', 'OGC API Features', `${base}/ogc/collections/${enc}`, 'application/json'),
     resource('wfs', 'WFS 2.0', 'WFS', `${base}/wfs?SERVICE=WFS&REQUEST=GetCapabilities`, 'application/xml'),
+    resource('wms', 'WMS 1.3.0', 'WMS', `${base}/wms?SERVICE=WMS&REQUEST=GetCapabilities`, 'text/xml'),
     resource('tilejson', 'Vector tiles (TileJSON)', 'TileJSON', `${base}/tiles/${enc}.json`, 'application/json'),
     resource('metadata', 'Satu Data metadata', 'JSON', `${base}/api/layers/${enc}`, 'application/json'),
     resource('iso19139', 'ISO 19139 metadata', 'XML', `${base}/api/layers/${enc}/metadata.xml`, 'application/xml'),

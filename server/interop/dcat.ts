@@ -73,6 +73,7 @@ function dataset(l: LayerRecord, base: string): Record<string, unknown> {
         'dcat:downloadURL': { '@id': `${base}/api/layers/${enc}/download.csv` },
       },
       distribution('WFS 2.0', `${base}/wfs?SERVICE=WFS&REQUEST=GetCapabilities`, 'application/xml', 'WFS'),
+      distribution('WMS 1.3.0', `${base}/wms?SERVICE=WMS&REQUEST=GetCapabilities`, 'text/xml', 'WMS'),
       distribution('OGC API Features', `${base}/ogc/collections/${enc}`, 'application/json', 'OGC API Features'),
       distribution('Vector tiles (TileJSON)', `${base}/tiles/${enc}.json`, 'application/json', 'TileJSON'),
     ],

@@ -82,6 +82,13 @@ export function onlineResources(
       fn: 'download',
     },
     {
+      url: `${base}/wms?SERVICE=WMS&REQUEST=GetCapabilities`,
+      protocol: 'OGC:WMS',
+      name: l.slug,
+      description: 'WMS 1.3.0',
+      fn: 'browsing',
+    },
+    {
       url: `${base}/ogc/collections/${enc}`,
       protocol: 'OGC:API-Features',
       name: l.slug,

@@ -16,6 +16,7 @@ export interface ServiceCheck {
 const SERVICES: { service: string; path: (sample: string | null) => string | null; expect: string }[] = [
   { service: 'OGC API Features', path: () => '/ogc/collections', expect: '"collections"' },
   { service: 'WFS 2.0', path: () => '/wfs?SERVICE=WFS&REQUEST=GetCapabilities', expect: '<wfs:WFS_Capabilities' },
+  { service: 'WMS 1.3.0', path: () => '/wms?SERVICE=WMS&REQUEST=GetCapabilities', expect: '<WMS_Capabilities' },
   { service: 'CSW 2.0.2', path: () => '/csw?service=CSW&request=GetCapabilities', expect: '<csw:Capabilities' },
   { service: 'CKAN Action API', path: () => '/api/3/action/status_show', expect: '"success":true' },
   { service: 'DCAT', path: () => '/catalog/dcat.jsonld', expect: 'dcat:Catalog' },
@@ -68,7 +69,7 @@ export class NodeStatusService {
 
   private last: { base: string; at: number; report: Promise<Record<string, unknown>> } | null = null;
 
-  /** The report for a base address, made at most once per 30 s (each makes nine requests to the node). */
+  /** The report for a base address, made at most once per 30 s (each makes ten requests to the node). */
   report(base: string): Promise<Record<string, unknown>> {
     const now = Date.now();
     if (this.last && this.last.base === base && now - this.last.at < 30_000) return this.last.report;

@@ -5,6 +5,7 @@ import { visibilityKey, type Caller } from '../auth/access.js';
 import type { CatalogService } from '../catalog/catalog-service.js';
 import type { LayerRecord } from '../catalog/layer-types.js';
 import type { ChangeFeed } from '../db/change-feed.js';
+import { etagMatches } from '../http/etag.js';
 import { LayerLookups, type Remembered } from './layer-lookups.js';
 import { encodeTile, type TileLayer } from './mvt-encoder.js';
 import type { TileCache } from './tile-cache.js';
@@ -139,7 +140,7 @@ export class TilesService {
     const remembered = this.rememberedLayers(caller, list, askedVersion);
     if (!remembered) return null;
     const { key, etag, immutable } = this.identity(remembered, coord, askedVersion);
-    if (matches(ifNoneMatch, etag)) return 'not-modified';
+    if (etagMatches(ifNoneMatch, etag)) return 'not-modified';
     const entry = this.cache.peek(key);
     if (!entry) return null;
     if (!acceptGzip || entry.raw.byteLength === 0) return { body: entry.raw, gzipped: false, etag, immutable };
@@ -163,7 +164,7 @@ export class TilesService {
     const id = this.identity(remembered, coord, askedVersion);
     const { key, etag } = id;
     let immutable = id.immutable;
-    if (matches(ifNoneMatch, etag)) return 'not-modified';
+    if (etagMatches(ifNoneMatch, etag)) return 'not-modified';
 
     let entry = this.cache.get(key);
     if (!entry) {
@@ -223,8 +224,4 @@ export class TilesService {
     }
     return { raw: encodeTile(out), consistent: rows.length === 0 || rows[0]?.versions === versions };
   }
-}
-
-function matches(ifNoneMatch: string | undefined, etag: string): boolean {
-  return ifNoneMatch !== undefined && ifNoneMatch.split(',').some((s) => s.trim().replace(/^W\//, '') === etag);
 }

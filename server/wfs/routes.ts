@@ -4,7 +4,7 @@ import { writeFeatureCollection } from '../features/geojson-writer.js';
 import { AppError } from '../http/app-error.js';
 import { baseUrl } from '../http/links.js';
 import { GML32_TYPE, FEATURE_NS, FEATURE_PREFIX, GML_NS, OWS_NS, WFS_NS, XSI_NS } from './wfs-names.js';
-import { kvpParameters, required } from './wfs-kvp.js';
+import { kvpParameters, required } from '../http/kvp.js';
 import type { WfsService } from './wfs-service.js';
 import { owsExceptionReport } from '../http/ows-exception.js';
 import { esc, type XmlElement } from '../http/xml.js';
