@@ -11,8 +11,15 @@ import { seedIfEmpty } from '../fixtures/seed.js';
 import { Lifecycle } from './http/lifecycle.js';
 import { sweepSpool } from './ingest/spool-sweep.js';
 
-/** After SIGTERM, how long idle keep-alive sockets are left to their clients (above nginx's 4 s). */
+/** After SIGTERM, how long idle keep-alive sockets are left to their clients (above nginx's 2 s). */
 const IDLE_GRACE_MS = 5000;
+/**
+ * Idle keep-alive sockets are closed by the client first: a proxy that pools connections (nginx
+ * 2 s in deploy/nginx, load balancers usually 60 s) never writes a request into a socket the
+ * server is closing at that moment (Node's default of 5 s raced nginx on a busy machine: a POST
+ * answered 502). Headers must arrive within a little more.
+ */
+const KEEP_ALIVE_MS = 65_000;
 
 /** Spool files older than this are a crashed process's leftovers (no upload runs that long). */
 const SPOOL_MAX_AGE_MS = 6 * 3600_000;
@@ -66,6 +73,8 @@ async function serve(config: Config, log: Logger): Promise<void> {
 
   const lifecycle = new Lifecycle();
   const server = createServer(buildHandler({ db, config, log, lifecycle }));
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
+  server.headersTimeout = KEEP_ALIVE_MS + 1000;
   server.listen(config.port, config.host, () => {
     const { port } = server.address() as AddressInfo;
     log.info({ port }, `satupeta listening on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`);
@@ -74,7 +83,7 @@ async function serve(config: Config, log: Logger): Promise<void> {
   // SIGTERM: readiness turns 503 and every answer closes its connection (a proxy moves on); open
   // requests finish; then the pool closes. Past SHUTDOWN_TIMEOUT_MS the process exits anyway, with 1.
   // The listener stays open for IDLE_GRACE_MS first: Node's server.close() also closes every idle
-  // keep-alive socket at once, and a proxy (nginx drops its upstream sockets after 4 s idle,
+  // keep-alive socket at once, and a proxy (nginx drops its upstream sockets after 2 s idle,
   // deploy/nginx) may be writing a request into one right now; a POST it has sent is never retried
   // elsewhere. Meanwhile what arrives is served and answered with Connection: close, so after the
   // grace no socket the proxy could still reuse is idle; then the listener closes, and so does
