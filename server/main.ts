@@ -1,6 +1,6 @@
 import cluster from 'node:cluster';
 import { createServer } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import type { Logger } from 'pino';
 import { buildHandler } from './app.js';
@@ -82,49 +82,40 @@ async function serve(config: Config, log: Logger): Promise<void> {
 
   // SIGTERM: readiness turns 503 and every answer closes its connection (a proxy moves on); open
   // requests finish; then the pool closes. Past SHUTDOWN_TIMEOUT_MS the process exits anyway, with 1.
-  // The listener stays open for IDLE_GRACE_MS first: Node's server.close() also closes every idle
-  // keep-alive socket at once, and a proxy (nginx drops its upstream sockets after 2 s idle,
-  // deploy/nginx) may be writing a request into one right now; a POST it has sent is never retried
-  // elsewhere. Meanwhile what arrives is served and answered with Connection: close, so after the
-  // grace no socket the proxy could still reuse is idle; then the listener closes, and so does
-  // each socket that goes idle.
-  const sockets = new Set<Socket>();
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-  });
+  // The listening socket closes at once, so a proxy's next connect is refused and it sends the
+  // request to another process (even a POST: nothing was sent). It must close while the proxy is
+  // not connecting: while draining, every answer closes its connection, so a proxy opens a new
+  // one for each request it still sends here, and a listener closed later resets the connections
+  // waiting in its accept queue, with the request in them (a POST then answers 502). Idle
+  // keep-alive sockets stay open for IDLE_GRACE_MS (http.Server's close() would drop them at once,
+  // and a proxy may be writing a request into one right now; nginx closes its own after 2 s idle);
+  // then each socket is closed as soon as it is idle.
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     lifecycle.draining = true;
     log.info({ signal }, 'shutting down: finishing open requests');
-    let closed = false;
-    const closeListener = () => {
-      if (closed) return;
-      closed = true;
-      clearInterval(watch);
-      clearTimeout(grace);
-      server.close(() => {
-        db.close().then(
-          () => {
-            log.info('stopped');
-            process.exit(0);
-          },
-          (err: unknown) => {
-            log.error({ err }, 'closing the database failed');
-            process.exit(1);
-          },
-        );
-      });
-      setInterval(() => server.closeIdleConnections(), 250).unref();
-    };
-    // Nothing connected (a direct client, no proxy): no socket to protect, close now.
-    const watch = setInterval(() => {
-      if (sockets.size === 0) closeListener();
-    }, 100);
-    const grace = setTimeout(closeListener, Math.min(IDLE_GRACE_MS, config.shutdownTimeoutMs / 2));
-    if (sockets.size === 0) closeListener();
+    // net.Server's close: the listener only, keep-alive sockets untouched; called back when the last one ends.
+    net.Server.prototype.close.call(server, () => {
+      db.close().then(
+        () => {
+          log.info('stopped');
+          process.exit(0);
+        },
+        (err: unknown) => {
+          log.error({ err }, 'closing the database failed');
+          process.exit(1);
+        },
+      );
+    });
+    setTimeout(
+      () => {
+        server.closeIdleConnections();
+        setInterval(() => server.closeIdleConnections(), 250).unref();
+      },
+      Math.min(IDLE_GRACE_MS, config.shutdownTimeoutMs / 2),
+    ).unref();
     setTimeout(() => {
       log.warn('open requests did not finish within SHUTDOWN_TIMEOUT_MS; exiting');
       process.exit(1);
