@@ -30,6 +30,7 @@ import { tileRoutes } from './tiles/routes.js';
 import { wfsRoutes } from './wfs/routes.js';
 import { renderRoutes } from './render/routes.js';
 import { wmsRoutes } from './render/wms-routes.js';
+import { styleRoutes } from './render/style-routes.js';
 
 /**
  * The request handler the server listens with: cached tiles straight from memory, everything
@@ -116,6 +117,8 @@ export function buildApp(deps: AppDeps, services: Services = buildServices(deps)
   api.use(qualityRoutes(deps, s.quality, s.catalog));
   api.use(authRoutes(s.tokens));
   api.use(renderRoutes(deps, s.render));
+  const styles = styleRoutes(deps, s.styles, s.render, () => s.tiles.forgetLayers());
+  api.use(styles.api);
   api.use(ingestRoutes(deps, s.ingest, s.layerWrites, () => s.tiles.forgetLayers(), s.metrics));
   app.use(interopRoutes(deps, s.ckan));
   app.use(cswRoutes(deps, s.csw, s.nodeStatus));
@@ -124,6 +127,7 @@ export function buildApp(deps: AppDeps, services: Services = buildServices(deps)
   app.use(ogcTileRoutes(deps, s.ogc, s.tiles));
   app.use(wfsRoutes(deps, s.wfs));
   app.use(wmsRoutes(deps, s.wms));
+  app.use(styles.root);
 
   // The viewer at /, the embeddable map at /embed. Vite fingerprints assets, so they may be cached long.
   app.use(

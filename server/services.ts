@@ -15,6 +15,7 @@ import { NodeStatusService } from './interop/node-status.js';
 import { OgcService } from './ogc/ogc-service.js';
 import { QualityService } from './quality/quality-service.js';
 import { RenderService } from './render/render-service.js';
+import { StyleService } from './render/style-service.js';
 import { WmsService } from './render/wms-service.js';
 import { TileCache } from './tiles/tile-cache.js';
 import { TilesService } from './tiles/tiles-service.js';
@@ -39,6 +40,7 @@ export interface Services {
   glyphs: GlyphsService;
   wfs: WfsService;
   render: RenderService;
+  styles: StyleService;
   wms: WmsService;
   metrics: Metrics;
 }
@@ -63,6 +65,7 @@ export function buildServices(deps: AppDeps): Services {
     maxLayers: config.tilesMaxLayers,
   });
   const elements = new ElementsService(knex, catalog, districts);
+  const layerWrites = new LayerWriteService(knex, catalog);
   const metrics = new Metrics();
   const { reads } = deps.db;
   metrics.pools(() => [{ name: 'primary', knex: deps.db.primary }, ...(reads?.replicaPools() ?? [])]);
@@ -109,7 +112,8 @@ export function buildServices(deps: AppDeps): Services {
     csw: new CswService(catalog),
     nodeStatus: new NodeStatusService(catalog),
     ingest: new IngestService(knex, deps.db.backend, catalog, features, districts, elements, config.upload),
-    layerWrites: new LayerWriteService(knex, catalog),
+    layerWrites,
+    styles: new StyleService(knex, catalog, layerWrites),
     glyphs: new GlyphsService(),
     // Without COUNT a GetFeature answers up to CountDefault features (the largest page).
     wfs: new WfsService(catalog, features, {

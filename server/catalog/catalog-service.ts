@@ -24,7 +24,7 @@ import {
 
 export type { AgencyRow, LayerFilters, LayerIndexRow, ThemeRow };
 import type { GeometryType, LayerInput, LayerRecord } from './layer-types.js';
-import { insertLayers, layerIdBySlug, lockLayer, updateLayer } from './catalog-write-sql.js';
+import { insertLayers, layerIdBySlug, lockedStyle, lockLayer, updateLayer, updateStyle } from './catalog-write-sql.js';
 import { toPrefixQuery } from './search-text.js';
 
 export interface LayerSearch {
@@ -172,5 +172,20 @@ export class CatalogService {
   async updateLayer(trx: Knex.Transaction, id: number, input: LayerInput): Promise<void> {
     await lockLayer(trx, id);
     await updateLayer(trx, id, input);
+  }
+
+  /**
+   * Locks a layer's row, hands its stored style to `next` and writes what that returns; both in
+   * the caller's transaction. Returns the style before and after.
+   */
+  async rewriteStyle(
+    trx: Knex.Transaction,
+    id: number,
+    next: (current: Record<string, unknown>) => Record<string, unknown>,
+  ): Promise<{ before: Record<string, unknown>; after: Record<string, unknown> }> {
+    const before = await lockedStyle(trx, id);
+    const after = next(before);
+    await updateStyle(trx, id, after);
+    return { before, after };
   }
 }

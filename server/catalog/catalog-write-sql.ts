@@ -72,6 +72,21 @@ export async function layerIdBySlug(knex: Knex, slug: string): Promise<{ id: num
   return row ? { id: row.id, dataVersion: row.data_version } : null;
 }
 
+/** Locks a layer's row and returns its style as stored. */
+export async function lockedStyle(knex: Knex, id: number): Promise<Record<string, unknown>> {
+  const { rows } = await knex.raw<{ rows: { style: Record<string, unknown> }[] }>(
+    'select style from layers where id = ? for update',
+    [id],
+  );
+  return rows[0]?.style ?? {};
+}
+
+export async function updateStyle(knex: Knex, id: number, style: Record<string, unknown>): Promise<void> {
+  await knex('layers')
+    .where({ id })
+    .update({ style: JSON.stringify(style) });
+}
+
 export async function lockLayer(knex: Knex, id: number): Promise<void> {
   await knex.raw('select 1 from layers where id = ? for update', [id]);
 }

@@ -19,6 +19,7 @@ import { valuesUploadQuery } from '../elements/value-routes.js';
 import { packageSearchQuery } from '../interop/ckan-routes.js';
 import { qualityQuery } from '../quality/routes.js';
 import { legendPngQuery, staticMapQuery } from '../render/routes.js';
+import { styleRuleBody } from '../render/style-rule.js';
 
 type Param = Record<string, unknown>;
 
@@ -361,6 +362,29 @@ export function openApiDocument(config: Config, base: string): Record<string, un
           304: { description: 'Not modified (If-None-Match)' },
           '4XX': { $ref: '#/components/responses/Error' },
         },
+      ),
+      '/api/layers/{id}/style': {
+        ...get(
+          "A layer's style: its rule, the MapLibre style layers made from it, its legend and version",
+          ['maps'],
+          [id],
+          ok('{ layer, version, rule, layers, legend }'),
+        ),
+        put: {
+          summary:
+            'Set the style (admin, or editor of its agency): one symbol, categories of a property or classes of a number (computed from the data when not given), with an optional label; checked by the MapLibre style-spec validator, versioned and audited',
+          tags: ['maps'],
+          security: bearer,
+          parameters: [id],
+          requestBody: jsonBody(styleRuleBody),
+          responses: ok('{ layer, version, rule, layers, legend }'),
+        },
+      },
+      '/styles/{layers}.json': get(
+        'A MapLibre style (v8) of visible layers: our vector tiles, our glyphs, each layer drawn with its stored style',
+        ['maps'],
+        [path('layers', 'Layer ids, comma-separated, bottom to top')],
+        ok('MapLibre style'),
       ),
       '/api/layers/{id}/legend': get(
         "A layer's legend: its classes with their symbols",

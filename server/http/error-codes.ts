@@ -104,6 +104,11 @@ export const ERROR_CODES = {
   too_many_rows: [413, 'More rows than VALUES_MAX_ROWS in one values upload'],
   element_not_loadable: [409, 'A data element computed from layers: its values come from them, not from uploads'],
   invalid_values: [422, 'Rows of a values file that failed their checks, listed by row and column'],
+  // Styles (nothing is written when this answers)
+  invalid_style: [
+    422,
+    "A layer style that cannot be drawn: details.problems lists each reason (the style-spec validator's too)",
+  ],
   // Server
   internal_error: [500, 'Our fault: logged, never with SQL or a stack trace'],
   database_unavailable: [503, 'The database is restarting or cannot be reached; see Retry-After'],

@@ -10,3 +10,13 @@ export function etagMatches(ifNoneMatch: string | undefined, etag: string): bool
     return t === '*' || t.replace(/^W\//, '') === etag;
   });
 }
+
+/** A short, stable hash of a text for ETags, version tokens and cache keys (FNV-1a, base 36). */
+export function shortHash(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(36);
+}

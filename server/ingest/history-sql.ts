@@ -6,7 +6,7 @@ export type { HistoryEntry };
 export interface NewHistoryEntry {
   layerId: number;
   actor: string;
-  action: 'create' | 'update_metadata' | 'replace_features' | 'append_features';
+  action: 'create' | 'update_metadata' | 'update_style' | 'replace_features' | 'append_features';
   details: Record<string, unknown>;
   previousVersion: number | null;
   newVersion: number | null;

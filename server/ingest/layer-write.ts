@@ -6,6 +6,7 @@ import type { LayerInput, LayerRecord } from '../catalog/layer-types.js';
 import { AppError, badRequest } from '../http/app-error.js';
 import { PROPERTY_NAME } from './feature-check.js';
 import { recordHistory } from './history-sql.js';
+import { withSymbol } from '../render/style-doc.js';
 
 const text = (max: number) => z.string().trim().max(max);
 
@@ -142,8 +143,13 @@ export class LayerWriteService {
         'invalid_layer_metadata',
         'The body changes nothing; send the fields to change, e.g. {"title": "…"}.',
       );
-    const { theme, ...rest } = p;
-    const next: LayerInput = { ...current, ...rest, themeCode: theme ?? current.themeCode };
+    const { theme, style, ...rest } = p;
+    const next: LayerInput = {
+      ...current,
+      ...rest,
+      themeCode: theme ?? current.themeCode,
+      style: style ? withSymbol(current, style) : current.style,
+    };
     await this.checkReferences(next);
     await this.knex.transaction(async (trx) => {
       await this.catalog.updateLayer(trx, current.id, next);
@@ -161,6 +167,32 @@ export class LayerWriteService {
         actor: actorName(caller),
         action: 'update_metadata',
         details: { changed },
+        previousVersion: current.dataVersion,
+        newVersion: current.dataVersion,
+      });
+    });
+    return this.catalog.getLayer(caller, slug);
+  }
+
+  /**
+   * A new style for a layer (editors of its agency and admins): `next` turns the stored style
+   * into the new one under the row's lock, so concurrent changes each get their own version;
+   * the change is recorded in the layer's history with the style before and after.
+   */
+  async updateStyle(
+    caller: Caller,
+    slug: string,
+    next: (current: Record<string, unknown>) => Record<string, unknown>,
+  ): Promise<LayerRecord> {
+    const current = await this.catalog.getLayer(caller, slug);
+    requireWriter(caller, current.agencyCode);
+    await this.knex.transaction(async (trx) => {
+      const { before, after } = await this.catalog.rewriteStyle(trx, current.id, next);
+      await recordHistory(trx, {
+        layerId: current.id,
+        actor: actorName(caller),
+        action: 'update_style',
+        details: { styleVersion: after.version, from: before.rule ?? before, to: after.rule },
         previousVersion: current.dataVersion,
         newVersion: current.dataVersion,
       });

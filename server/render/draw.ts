@@ -1,17 +1,18 @@
 import type { SKRSContext2D } from '@napi-rs/canvas';
-import type { Symbolizer } from './layer-style.js';
+import type { LabelCandidate } from './labels.js';
+import { cssColor, numberOf, textOf, type CompiledLayer, type PaintFeature } from './style-paint.js';
 
 type Position = number[];
-interface PixelGeometry {
+export interface PixelGeometry {
   type: string;
   coordinates?: unknown;
   geometries?: PixelGeometry[];
 }
 
-/** #rrggbb and an opacity as a CSS colour. */
-export function rgba(hex: string, alpha: number): string {
-  const n = Number.parseInt(hex.slice(1), 16);
-  return `rgba(${(n >> 16) & 255},${(n >> 8) & 255},${n & 255},${alpha})`;
+/** A feature ready to draw: geometry in image pixels (x right, y down), a label anchor for lines and polygons. */
+export interface DrawFeature extends PaintFeature {
+  geometry: PixelGeometry;
+  anchor: Position | null;
 }
 
 function ring(ctx: SKRSContext2D, coords: Position[]): void {
@@ -24,8 +25,8 @@ function ring(ctx: SKRSContext2D, coords: Position[]): void {
   }
 }
 
-/** Adds a pixel-space geometry's outline to the current path; points are collected instead. */
-function trace(ctx: SKRSContext2D, g: PixelGeometry, points: Position[]): void {
+/** Adds a geometry's outline to the current path; its points are collected instead. */
+export function trace(ctx: SKRSContext2D, g: PixelGeometry, points: Position[]): void {
   switch (g.type) {
     case 'Point':
       points.push(g.coordinates as Position);
@@ -60,51 +61,177 @@ function trace(ctx: SKRSContext2D, g: PixelGeometry, points: Position[]): void {
   }
 }
 
+function firstPoint(g: PixelGeometry): Position | null {
+  if (g.type === 'Point') return g.coordinates as Position;
+  if (g.type === 'MultiPoint') return (g.coordinates as Position[])[0] ?? null;
+  const part = g.type === 'GeometryCollection' ? g.geometries?.[0] : undefined;
+  return part ? firstPoint(part) : null;
+}
+
 /**
- * Draws one layer's geometries (GeoJSON texts in image pixels) with its symbolizer; `scale` is
- * the image's pixel ratio (2 for a 192 dpi image), applied to widths and radii.
+ * Paint of one feature, evaluated once per image when it does not depend on the feature: the
+ * key groups consecutive features of equal paint into one path, stroked or filled once.
  */
-export function drawLayer(ctx: SKRSContext2D, geometries: string[], sym: Symbolizer, scale: number): void {
-  ctx.lineJoin = 'round';
-  ctx.lineCap = 'round';
-  ctx.strokeStyle = sym.color;
-  ctx.lineWidth = Math.max(sym.width * scale, 0.5);
-  const points: Position[] = [];
-  if (sym.kind === 'fill') {
-    // Each polygon is filled on its own, so overlapping translucent polygons darken as they do
-    // on the viewer's map; outlines are one path, stroked once.
-    ctx.fillStyle = rgba(sym.color, sym.fillOpacity);
-    const outline: PixelGeometry[] = [];
-    for (const text of geometries) {
-      const g = JSON.parse(text) as PixelGeometry;
-      outline.push(g);
-      if (sym.fillOpacity <= 0) continue;
+function painter(layer: CompiledLayer, zoom: number, names: string[]) {
+  const fixed = new Map<string, unknown>();
+  const probe: PaintFeature = { type: 1, id: 0, properties: {} };
+  for (const n of names) if (layer.constant(n)) fixed.set(n, layer.value(n, zoom, probe));
+  return (f: PaintFeature) => names.map((n) => (fixed.has(n) ? fixed.get(n) : layer.value(n, zoom, f)));
+}
+
+/**
+ * Draws one compiled style layer's features; symbol layers only add label candidates (labels
+ * are placed after every layer is drawn). `scale` is the image's pixel ratio, applied to widths,
+ * radii and text sizes (CSS pixels in the style).
+ */
+export function drawStyleLayer(
+  ctx: SKRSContext2D,
+  layer: CompiledLayer,
+  features: DrawFeature[],
+  zoom: number,
+  scale: number,
+  labels: LabelCandidate[],
+): void {
+  if (zoom < layer.minzoom || zoom >= layer.maxzoom) return;
+  const shown = layer.filter ? features.filter((f) => layer.filter?.filter({ zoom }, f as never)) : features;
+  ctx.save();
+  if (layer.kind === 'fill') drawFills(ctx, layer, shown, zoom);
+  else if (layer.kind === 'line') drawLines(ctx, layer, shown, zoom, scale);
+  else if (layer.kind === 'circle') drawCircles(ctx, layer, shown, zoom, scale);
+  else collectLabels(layer, shown, zoom, scale, labels);
+  ctx.restore();
+}
+
+function drawFills(ctx: SKRSContext2D, layer: CompiledLayer, features: DrawFeature[], zoom: number): void {
+  const paint = painter(layer, zoom, ['fill-color', 'fill-opacity']);
+  const none: Position[] = [];
+  // Each polygon is filled on its own, so overlapping translucent polygons darken as in the viewer.
+  for (const f of features) {
+    const [color, opacity] = paint(f);
+    const css = cssColor(color);
+    if (!css) continue;
+    ctx.globalAlpha = Math.min(1, Math.max(0, numberOf(opacity, 1)));
+    ctx.fillStyle = css;
+    ctx.beginPath();
+    trace(ctx, f.geometry, none);
+    ctx.fill('evenodd');
+  }
+}
+
+function drawLines(
+  ctx: SKRSContext2D,
+  layer: CompiledLayer,
+  features: DrawFeature[],
+  zoom: number,
+  scale: number,
+): void {
+  const paint = painter(layer, zoom, ['line-color', 'line-width', 'line-opacity', 'line-dasharray']);
+  const probe: PaintFeature = { type: 2, id: 0, properties: {} };
+  const cap = layer.value('line-cap', zoom, probe);
+  const join = layer.value('line-join', zoom, probe);
+  ctx.lineCap = cap === 'round' || cap === 'square' ? cap : 'butt';
+  ctx.lineJoin = join === 'round' || join === 'bevel' ? join : 'miter';
+  const none: Position[] = [];
+  let key = '';
+  const flush = () => {
+    if (key !== '') ctx.stroke();
+    key = '';
+  };
+  for (const f of features) {
+    const [color, width, opacity, dash] = paint(f);
+    const css = cssColor(color);
+    const w = numberOf(width, 1) * scale;
+    if (!css || w <= 0) continue;
+    const next = `${css}|${w}|${String(opacity)}|${JSON.stringify(dash)}`;
+    if (next !== key) {
+      flush();
+      key = next;
+      ctx.strokeStyle = css;
+      ctx.lineWidth = w;
+      ctx.globalAlpha = Math.min(1, Math.max(0, numberOf(opacity, 1)));
+      // Dashes are in line widths, as MapLibre reads them.
+      ctx.setLineDash(Array.isArray(dash) ? dash.map((d) => numberOf(d, 0) * w) : []);
       ctx.beginPath();
-      trace(ctx, g, points);
-      ctx.fill('evenodd');
     }
-    if (sym.width > 0) {
-      ctx.beginPath();
-      for (const g of outline) trace(ctx, g, points);
+    trace(ctx, f.geometry, none);
+  }
+  flush();
+}
+
+function drawCircles(
+  ctx: SKRSContext2D,
+  layer: CompiledLayer,
+  features: DrawFeature[],
+  zoom: number,
+  scale: number,
+): void {
+  const paint = painter(layer, zoom, [
+    'circle-color',
+    'circle-radius',
+    'circle-opacity',
+    'circle-stroke-color',
+    'circle-stroke-width',
+  ]);
+  for (const f of features) {
+    const [color, radius, opacity, strokeColor, strokeWidth] = paint(f);
+    const points: Position[] = [];
+    ctx.beginPath();
+    trace(ctx, f.geometry, points);
+    const r = numberOf(radius, 5) * scale;
+    const fill = cssColor(color);
+    const stroke = cssColor(strokeColor);
+    const sw = numberOf(strokeWidth, 0) * scale;
+    ctx.globalAlpha = Math.min(1, Math.max(0, numberOf(opacity, 1)));
+    ctx.beginPath();
+    for (const p of points) {
+      ctx.moveTo((p[0] as number) + r, p[1] as number);
+      ctx.arc(p[0] as number, p[1] as number, r, 0, 2 * Math.PI);
+    }
+    if (fill) {
+      ctx.fillStyle = fill;
+      ctx.fill();
+    }
+    if (stroke && sw > 0) {
+      ctx.strokeStyle = stroke;
+      ctx.lineWidth = sw;
       ctx.stroke();
     }
-    return;
   }
-  ctx.beginPath();
-  for (const text of geometries) trace(ctx, JSON.parse(text) as PixelGeometry, points);
-  if (sym.kind === 'line') {
-    ctx.stroke();
-    return;
+}
+
+function collectLabels(
+  layer: CompiledLayer,
+  features: DrawFeature[],
+  zoom: number,
+  scale: number,
+  labels: LabelCandidate[],
+): void {
+  const paint = painter(layer, zoom, [
+    'text-field',
+    'text-size',
+    'text-color',
+    'text-halo-color',
+    'text-halo-width',
+    'text-anchor',
+    'text-offset',
+  ]);
+  for (const f of features) {
+    const [field, size, color, halo, haloWidth, anchor, offset] = paint(f);
+    const text = textOf(field).trim();
+    if (text === '') continue;
+    const at = f.type === 1 ? firstPoint(f.geometry) : f.anchor;
+    if (!at) continue;
+    const px = numberOf(size, 16) * scale;
+    const off = Array.isArray(offset) ? (offset as number[]).map((o) => numberOf(o, 0) * px) : [0, 0];
+    labels.push({
+      text,
+      x: (at[0] as number) + (off[0] ?? 0),
+      y: (at[1] as number) + (off[1] ?? 0),
+      size: px,
+      color: cssColor(color) ?? '#000000',
+      halo: cssColor(halo),
+      haloWidth: numberOf(haloWidth, 0) * scale,
+      anchor: anchor === 'top' ? 'top' : 'center',
+    });
   }
-  const r = sym.radius * scale;
-  ctx.fillStyle = rgba(sym.color, 0.9);
-  ctx.strokeStyle = '#ffffff';
-  ctx.lineWidth = Math.max(scale, 0.5);
-  ctx.beginPath();
-  for (const p of points) {
-    ctx.moveTo((p[0] as number) + r, p[1] as number);
-    ctx.arc(p[0] as number, p[1] as number, r, 0, 2 * Math.PI);
-  }
-  ctx.fill();
-  ctx.stroke();
 }

@@ -79,3 +79,13 @@ export function scaleDenominator(f: MapFrame): number {
   const [, lat] = inPosition({ epsg: 3857, latFirst: false, name: '' }, 0, (f.bbox[1] + f.bbox[3]) / 2);
   return (px * Math.cos((lat * Math.PI) / 180)) / 0.00028;
 }
+
+/**
+ * The web-map zoom level a frame shows, for the style's zoom ranges and zoom expressions: 0 is
+ * the world in 256 pixels. A lon/lat frame is read at the equator's metres per degree.
+ */
+export function frameZoom(f: MapFrame): number {
+  const px = pixelSize(f).x;
+  const metres = f.srid === 4326 ? (px * WORLD) / 360 : px;
+  return Math.log2(WORLD / 256 / metres);
+}

@@ -1,14 +1,18 @@
-import { createRequire } from 'node:module';
-import { createCanvas, GlobalFonts, type Canvas } from '@napi-rs/canvas';
+import { createCanvas, type Canvas } from '@napi-rs/canvas';
 import type { Knex } from 'knex';
 import type { Caller } from '../auth/access.js';
 import type { CatalogService } from '../catalog/catalog-service.js';
 import type { LayerRecord } from '../catalog/layer-types.js';
 import { AppError, badRequest } from '../http/app-error.js';
-import { drawLayer, rgba } from './draw.js';
-import { legendOf, symbolizerOf, type Legend } from './layer-style.js';
-import type { MapFrame } from './map-frame.js';
-import { selectRenderRows } from './render-sql.js';
+import { drawStyleLayer, type DrawFeature, type PixelGeometry } from './draw.js';
+import { registerFonts } from './fonts.js';
+import { placeLabels, type LabelCandidate } from './labels.js';
+import { legendCanvas } from './legend-image.js';
+import { frameZoom, type MapFrame } from './map-frame.js';
+import { selectRenderRows, type RenderRow } from './render-sql.js';
+import { legendOfLayer, styleDocOf } from './style-doc.js';
+import type { Legend } from './style-layers.js';
+import { compileStyle, propertiesRead } from './style-paint.js';
 
 export type ImageFormat = 'png' | 'jpeg' | 'webp';
 export const IMAGE_TYPES: Record<ImageFormat, string> = {
@@ -32,19 +36,6 @@ export interface RenderLimits {
   maxFeatures: number;
   /** Most layers in one image. */
   maxLayers: number;
-}
-
-const FONT = 'Noto Sans';
-let fontsReady = false;
-function registerFonts(): void {
-  if (fontsReady) return;
-  const require = createRequire(import.meta.url);
-  for (const subset of ['latin', 'latin-ext'])
-    GlobalFonts.registerFromPath(
-      require.resolve(`@fontsource/noto-sans/files/noto-sans-${subset}-400-normal.woff`),
-      FONT,
-    );
-  fontsReady = true;
 }
 
 /**
@@ -112,16 +103,27 @@ export class RenderService {
     }
   }
 
-  /** The layers drawn bottom to top in list order; `scale` multiplies line widths and radii (dpi / 96). */
+  /**
+   * The layers drawn bottom to top in list order with their stored styles, labels last and
+   * without overlap; `scale` multiplies line widths, radii and text (dpi / 96), and the style's
+   * zoom is the frame's less log2(scale), so a scale-2 image looks like the scale-1 one, sharper.
+   */
   async render(layers: LayerRecord[], frame: MapFrame, image: ImageOptions, scale = 1): Promise<Buffer> {
     this.checkSize(frame.width, frame.height);
+    const styles = layers.map((l) => styleDocOf(l).layers);
+    const fields = layers.map((l) => new Set(l.fields.map((f) => f.name)));
     const rows = await selectRenderRows(
       this.knex,
-      layers.map((l) => ({ id: l.id, geometryType: l.geometryType })),
+      layers.map((l, i) => ({
+        id: l.id,
+        geometryType: l.geometryType,
+        properties: propertiesRead(styles[i] ?? []).filter((p) => fields[i]?.has(p)),
+        labels: (styles[i] ?? []).some((s) => s.type === 'symbol'),
+      })),
       frame,
       this.limits.maxFeatures,
     );
-    const byLayer: { fid: number; geometry: string }[][] = layers.map(() => []);
+    const byLayer: RenderRow[][] = layers.map(() => []);
     for (const r of rows) byLayer[r.layer]?.push(r);
     const canvas = createCanvas(frame.width, frame.height);
     const ctx = canvas.getContext('2d');
@@ -129,59 +131,45 @@ export class RenderService {
       ctx.fillStyle = image.background;
       ctx.fillRect(0, 0, frame.width, frame.height);
     }
+    const zoom = frameZoom(frame) - Math.log2(scale);
+    const labels: LabelCandidate[] = [];
     layers.forEach((layer, i) => {
-      const drawn = (byLayer[i] ?? []).sort((a, b) => a.fid - b.fid).map((r) => r.geometry);
-      drawLayer(ctx, drawn, symbolizerOf(layer), scale);
+      const type = layer.geometryType === 'Point' ? 1 : layer.geometryType === 'LineString' ? 2 : 3;
+      const features = (byLayer[i] ?? []).sort((a, b) => a.fid - b.fid).map((r) => toDraw(r, type));
+      for (const style of compileStyle(styles[i] ?? [])) drawStyleLayer(ctx, style, features, zoom, scale, labels);
     });
+    if (labels.length > 0) {
+      registerFonts();
+      placeLabels(ctx, labels, frame.width, frame.height);
+    }
     return encode(canvas, image.format);
   }
 
   legend(layer: LayerRecord): Legend {
-    return legendOf(layer);
+    return legendOfLayer(layer);
   }
 
-  /**
-   * A legend image: one row per class, a symbol of `symbol` pixels and its label in Noto Sans;
-   * `labels: false` draws the symbol alone (WMS GetLegendGraphic with a WIDTH/HEIGHT of its own).
-   */
-  async legendImage(layer: LayerRecord, format: ImageFormat, symbol = 20, labels = true): Promise<Buffer> {
-    registerFonts();
-    const { classes } = legendOf(layer);
-    const fontPx = Math.max(10, Math.round(symbol * 0.6));
-    const measure = createCanvas(1, 1).getContext('2d');
-    measure.font = `${fontPx}px "${FONT}"`;
-    const textWidth = labels ? Math.max(...classes.map((c) => measure.measureText(c.label).width)) : 0;
-    const rowHeight = symbol + 4;
-    const width = Math.min(this.limits.maxSize, Math.ceil(symbol + 4 + (labels ? 6 + textWidth : 0)));
-    const canvas = createCanvas(width, rowHeight * classes.length);
-    const ctx = canvas.getContext('2d');
-    if (format === 'jpeg') {
-      ctx.fillStyle = '#ffffff';
-      ctx.fillRect(0, 0, canvas.width, canvas.height);
-    }
-    classes.forEach((c, row) => {
-      const top = row * rowHeight + 2;
-      const s = c.symbol;
-      ctx.save();
-      ctx.translate(2, top);
-      const half = symbol / 2;
-      const sample =
-        s.kind === 'fill'
-          ? `{"type":"Polygon","coordinates":[[[1,1],[${symbol - 1},1],[${symbol - 1},${symbol - 1}],[1,${symbol - 1}],[1,1]]]}`
-          : s.kind === 'line'
-            ? `{"type":"LineString","coordinates":[[1,${symbol - 3}],[${half},${half}],[${symbol - 1},3]]}`
-            : `{"type":"Point","coordinates":[${half},${half}]}`;
-      drawLayer(ctx, [sample], { ...s, radius: Math.min(s.radius, half - 1) }, 1);
-      ctx.restore();
-      if (labels) {
-        ctx.fillStyle = rgba('#222222', 1);
-        ctx.font = `${fontPx}px "${FONT}"`;
-        ctx.textBaseline = 'middle';
-        ctx.fillText(c.label, symbol + 10, top + symbol / 2);
-      }
-    });
+  /** A legend image: a row per class, with its symbol of `symbol` pixels and its label. */
+  legendImage(layer: LayerRecord, format: ImageFormat, symbol = 20): Promise<Buffer> {
+    const canvas = legendCanvas(
+      legendOfLayer(layer),
+      symbol,
+      this.limits.maxSize,
+      format === 'jpeg' ? '#ffffff' : null,
+    );
     return encode(canvas, format);
   }
+}
+
+function toDraw(r: RenderRow, type: 1 | 2 | 3): DrawFeature {
+  const anchor = r.anchor ? (JSON.parse(r.anchor) as { coordinates: number[] }).coordinates : null;
+  return {
+    type,
+    id: r.fid,
+    properties: r.props,
+    geometry: JSON.parse(r.geometry) as PixelGeometry,
+    anchor: anchor && anchor.length >= 2 ? anchor : null,
+  };
 }
 
 /** Encoded on libuv's thread pool, not on the event loop. */

@@ -1,7 +1,9 @@
 import type { LayerRecord } from '../catalog/layer-types.js';
 import type { Bbox } from '../http/coordinates.js';
 import { esc } from '../http/xml.js';
+import { legendSize } from './legend-image.js';
 import { lonLatTo3857 } from './map-frame.js';
+import { legendOfLayer } from './style-doc.js';
 import type { WmsVersion } from './wms-params.js';
 
 export const MAP_FORMATS = ['image/png', 'image/jpeg', 'image/webp'];
@@ -51,6 +53,7 @@ export function wmsCapabilities(layers: LayerRecord[], version: WmsVersion, o: C
   const layerXml = (l: LayerRecord): string => {
     const legend = `${wms}?SERVICE=WMS&VERSION=${version}&REQUEST=GetLegendGraphic&FORMAT=image/png&LAYER=${encodeURIComponent(l.slug)}`;
     const keywords = [l.themeName, l.agencyShortName, ...l.keywords].filter((k) => k);
+    const size = legendSize(legendOfLayer(l), 20, o.maxSize);
     return (
       `<Layer queryable="1"><Name>${esc(l.slug)}</Name><Title>${esc(l.title)}</Title>` +
       (l.description ? `<Abstract>${esc(l.description)}</Abstract>` : '') +
@@ -58,7 +61,7 @@ export function wmsCapabilities(layers: LayerRecord[], version: WmsVersion, o: C
       (l.bbox ? boxes(l.bbox) : '') +
       `<MetadataURL type="${v13 ? 'ISO19115:2003' : 'TC211'}"><Format>application/xml</Format>${href(`${o.base}/api/layers/${encodeURIComponent(l.slug)}/metadata.xml`)}</MetadataURL>` +
       `<Style><Name>default</Name><Title>${esc(l.title)}</Title>` +
-      `<LegendURL width="20" height="24"><Format>image/png</Format>${href(legend)}</LegendURL></Style></Layer>`
+      `<LegendURL width="${size.width}" height="${size.height}"><Format>image/png</Format>${href(legend)}</LegendURL></Style></Layer>`
     );
   };
 

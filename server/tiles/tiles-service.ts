@@ -5,7 +5,7 @@ import { visibilityKey, type Caller } from '../auth/access.js';
 import type { CatalogService } from '../catalog/catalog-service.js';
 import type { LayerRecord } from '../catalog/layer-types.js';
 import type { ChangeFeed } from '../db/change-feed.js';
-import { etagMatches } from '../http/etag.js';
+import { etagMatches, shortHash } from '../http/etag.js';
 import { LayerLookups, type Remembered } from './layer-lookups.js';
 import { encodeTile, type TileLayer } from './mvt-encoder.js';
 import type { TileCache } from './tile-cache.js';
@@ -45,15 +45,9 @@ export function versionToken(layers: LayerRecord[]): string {
   return layers.map((l) => `${l.dataVersion}.${tileShape(l)}`).join('-');
 }
 
-/** FNV-1a of the tile-shaping metadata, base 36. */
+/** A hash of the tile-shaping metadata. */
 function tileShape(l: LayerRecord): string {
-  const text = JSON.stringify([l.tileFields, l.minZoom, l.maxZoom, l.geometryType]);
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h.toString(36);
+  return shortHash(JSON.stringify([l.tileFields, l.minZoom, l.maxZoom, l.geometryType]));
 }
 
 export class TilesService {
