@@ -1,4 +1,5 @@
 import type { Feature } from 'geojson';
+import type { LayerSpecification } from 'maplibre-gl';
 import { authHeaders } from './auth/session.js';
 import type { LayerEntry, Named } from './catalog/layer-index.js';
 
@@ -13,8 +14,13 @@ export class ApiError extends Error {
   }
 }
 
-async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
-  const res = await fetch(path, { signal: signal ?? null, headers: authHeaders(path) });
+/** `reload`: ask the server again instead of the browser's cache (after a change of ours). */
+async function getJson<T>(path: string, signal?: AbortSignal, reload = false): Promise<T> {
+  const res = await fetch(path, {
+    signal: signal ?? null,
+    headers: authHeaders(path),
+    ...(reload ? { cache: 'no-cache' as const } : {}),
+  });
   if (!res.ok) {
     const body = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
     throw new ApiError(res.status, body?.error?.code ?? 'http_error', body?.error?.message ?? `HTTP ${res.status}`);
@@ -58,6 +64,25 @@ export interface Me {
   role: string;
   agencies: string[];
 }
+/** A layer's legend as the server writes it (styles and legends). */
+export interface LayerLegend {
+  layer: string;
+  title: string;
+  geometryType: 'Point' | 'LineString' | 'Polygon';
+  kind: 'single' | 'categorized' | 'graduated';
+  property: string | null;
+  classes: {
+    label: string;
+    symbol: { kind: 'fill' | 'line' | 'circle'; color: string; fillOpacity: number; width: number; radius: number };
+  }[];
+}
+
+/** /styles/{layers}.json: a MapLibre style with our legends in its metadata. */
+export interface MapStyle {
+  layers: (LayerSpecification & { metadata?: { layer?: string } })[];
+  metadata: { 'satupeta:legends': LayerLegend[] };
+}
+
 export interface TileJson {
   tiles: string[];
   vector_layers: { id: string }[];
@@ -192,8 +217,10 @@ export const api = {
       r.ok ? ((await r.json()) as Me) : Promise.reject(new ApiError(r.status, 'invalid_token', `HTTP ${r.status}`)),
     ),
   layer: (id: string) => getJson<LayerDetail>(`/api/layers/${encodeURIComponent(id)}`),
-  tileJson: (ids: string[], signal?: AbortSignal) =>
-    getJson<TileJson>(`/tiles/${ids.map(encodeURIComponent).join(',')}.json`, signal),
+  mapStyle: (ids: string[], signal?: AbortSignal, reload = false) =>
+    getJson<MapStyle>(`/styles/${ids.map(encodeURIComponent).join(',')}.json`, signal, reload),
+  tileJson: (ids: string[], signal?: AbortSignal, reload = false) =>
+    getJson<TileJson>(`/tiles/${ids.map(encodeURIComponent).join(',')}.json`, signal, reload),
   /** Every feature of a layer, following `next` links (optionally only inside a district). */
   async allFeatures(id: string, district: string | null): Promise<Feature[]> {
     const out: Feature[] = [];

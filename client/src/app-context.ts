@@ -1,5 +1,5 @@
 import type { Map as MlMap } from 'maplibre-gl';
-import type { District } from './api.js';
+import type { District, LayerLegend, Me } from './api.js';
 import type { LayerEntry } from './catalog/layer-index.js';
 import type { Strings } from './i18n.js';
 import type { Store } from './state/store.js';
@@ -16,6 +16,10 @@ export interface AppContext {
   toggleLayer(id: string): void;
   fitBbox(bbox: [number, number, number, number]): void;
   checkPoint(lon: number, lat: number): Promise<void>;
-  /** Reads the active layers' tiles again (after an upload changed their data). */
+  /** Reads the active layers' tiles and styles again (after an upload or a style change). */
   reloadLayers(): void;
+  /** An active layer's legend, once its style has loaded. */
+  legendOf(id: string): LayerLegend | undefined;
+  /** Who the signed-in token is (null: anonymous, or not known yet). */
+  me: Me | null;
 }

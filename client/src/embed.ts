@@ -32,6 +32,8 @@ async function embed(): Promise<void> {
     fitBbox: () => undefined,
     checkPoint: () => Promise.resolve(),
     reloadLayers: () => undefined,
+    legendOf: (id: string) => active.legendOf(id),
+    me: null,
   } satisfies AppContext;
   identifyOnClick(
     ctx,

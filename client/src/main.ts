@@ -2,6 +2,7 @@ import 'maplibre-gl/dist/maplibre-gl.css';
 import './style.css';
 import type { GeoJSONSource } from 'maplibre-gl';
 import { api } from './api.js';
+import { currentToken } from './auth/session.js';
 import type { AppContext } from './app-context.js';
 import { strings } from './i18n.js';
 import { ActiveLayers, type LayerStatus } from './map/active-layers.js';
@@ -38,7 +39,8 @@ async function main(): Promise<void> {
     status.textContent =
       s.kind === 'loading' ? t().loading : s.kind === 'error' ? `${t().tilesFailed} (${s.message})` : '';
   };
-  const active = new ActiveLayers(map, entries, showStatus);
+  const views: { active?: { render(): void } } = {};
+  const active = new ActiveLayers(map, entries, showStatus, () => views.active?.render());
 
   const ctx: AppContext = {
     store,
@@ -68,6 +70,8 @@ async function main(): Promise<void> {
     reloadLayers() {
       void active.apply(store.state.layers, true);
     },
+    legendOf: (id) => active.legendOf(id),
+    me: null,
     async checkPoint(lon, lat) {
       store.update({ point: [lon, lat] });
       map.flyTo({ center: [lon, lat], zoom: Math.max(map.getZoom(), 14) });
@@ -78,7 +82,16 @@ async function main(): Promise<void> {
 
   const measure = new Measure(map, (text) => setMeasureText($('panel-tools'), text));
   const catalog = catalogPanel(ctx, $('panel-catalog'));
-  activePanel(ctx, $('panel-active'), status);
+  views.active = activePanel(ctx, $('panel-active'), status);
+  const token = currentToken();
+  if (token)
+    void api.me(token).then(
+      (me) => {
+        ctx.me = me;
+        views.active?.render();
+      },
+      () => undefined,
+    );
   districtPanel(ctx, $('panel-districts'));
   const data = dataPanel(ctx, $('panel-data'));
   toolsPanel(ctx, $('panel-tools'), measure, () => data.legend());

@@ -1,5 +1,5 @@
 import type { LayerSpecification, Map as MlMap, MapSourceDataEvent } from 'maplibre-gl';
-import { api } from '../api.js';
+import { api, type LayerLegend } from '../api.js';
 import type { LayerEntry } from '../catalog/layer-index.js';
 import type { ActiveLayer } from '../state/view-state.js';
 
@@ -18,16 +18,25 @@ export class ActiveLayers {
   private generation = 0;
   private current: { source: string; ids: string[]; styleIds: Map<string, string[]> } | null = null;
   private abort: AbortController | null = null;
+  /** Each drawn style layer's own opacity (the layer's opacity slider multiplies it). */
+  private readonly baseOpacity = new Map<string, number>();
+  private readonly legends = new Map<string, LayerLegend>();
 
   constructor(
     private readonly map: MlMap,
     private readonly entries: Map<string, LayerEntry>,
     private readonly onStatus: (s: LayerStatus) => void,
+    private readonly onLegends: () => void = () => undefined,
   ) {
     map.on('error', (e) => {
       const ev = e as unknown as { sourceId?: string; error?: { message?: string } };
       if (ev.sourceId?.startsWith('active-')) onStatus({ kind: 'error', message: ev.error?.message ?? 'tile error' });
     });
+  }
+
+  /** The legend of an active layer, as its stored style says (once its style has loaded). */
+  legendOf(id: string): LayerLegend | undefined {
+    return this.legends.get(id);
   }
 
   /** Style layer ids of the visible data layers, for identify. */
@@ -42,13 +51,13 @@ export class ActiveLayers {
       this.current &&
       ids.length === this.current.ids.length &&
       [...ids].sort().join() === [...this.current.ids].sort().join();
-    if (!same || reload) await this.replaceSource(ids);
+    if (!same || reload) await this.replaceSource(ids, reload);
     if (!this.current) return;
     for (const l of layers) this.paint(l);
     this.restack(layers.map((l) => l.id));
   }
 
-  private async replaceSource(ids: string[]): Promise<void> {
+  private async replaceSource(ids: string[], reload = false): Promise<void> {
     this.abort?.abort();
     const old = this.current;
     if (ids.length === 0) {
@@ -60,8 +69,12 @@ export class ActiveLayers {
     const abort = (this.abort = new AbortController());
     this.onStatus({ kind: 'loading' });
     let tj;
+    let style;
     try {
-      tj = await api.tileJson(ids, abort.signal);
+      [tj, style] = await Promise.all([
+        api.tileJson(ids, abort.signal, reload),
+        api.mapStyle(ids, abort.signal, reload),
+      ]);
     } catch (err) {
       if (!abort.signal.aborted) this.onStatus({ kind: 'error', message: (err as Error).message });
       return;
@@ -70,8 +83,13 @@ export class ActiveLayers {
     const source = `active-${++this.generation}`;
     this.map.addSource(source, { type: 'vector', tiles: tj.tiles, minzoom: 8, maxzoom: 22 });
     const styleIds = new Map<string, string[]>();
+    for (const legend of style.metadata['satupeta:legends']) this.legends.set(legend.layer, legend);
+    this.onLegends();
     for (const id of ids) {
-      const specs = styleLayers(source, this.entries.get(id) as LayerEntry);
+      const specs = style.layers
+        .filter((l) => l.metadata?.layer === id)
+        .map((l) => ({ ...l, id: `${source}:${l.id}`, source }) as LayerSpecification);
+      for (const spec of specs) this.baseOpacity.set(spec.id, opacityOf(spec));
       for (const spec of specs) this.map.addLayer(spec, BELOW);
       styleIds.set(
         id,
@@ -105,9 +123,9 @@ export class ActiveLayers {
       const layer = this.map.getLayer(id);
       if (!layer) continue;
       this.map.setLayoutProperty(id, 'visibility', l.visible ? 'visible' : 'none');
-      const base = id.endsWith(':fill') ? 0.35 : 1;
-      const prop = layer.type === 'fill' ? 'fill-opacity' : layer.type === 'line' ? 'line-opacity' : 'circle-opacity';
-      this.map.setPaintProperty(id, prop, base * l.opacity);
+      const prop = OPACITY[layer.type];
+      if (!prop) continue;
+      this.map.setPaintProperty(id, prop, (this.baseOpacity.get(id) ?? 1) * l.opacity);
       if (layer.type === 'circle') this.map.setPaintProperty(id, 'circle-stroke-opacity', l.opacity);
     }
   }
@@ -121,38 +139,17 @@ export class ActiveLayers {
   }
 }
 
-function styleLayers(source: string, e: LayerEntry): LayerSpecification[] {
-  const color = e.color ?? '#2563eb';
-  const base = `${source}:${e.id}`;
-  const common = { source, 'source-layer': e.id, metadata: { layer: e.id } };
-  if (e.geometryType === 'Polygon') {
-    return [
-      { id: `${base}:fill`, type: 'fill', ...common, paint: { 'fill-color': color, 'fill-opacity': 0.35 } },
-      { id: `${base}:line`, type: 'line', ...common, paint: { 'line-color': color, 'line-width': 1 } },
-    ];
-  }
-  if (e.geometryType === 'LineString') {
-    return [
-      {
-        id: `${base}:line`,
-        type: 'line',
-        ...common,
-        layout: { 'line-cap': 'round', 'line-join': 'round' },
-        paint: { 'line-color': color, 'line-width': 2.5 },
-      },
-    ];
-  }
-  return [
-    {
-      id: `${base}:circle`,
-      type: 'circle',
-      ...common,
-      paint: {
-        'circle-color': color,
-        'circle-radius': ['interpolate', ['linear'], ['zoom'], 11, 3, 16, 6],
-        'circle-stroke-color': '#ffffff',
-        'circle-stroke-width': 1,
-      },
-    },
-  ];
+const OPACITY: Record<string, 'fill-opacity' | 'line-opacity' | 'circle-opacity' | 'text-opacity'> = {
+  fill: 'fill-opacity',
+  line: 'line-opacity',
+  circle: 'circle-opacity',
+  symbol: 'text-opacity',
+};
+
+/** A style layer's own opacity when it is a plain number (an expression is left at full strength). */
+function opacityOf(spec: LayerSpecification): number {
+  const prop = OPACITY[spec.type];
+  const paint = ('paint' in spec ? spec.paint : undefined) as Record<string, unknown> | undefined;
+  const v = prop ? paint?.[prop] : undefined;
+  return typeof v === 'number' ? v : 1;
 }

@@ -3,6 +3,7 @@ import type { ActiveLayer } from '../state/view-state.js';
 import { clear, h } from './dom.js';
 import { downloadLayer } from './downloads.js';
 import { showMetadata } from './metadata-dialog.js';
+import { showStyleEditor } from './style-editor.js';
 
 /** Active layers, top-most first: reorder (drag or buttons), opacity, show/hide, legend, zoom, metadata, download. */
 export function activePanel(ctx: AppContext, host: HTMLElement, status: HTMLElement): { render(): void } {
@@ -30,6 +31,10 @@ export function activePanel(ctx: AppContext, host: HTMLElement, status: HTMLElem
     layers.forEach((l, i) => {
       const e = ctx.entries.get(l.id);
       if (!e) return;
+      const legend = ctx.legendOf(l.id);
+      const me = ctx.me;
+      const mayStyle = me !== null && (me.role === 'admin' || (me.role === 'editor' && me.agencies.includes(e.agency)));
+      const kind = e.geometryType;
       const format = h(
         'select',
         { 'aria-label': t.download },
@@ -58,7 +63,10 @@ export function activePanel(ctx: AppContext, host: HTMLElement, status: HTMLElem
           'div',
           { class: 'active-head' },
           h('span', { class: 'drag', 'aria-hidden': 'true' }, '⋮⋮'),
-          h('span', { class: `swatch ${e.geometryType}`, style: `--c:${e.color ?? '#2563eb'}` }),
+          h('span', {
+            class: `swatch ${kind}`,
+            style: `--c:${swatchOf(legend?.classes.map((c) => c.symbol.color) ?? [], e.color)}`,
+          }),
           h('input', {
             type: 'checkbox',
             checked: l.visible,
@@ -122,7 +130,22 @@ export function activePanel(ctx: AppContext, host: HTMLElement, status: HTMLElem
           ),
           h('button', { disabled: !e.bbox, onclick: () => e.bbox && ctx.fitBbox(e.bbox) }, t.zoomTo),
           h('button', { onclick: () => void showMetadata(ctx, l.id) }, t.metadata),
+          ...(mayStyle
+            ? [h('button', { class: 'style-button', onclick: () => void showStyleEditor(ctx, l.id) }, t.style)]
+            : []),
         ),
+        ...(legend && legend.classes.length > 1
+          ? [
+              h(
+                'ul',
+                { class: 'legend layer-legend', 'aria-label': t.legendOf(e.title) },
+                ...(legend.property ? [h('li', { class: 'legend-property' }, legend.property)] : []),
+                ...legend.classes.map((c) =>
+                  h('li', {}, h('span', { class: `swatch ${kind}`, style: `--c:${c.symbol.color}` }), ` ${c.label}`),
+                ),
+              ),
+            ]
+          : []),
         h(
           'div',
           { class: 'active-tools' },
@@ -152,4 +175,12 @@ export function activePanel(ctx: AppContext, host: HTMLElement, status: HTMLElem
     if (s.layers !== prev.layers || s.lang !== prev.lang || s.district !== prev.district) render();
   });
   return { render };
+}
+
+/** One colour, or the first classes' colours side by side for a classified layer. */
+function swatchOf(colors: string[], fallback: string | null): string {
+  if (colors.length <= 1) return colors[0] ?? fallback ?? '#2563eb';
+  const shown = colors.slice(0, 4);
+  const stops = shown.map((c, i) => `${c} ${(i * 100) / shown.length}% ${((i + 1) * 100) / shown.length}%`);
+  return `linear-gradient(90deg, ${stops.join(', ')})`;
 }
