@@ -380,6 +380,12 @@ export function openApiDocument(config: Config, base: string): Record<string, un
           responses: ok('{ layer, version, rule, layers, legend }'),
         },
       },
+      '/api/layers/{id}/style.sld': get(
+        "The layer's style as SLD 1.1.0 / Symbology Encoding 1.1 (a rule per class with its filter, the label)",
+        ['maps'],
+        [id],
+        ok('SLD', 'application/vnd.ogc.sld+xml'),
+      ),
       '/styles/{layers}.json': get(
         'A MapLibre style (v8) of visible layers: our vector tiles, our glyphs, each layer drawn with its stored style',
         ['maps'],

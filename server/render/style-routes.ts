@@ -9,6 +9,7 @@ import { parseQuery } from '../http/query.js';
 import type { RenderService } from './render-service.js';
 import { styleRuleBody } from './style-rule.js';
 import { invalidStyle, type StyleService } from './style-service.js';
+import { styleSld } from './style-sld.js';
 
 /**
  * Layer styles: GET/PUT /api/layers/{id}/style (the rule, its MapLibre layers, legend and
@@ -27,6 +28,14 @@ export function styleRoutes(
   api.get('/layers/:id/style', async (req, res) => {
     parseQuery(req, z.object({}));
     cacheFor(req, res, 60).json(await styles.get(req.caller, req.params.id));
+  });
+
+  api.get('/layers/:id/style.sld', async (req, res) => {
+    parseQuery(req, z.object({}));
+    const [layer] = await render.layers(req.caller, req.params.id, 'id');
+    cacheFor(req, res, 60)
+      .type('application/vnd.ogc.sld+xml; charset=utf-8')
+      .send(styleSld(layer as NonNullable<typeof layer>));
   });
 
   api.put('/layers/:id/style', json, async (req, res) => {
