@@ -116,7 +116,7 @@ export function buildApp(deps: AppDeps, services: Services = buildServices(deps)
   api.use(elementRoutes(deps, s.elements));
   api.use(qualityRoutes(deps, s.quality, s.catalog));
   api.use(authRoutes(s.tokens));
-  api.use(renderRoutes(deps, s.render));
+  api.use(renderRoutes(deps, s.render, s.print));
   const styles = styleRoutes(deps, s.styles, s.render, () => s.tiles.forgetLayers());
   api.use(styles.api);
   api.use(ingestRoutes(deps, s.ingest, s.layerWrites, () => s.tiles.forgetLayers(), s.metrics));

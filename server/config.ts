@@ -43,6 +43,8 @@ const schema = z.object({
   TILES_REGISTRY_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   RENDER_MAX_SIZE: z.coerce.number().int().min(256).max(16_384).default(4096),
   RENDER_MAX_FEATURES: z.coerce.number().int().min(100).max(10_000_000).default(200_000),
+  PRINT_MAX_PIXELS: z.coerce.number().int().min(1_000_000).max(200_000_000).default(60_000_000),
+  PRINT_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
   BASEMAP_STYLE_URL: z.url().optional(),
   WRITE_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(120),
   AUTH_FAILURE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(20),
@@ -118,6 +120,10 @@ export interface Config {
   renderMaxSize: number;
   /** Most features drawn per layer in one rendered map. */
   renderMaxFeatures: number;
+  /** Largest map image of a printed sheet, in pixels (A1 landscape at 300 dpi is about 49 million). */
+  printMaxPixels: number;
+  /** Printed sheets drawn at once per process; more wait their turn. */
+  printConcurrency: number;
   /** A MapLibre style drawn beneath our layers in the viewer; none by default (offline basemap). */
   basemapStyleUrl: string | undefined;
   /** Writes (POST/PATCH/DELETE) per token per minute. */
@@ -197,6 +203,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     tilesRegistryTtlMs: e.TILES_REGISTRY_TTL_MS,
     renderMaxSize: e.RENDER_MAX_SIZE,
     renderMaxFeatures: e.RENDER_MAX_FEATURES,
+    printMaxPixels: e.PRINT_MAX_PIXELS,
+    printConcurrency: e.PRINT_CONCURRENCY,
     basemapStyleUrl: e.BASEMAP_STYLE_URL,
     writeRateLimit: e.WRITE_RATE_LIMIT,
     authFailureLimit: e.AUTH_FAILURE_LIMIT,

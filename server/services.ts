@@ -16,6 +16,7 @@ import { OgcService } from './ogc/ogc-service.js';
 import { QualityService } from './quality/quality-service.js';
 import { RenderService } from './render/render-service.js';
 import { StyleService } from './render/style-service.js';
+import { PrintService } from './render/print-service.js';
 import { WmsService } from './render/wms-service.js';
 import { TileCache } from './tiles/tile-cache.js';
 import { TilesService } from './tiles/tiles-service.js';
@@ -41,6 +42,7 @@ export interface Services {
   wfs: WfsService;
   render: RenderService;
   styles: StyleService;
+  print: PrintService;
   wms: WmsService;
   metrics: Metrics;
 }
@@ -114,6 +116,10 @@ export function buildServices(deps: AppDeps): Services {
     ingest: new IngestService(knex, deps.db.backend, catalog, features, districts, elements, config.upload),
     layerWrites,
     styles: new StyleService(knex, catalog, layerWrites),
+    print: new PrintService(render, districts, {
+      maxPixels: config.printMaxPixels,
+      concurrency: config.printConcurrency,
+    }),
     glyphs: new GlyphsService(),
     // Without COUNT a GetFeature answers up to CountDefault features (the largest page).
     wfs: new WfsService(catalog, features, {

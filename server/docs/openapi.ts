@@ -18,6 +18,7 @@ import { uploadQuery } from '../ingest/routes.js';
 import { valuesUploadQuery } from '../elements/value-routes.js';
 import { packageSearchQuery } from '../interop/ckan-routes.js';
 import { qualityQuery } from '../quality/routes.js';
+import { printBody } from '../render/print-service.js';
 import { legendPngQuery, staticMapQuery } from '../render/routes.js';
 import { styleRuleBody } from '../render/style-rule.js';
 
@@ -392,6 +393,18 @@ export function openApiDocument(config: Config, base: string): Record<string, un
         [path('layers', 'Layer ids, comma-separated, bottom to top')],
         ok('MapLibre style'),
       ),
+      '/api/print': {
+        post: {
+          summary:
+            'A printed map as PDF: A4/A3/A1, a scale from 1:1,000 to 1:100,000 or fitted to a district, 150 or 300 dpi, with legend, scale bar, north arrow, sources and a QR code back to the view',
+          tags: ['maps'],
+          requestBody: jsonBody(printBody),
+          responses: {
+            200: { description: 'The PDF, as an attachment', content: { 'application/pdf': {} } },
+            '4XX': { $ref: '#/components/responses/Error' },
+          },
+        },
+      },
       '/api/layers/{id}/legend': get(
         "A layer's legend: its classes with their symbols",
         ['maps'],

@@ -27,7 +27,10 @@ export const ERROR_CODES = {
   unknown_format: [400, 'WMS / static maps: an image FORMAT or INFO_FORMAT that is not offered'],
   unknown_style: [400, "WMS: a STYLES entry that is not the layer's style (leave it empty or say default)"],
   invalid_point: [400, 'WMS GetFeatureInfo: I/J (1.1.1: X/Y) outside the image'],
-  image_too_large: [400, 'WIDTH or HEIGHT above RENDER_MAX_SIZE pixels'],
+  image_too_large: [
+    400,
+    'WIDTH or HEIGHT above RENDER_MAX_SIZE pixels, or a print whose map needs more than PRINT_MAX_PIXELS',
+  ],
   invalid_glyph_range: [400, 'A glyph range that is not a block of 256 code points'],
   // Not found (a layer the caller may not see answers exactly like a missing one)
   not_found: [404, 'No endpoint at that path'],

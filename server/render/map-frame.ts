@@ -89,3 +89,33 @@ export function frameZoom(f: MapFrame): number {
   const metres = f.srid === 4326 ? (px * WORLD) / 360 : px;
   return Math.log2(WORLD / 256 / metres);
 }
+
+/**
+ * A Web Mercator frame of width × height pixels centred on a lon/lat at a print scale
+ * 1:denominator and resolution (dots per inch): a pixel is denominator × 0.0254 / dpi metres on
+ * the ground, which Web Mercator stretches by 1 / cos(latitude) at the centre.
+ */
+export function frameAtScale(
+  lon: number,
+  lat: number,
+  denominator: number,
+  width: number,
+  height: number,
+  dpi: number,
+): MapFrame {
+  const [x, y] = lonLatTo3857(lon, lat);
+  const res = (denominator * 0.0254) / dpi / Math.cos((lat * Math.PI) / 180);
+  return {
+    srid: 3857,
+    bbox: [x - (width / 2) * res, y - (height / 2) * res, x + (width / 2) * res, y + (height / 2) * res],
+    width,
+    height,
+  };
+}
+
+/** A lon/lat as a position in a Web Mercator frame's pixels (x right, y down from the top left). */
+export function lonLatToPixel(f: MapFrame, lon: number, lat: number): [number, number] {
+  const [x, y] = lonLatTo3857(lon, lat);
+  const px = pixelSize(f);
+  return [(x - f.bbox[0]) / px.x, (f.bbox[3] - y) / px.y];
+}

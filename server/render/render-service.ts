@@ -108,8 +108,16 @@ export class RenderService {
    * without overlap; `scale` multiplies line widths, radii and text (dpi / 96), and the style's
    * zoom is the frame's less log2(scale), so a scale-2 image looks like the scale-1 one, sharper.
    */
-  async render(layers: LayerRecord[], frame: MapFrame, image: ImageOptions, scale = 1): Promise<Buffer> {
-    this.checkSize(frame.width, frame.height);
+  async render(
+    layers: LayerRecord[],
+    frame: MapFrame,
+    image: ImageOptions,
+    scale = 1,
+    print?: { maxPixels: number },
+  ): Promise<Buffer> {
+    // A printed sheet is bounded by its pixel count (checked by the print service), not by RENDER_MAX_SIZE.
+    if (!print) this.checkSize(frame.width, frame.height);
+    else if (frame.width * frame.height > print.maxPixels) throw new Error('print frame above its pixel bound');
     const styles = layers.map((l) => styleDocOf(l).layers);
     const fields = layers.map((l) => new Set(l.fields.map((f) => f.name)));
     const rows = await selectRenderRows(

@@ -1,9 +1,12 @@
 import { createHash } from 'node:crypto';
-import { Router } from 'express';
+import express, { Router } from 'express';
 import { z } from 'zod';
 import type { AppDeps } from '../app-deps.js';
 import { cacheFor } from '../auth/caller.js';
 import { badRequest } from '../http/app-error.js';
+import { parseBody } from '../http/body.js';
+import { baseUrl } from '../http/links.js';
+import { printBody, type PrintService } from './print-service.js';
 import { etagMatches } from '../http/etag.js';
 import { coordinate, parseBbox } from '../http/coordinates.js';
 import { intParam, parseQuery } from '../http/query.js';
@@ -68,9 +71,24 @@ function frameOf(q: z.infer<typeof staticMapQuery>): MapFrame {
   return frameAtZoom(x.data, y.data, q.zoom + Math.log2(q.scale), w, h);
 }
 
-/** Static map images and layer legends, drawn by the render service. */
-export function renderRoutes(_deps: AppDeps, render: RenderService): Router {
+/** Static map images, layer legends and printed maps, drawn by the render service. */
+export function renderRoutes(deps: AppDeps, render: RenderService, print: PrintService): Router {
   const router = Router();
+
+  router.post('/print', express.json({ limit: '64kb' }), async (req, res) => {
+    parseQuery(req, z.object({}));
+    const body = parseBody(
+      printBody,
+      req.body,
+      'Required: layers, title, and center with scale or a district; see /api/openapi.json.',
+      'invalid_parameter',
+    );
+    const { pdf, filename } = await print.print(req.caller, body, baseUrl(req, deps.config.publicUrl));
+    res
+      .set({ 'Cache-Control': 'private, no-store', 'Content-Disposition': `attachment; filename="${filename}"` })
+      .type('application/pdf')
+      .send(pdf);
+  });
 
   router.get('/maps/static', async (req, res) => {
     const q = parseQuery(req, staticMapQuery);

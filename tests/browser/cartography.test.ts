@@ -117,6 +117,25 @@ describe.skipIf(!run)('cartography in Chromium', { timeout: 120_000 }, () => {
     await p.close();
   });
 
+  it('prints the active layers as a PDF sheet fitted to the chosen district', async () => {
+    const p = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+    await p.goto(`${s.url}/?l=${rtrw},${KEL}&d=36.71.05`);
+    await mapIdle(p);
+    await p.click('#tab-tools');
+    await p.click('#print-map');
+    await expect.poll(() => p.locator('#print-scale').inputValue()).toBe('district');
+    await p.fill('#print-title', 'Peta Tata Ruang Cipondoh');
+    await p.locator('#print-paper').selectOption('A3');
+    await p.check('#print-grid');
+    await shot(p, 'cartography-4-print-dialog');
+    const [download] = await Promise.all([p.waitForEvent('download', { timeout: 60_000 }), p.click('#print-submit')]);
+    expect(download.suggestedFilename()).toBe('peta-peta-tata-ruang-cipondoh.pdf');
+    const file = await download.path();
+    expect(fs.readFileSync(file).subarray(0, 5).toString()).toBe('%PDF-');
+    await expect.poll(() => p.locator('#print-status').textContent()).toMatch(/peta-peta-tata-ruang-cipondoh\.pdf/);
+    await p.close();
+  });
+
   it('loads /styles/{layers}.json in a plain MapLibre page on another origin, as any MapLibre client would', async () => {
     // The page and MapLibre's own ES modules from a second local server: nothing of our client.
     const dist = path.dirname(require.resolve('maplibre-gl/dist/maplibre-gl.css'));

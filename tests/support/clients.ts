@@ -8,3 +8,5 @@ export const hasGdal = ci || fs.existsSync('/usr/bin/ogrinfo');
 export const PYTHON = '/usr/bin/python3';
 export const hasOwslib = ci || (fs.existsSync(PYTHON) && fs.existsSync('/usr/lib/python3/dist-packages/owslib'));
 export const hasXmllint = ci || fs.existsSync('/usr/bin/xmllint');
+/** poppler-utils (pdftoppm, pdftotext, pdfinfo) read printed maps back. */
+export const hasPoppler = ci || fs.existsSync('/usr/bin/pdftoppm');

@@ -5,6 +5,7 @@ import type { Measure } from '../map/measure.js';
 import { toQuery } from '../state/view-state.js';
 import { accessSection } from './access-section.js';
 import { h } from './dom.js';
+import { showPrintDialog } from './print-dialog.js';
 
 /** Boundary check by typed coordinates, measuring, PNG export, embed code, a share link and signing in. */
 export function toolsPanel(
@@ -60,6 +61,7 @@ export function toolsPanel(
           t.share,
         ),
         h('button', { id: 'export-png', onclick: () => exportPng(ctx, legend) }, t.exportPng),
+        h('button', { id: 'print-map', onclick: () => showPrintDialog(ctx) }, t.printMap),
         h('button', { id: 'embed-code', onclick: () => embedDialog(ctx) }, t.embed),
       ),
       ...accessSection(ctx),
