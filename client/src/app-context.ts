@@ -20,6 +20,8 @@ export interface AppContext {
   reloadLayers(): void;
   /** An active layer's legend, once its style has loaded. */
   legendOf(id: string): LayerLegend | undefined;
+  /** Opens the attribute table of an active layer. */
+  openTable(id: string): void;
   /** Who the signed-in token is (null: anonymous, or not known yet). */
   me: Me | null;
 }

@@ -33,6 +33,7 @@ async function embed(): Promise<void> {
     checkPoint: () => Promise.resolve(),
     reloadLayers: () => undefined,
     legendOf: (id: string) => active.legendOf(id),
+    openTable: () => undefined,
     me: null,
   } satisfies AppContext;
   identifyOnClick(

@@ -11,6 +11,7 @@ import { identifyOnClick, lookupHtml } from './map/identify.js';
 import { Measure } from './map/measure.js';
 import { Store } from './state/store.js';
 import { activePanel } from './ui/active-panel.js';
+import { attributeTable } from './ui/attribute-table.js';
 import { catalogPanel } from './ui/catalog-panel.js';
 import { dataPanel } from './ui/data-panel.js';
 import { thematicHtml } from './ui/thematic-popup.js';
@@ -39,7 +40,7 @@ async function main(): Promise<void> {
     status.textContent =
       s.kind === 'loading' ? t().loading : s.kind === 'error' ? `${t().tilesFailed} (${s.message})` : '';
   };
-  const views: { active?: { render(): void } } = {};
+  const views: { active?: { render(): void }; table?: { open(id: string): void } } = {};
   const active = new ActiveLayers(map, entries, showStatus, () => views.active?.render());
 
   const ctx: AppContext = {
@@ -71,6 +72,7 @@ async function main(): Promise<void> {
       void active.apply(store.state.layers, true);
     },
     legendOf: (id) => active.legendOf(id),
+    openTable: (id) => views.table?.open(id),
     me: null,
     async checkPoint(lon, lat) {
       store.update({ point: [lon, lat] });
@@ -83,6 +85,7 @@ async function main(): Promise<void> {
   const measure = new Measure(map, (text) => setMeasureText($('panel-tools'), text));
   const catalog = catalogPanel(ctx, $('panel-catalog'));
   views.active = activePanel(ctx, $('panel-active'), status);
+  views.table = attributeTable(ctx);
   const token = currentToken();
   if (token)
     void api.me(token).then(

@@ -136,6 +136,49 @@ describe.skipIf(!run)('cartography in Chromium', { timeout: 120_000 }, () => {
     await p.close();
   });
 
+  it('shows a sortable, filterable attribute table whose export holds exactly the rows the server counts', async () => {
+    const p = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+    await p.goto(`${s.url}/?l=${KEL}&d=36.71.05`);
+    await mapIdle(p);
+    await p.click('#tab-active');
+    await p.locator('.table-button').click();
+    await expect.poll(() => p.locator('#attr-scope').inputValue()).toBe('district');
+    const count = async (query: string) =>
+      (await s.json<{ numberMatched: number }>(`/api/layers/${KEL}/features?limit=1&district=36.71.05${query}`)).body
+        .numberMatched;
+    const inDistrict = await count('');
+    await expect.poll(() => p.locator('#attr-count').textContent(), { timeout: 60_000 }).toBe(`${inDistrict} fitur`);
+    // Sorted by area, largest first: the first row is the server's first feature in that order.
+    await p.locator('.attr-head button', { hasText: 'luas_km2' }).click();
+    await p.locator('.attr-head button', { hasText: 'luas_km2' }).click();
+    const { body: top } = await s.json<{ features: { id: number }[] }>(
+      `/api/layers/${KEL}/features?limit=1&district=36.71.05&sortby=-luas_km2`,
+    );
+    await expect
+      .poll(() => p.locator('.attr-body .attr-row').first().getAttribute('data-fid'), { timeout: 60_000 })
+      .toBe(String(top.features[0]?.id));
+    await p.fill('#attr-filter', 'luas_km2 > 1.5');
+    await p.click('#attr-apply');
+    const filtered = await count(`&filter=${encodeURIComponent('luas_km2 > 1.5')}`);
+    expect(filtered).toBeLessThan(inDistrict);
+    await expect.poll(() => p.locator('#attr-count').textContent(), { timeout: 60_000 }).toBe(`${filtered} fitur`);
+    // A row click highlights the feature and zooms to it.
+    await p.locator('.attr-body .attr-row').first().click();
+    await expect.poll(() => p.locator('.attr-row.selected').count()).toBe(1);
+    await mapIdle(p);
+    await shot(p, 'cartography-5-attribute-table');
+    const [download] = await Promise.all([p.waitForEvent('download', { timeout: 60_000 }), p.click('#attr-export')]);
+    const csv = fs
+      .readFileSync(await download.path(), 'utf8')
+      .trim()
+      .split('\n');
+    expect(csv.length - 1).toBe(filtered);
+    await expect
+      .poll(() => p.locator('#attr-count').textContent())
+      .toBe(`${filtered} fitur diekspor (server: ${filtered})`);
+    await p.close();
+  });
+
   it('loads /styles/{layers}.json in a plain MapLibre page on another origin, as any MapLibre client would', async () => {
     // The page and MapLibre's own ES modules from a second local server: nothing of our client.
     const dist = path.dirname(require.resolve('maplibre-gl/dist/maplibre-gl.css'));

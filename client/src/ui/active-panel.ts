@@ -130,6 +130,7 @@ export function activePanel(ctx: AppContext, host: HTMLElement, status: HTMLElem
           ),
           h('button', { disabled: !e.bbox, onclick: () => e.bbox && ctx.fitBbox(e.bbox) }, t.zoomTo),
           h('button', { onclick: () => void showMetadata(ctx, l.id) }, t.metadata),
+          h('button', { class: 'table-button', onclick: () => ctx.openTable(l.id) }, t.table),
           ...(mayStyle
             ? [h('button', { class: 'style-button', onclick: () => void showStyleEditor(ctx, l.id) }, t.style)]
             : []),
