@@ -4,7 +4,7 @@ import { api } from '../api.js';
 import type { AppContext } from '../app-context.js';
 import { authHeaders } from '../auth/session.js';
 import { h } from './dom.js';
-import { toCsv } from './downloads.js';
+import { toCsv, valueText } from './downloads.js';
 import { VirtualList } from './virtual-list.js';
 
 const PAGE = 100;
@@ -165,13 +165,7 @@ export function attributeTable(ctx: AppContext): { open(id: string): void } {
     const f = Array.isArray(page) ? page[i % PAGE] : undefined;
     if (!f) return h('div', { class: 'attr-row', role: 'row' }, h('span', { class: 'attr-cell' }, '…'));
     const cells = ['id', ...fields].map((name) => {
-      const v: unknown = name === 'id' ? f.id : f.properties?.[name];
-      const text =
-        v === null || v === undefined
-          ? ''
-          : typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean'
-            ? String(v)
-            : JSON.stringify(v);
+      const text = valueText(name === 'id' ? f.id : f.properties?.[name]);
       return h('span', { class: 'attr-cell', role: 'cell', title: text }, text);
     });
     return h(

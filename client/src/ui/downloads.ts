@@ -16,15 +16,16 @@ export async function downloadLayer(id: string, format: 'geojson' | 'csv', distr
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
+/** A property value as text: empty for none, JSON for objects and arrays. */
+export function valueText(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
+}
+
 export function toCsv(features: Feature[]): string {
   const keys = [...new Set(features.flatMap((f) => Object.keys(f.properties ?? {})))];
   const cell = (v: unknown) => {
-    const s =
-      v === null || v === undefined
-        ? ''
-        : typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean'
-          ? String(v)
-          : JSON.stringify(v);
+    const s = valueText(v);
     return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
   const lines = [['id', ...keys, 'wkt'].join(',')];
