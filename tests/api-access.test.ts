@@ -108,6 +108,9 @@ const DIRECT = [
   '/api/layers/{L}/history',
   '/api/layers/{L}/legend',
   '/api/layers/{L}/legend.png',
+  '/api/layers/{L}/thumbnail.png',
+  '/api/layers/{L}/style',
+  '/api/layers/{L}/style.sld',
   '/api/maps/static?layers={P},{L}&bbox=106.55,-6.3,106.75,-6.1&width=64&height=64',
 ];
 const fill = (p: string, slug: string) =>

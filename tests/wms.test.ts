@@ -287,6 +287,22 @@ describe('static maps', () => {
   });
 });
 
+describe('catalog thumbnails', () => {
+  it('draws the whole layer small, and answers 304 to its ETag', async () => {
+    const res = await s.get(`/api/layers/${KEC}/thumbnail.png`);
+    expect(res.headers.get('content-type')).toBe('image/png');
+    const img = await image(res);
+    expect([img.width, img.height]).toEqual([192, 144]);
+    // The kecamatan outlines are drawn in the layer's colour somewhere in the picture.
+    const { rgb } = await layerStyle(KEC);
+    let near = 0;
+    for (let y = 0; y < 144; y++) for (let x = 0; x < 192; x++) if (colourDistance(img.at(x, y), rgb) < 40) near++;
+    expect(near).toBeGreaterThan(100);
+    const etag = res.headers.get('etag') ?? '';
+    expect((await s.get(`/api/layers/${KEC}/thumbnail.png`, { headers: { 'If-None-Match': etag } })).status).toBe(304);
+  });
+});
+
 describe('bad WMS requests: an OGC exception with our code, and the server keeps serving', () => {
   const base = `VERSION=1.3.0&REQUEST=GetMap&STYLES=&FORMAT=image/png&CRS=CRS:84&BBOX=${CITY_CRS84}&WIDTH=64&HEIGHT=64`;
   const info = `VERSION=1.3.0&REQUEST=GetFeatureInfo&LAYERS=${KEL}&QUERY_LAYERS=${KEL}&STYLES=&CRS=CRS:84&BBOX=${CITY_CRS84}&WIDTH=64&HEIGHT=64&INFO_FORMAT=text/plain`;

@@ -405,6 +405,12 @@ export function openApiDocument(config: Config, base: string): Record<string, un
           },
         },
       },
+      '/api/layers/{id}/thumbnail.png': get(
+        'A small picture of the whole layer with its style, for catalog lists (ETag per data and style version)',
+        ['maps'],
+        [id],
+        ok('PNG', 'image/png'),
+      ),
       '/api/layers/{id}/legend': get(
         "A layer's legend: its classes with their symbols",
         ['maps'],

@@ -8,9 +8,9 @@ import { drawStyleLayer, type DrawFeature, type PixelGeometry } from './draw.js'
 import { registerFonts } from './fonts.js';
 import { placeLabels, type LabelCandidate } from './labels.js';
 import { legendCanvas } from './legend-image.js';
-import { frameZoom, type MapFrame } from './map-frame.js';
+import { frameAroundBox, frameZoom, type MapFrame } from './map-frame.js';
 import { selectRenderRows, type RenderRow } from './render-sql.js';
-import { legendOfLayer, styleDocOf } from './style-doc.js';
+import { legendOfLayer, styleDocOf, styleHash } from './style-doc.js';
 import type { Legend } from './style-layers.js';
 import { compileStyle, propertiesRead } from './style-paint.js';
 
@@ -44,7 +44,12 @@ export interface RenderLimits {
  * to the image's pixels; the image is encoded off the event loop. WMS GetMap, static maps and
  * legends are drawn here.
  */
+/** Thumbnails kept in memory (a few kB each). */
+const THUMBNAILS_KEPT = 3000;
+
 export class RenderService {
+  private readonly thumbnails = new Map<string, Buffer>();
+
   constructor(
     private readonly knex: Knex,
     private readonly catalog: CatalogService,
@@ -151,6 +156,25 @@ export class RenderService {
       placeLabels(ctx, labels, frame.width, frame.height);
     }
     return encode(canvas, image.format);
+  }
+
+  /**
+   * A small picture of a whole layer for catalog lists (192 × 144 pixels, drawn at pixel ratio
+   * 2 for a 96 × 72 slot), remembered per data and style version, so a list that scrolls past
+   * the same layers again costs nothing.
+   */
+  async thumbnail(layer: LayerRecord): Promise<{ body: Buffer; etag: string }> {
+    const etag = `"t${layer.id}-${layer.dataVersion}-${styleHash(layer)}"`;
+    const hit = this.thumbnails.get(etag);
+    if (hit) return { body: hit, etag };
+    const [w, s, e, n] = layer.bbox ?? [106.55, -6.26, 106.75, -6.09];
+    const padX = Math.max((e - w) * 0.08, 0.0005);
+    const padY = Math.max((n - s) * 0.08, 0.0005);
+    const frame = frameAroundBox([w - padX, s - padY, e + padX, n + padY], 192, 144);
+    const body = await this.render([layer], frame, { format: 'png', transparent: false, background: '#f4f4ef' }, 2);
+    if (this.thumbnails.size >= THUMBNAILS_KEPT) this.thumbnails.delete(this.thumbnails.keys().next().value as string);
+    this.thumbnails.set(etag, body);
+    return { body, etag };
   }
 
   legend(layer: LayerRecord): Legend {

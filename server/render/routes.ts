@@ -115,6 +115,18 @@ export function renderRoutes(deps: AppDeps, render: RenderService, print: PrintS
     res.type(IMAGE_TYPES[q.format]).send(body);
   });
 
+  router.get('/layers/:id/thumbnail.png', async (req, res) => {
+    parseQuery(req, z.object({}));
+    const [layer] = await render.layers(req.caller, req.params.id, 'id');
+    const thumb = await render.thumbnail(layer as NonNullable<typeof layer>);
+    cacheFor(req, res, 3600).set('ETag', thumb.etag);
+    if (etagMatches(req.headers['if-none-match'], thumb.etag)) {
+      res.status(304).end();
+      return;
+    }
+    res.type('image/png').send(thumb.body);
+  });
+
   router.get('/layers/:id/legend', async (req, res) => {
     parseQuery(req, z.object({}));
     const [layer] = await render.layers(req.caller, req.params.id);

@@ -3,6 +3,8 @@ import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import type { StyleRule } from '../../server/render/style-rule.js';
+import { NO_DATA_COLOR } from '../../server/render/style-layers.js';
 
 const run = promisify(execFile);
 export const MAPSERV = '/usr/bin/mapserv';
@@ -57,6 +59,7 @@ ${l.classes ?? '    CLASS STYLE COLOR 200 200 200 END END'}
   MAXSIZE 4096
   IMAGECOLOR 255 255 255
   PROJECTION "init=epsg:3857" END
+  SYMBOL NAME "circle" TYPE ELLIPSE FILLED TRUE POINTS 1 1 END END
   WEB METADATA "wms_enable_request" "*" "wms_srs" "EPSG:3857 EPSG:4326" "wms_title" "satupeta" "wms_onlineresource" "http://localhost/" "ows_sld_enabled" "true" END END
 ${layerText.join('\n')}
 END
@@ -81,4 +84,48 @@ export async function mapserv(files: { map: string; config: string }, query: str
   });
   const end = stdout.indexOf('\r\n\r\n');
   return end >= 0 ? stdout.subarray(end + 4) : stdout;
+}
+
+const rgb = (hex: string) => {
+  const n = Number.parseInt(hex.slice(1), 16);
+  return `${(n >> 16) & 255} ${(n >> 8) & 255} ${n & 255}`;
+};
+
+/**
+ * Our stored rule as MapServer CLASS blocks, so MapServer draws what we draw: a fill at its
+ * opacity and an opaque outline, lines of the same width, circles of the same diameter; classes
+ * as EXPRESSIONs in the order our style tests them, the rest last.
+ */
+export function mapfileClasses(rule: StyleRule, geometryType: 'Point' | 'LineString' | 'Polygon'): string {
+  const s = rule.symbol;
+  const style = (color: string) => {
+    if (geometryType === 'Polygon')
+      return (
+        `STYLE COLOR ${rgb(color)} OPACITY ${Math.round(s.fillOpacity * 100)} END` +
+        (s.width > 0 ? ` STYLE OUTLINECOLOR ${rgb(s.outlineColor ?? color)} WIDTH ${s.width} END` : '')
+      );
+    if (geometryType === 'LineString')
+      return `STYLE COLOR ${rgb(color)} WIDTH ${s.width} LINECAP ROUND LINEJOIN ROUND END`;
+    return `STYLE SYMBOL "circle" SIZE ${s.radius * 2} COLOR ${rgb(color)} OUTLINECOLOR ${rgb(s.outlineColor ?? '#ffffff')} WIDTH 1 END`;
+  };
+  const cls = (expression: string | null, color: string) =>
+    `    CLASS ${expression ? `EXPRESSION (${expression}) ` : ''}${style(color)} END`;
+  if (rule.kind === 'single') return cls(null, s.color);
+  const field = `[${rule.property}]`;
+  if (rule.kind === 'categorized')
+    return [
+      ...rule.classes.map((c) =>
+        cls(typeof c.value === 'number' ? `${field} = ${c.value}` : `"${field}" = "${String(c.value)}"`, c.color),
+      ),
+      cls(null, s.color),
+    ].join('\n');
+  const sorted = [...rule.classes].sort((a, b) => a.min - b.min);
+  return [
+    ...sorted.map((c, i) => {
+      const next = sorted[i + 1];
+      const parts = [i === 0 ? null : `${field} >= ${c.min}`, next ? `${field} < ${next.min}` : null].filter(Boolean);
+      return cls(parts.length ? parts.join(' AND ') : `${field} = ${field}`, c.color);
+    }),
+    cls(null, NO_DATA_COLOR),
+  ].join('\n');
 }

@@ -25,6 +25,8 @@ export interface NginxOptions {
   workers?: number;
   /** nginx worker_connections (a client and an upstream connection each). */
   connections?: number;
+  /** More lines for the server block, before its locations (a benchmark's FastCGI peer). */
+  extra?: string;
 }
 
 /**
@@ -40,7 +42,8 @@ export async function startNginx(upstreams: string[], options: NginxOptions = {}
   const lines: string[] = [];
   let serversWritten = false;
   for (const line of shipped.split('\n')) {
-    if (options.cache === false && line.trim() === 'proxy_cache satupeta;') lines.push('    proxy_cache off;');
+    if (options.extra && line.trim() === 'location / {') lines.push(`    ${options.extra}`, line);
+    else if (options.cache === false && line.trim() === 'proxy_cache satupeta;') lines.push('    proxy_cache off;');
     else if (!line.includes('# deployment:')) lines.push(line);
     else if (line.trimStart().startsWith('proxy_cache_path'))
       lines.push(

@@ -31,7 +31,18 @@ export function catalogPanel(ctx: AppContext, host: HTMLElement): { refresh(): v
     return h(
       'div',
       { class: 'catalog-row', role: 'listitem', 'data-layer': e.id },
-      h('span', { class: `swatch ${e.geometryType}`, style: `--c:${e.color ?? '#2563eb'}` }),
+      // Images carry no token: a restricted layer keeps its colour swatch.
+      e.restricted
+        ? h('span', { class: `swatch thumb-swatch ${e.geometryType}`, style: `--c:${e.color ?? '#2563eb'}` })
+        : h('img', {
+            class: 'thumb',
+            src: `/api/layers/${encodeURIComponent(e.id)}/thumbnail.png`,
+            alt: '',
+            width: '64',
+            height: '48',
+            loading: 'lazy',
+            decoding: 'async',
+          }),
       h(
         'div',
         { class: 'catalog-text' },
