@@ -1,71 +1,65 @@
-import type { SKRSContext2D } from '@napi-rs/canvas';
+import { Path2D, type SKRSContext2D } from '@napi-rs/canvas';
 import type { LabelCandidate } from './labels.js';
 import { cssColor, numberOf, textOf, type CompiledLayer, type PaintFeature } from './style-paint.js';
 
 type Position = number[];
-export interface PixelGeometry {
-  type: string;
-  coordinates?: unknown;
-  geometries?: PixelGeometry[];
-}
 
-/** A feature ready to draw: geometry in image pixels (x right, y down), a label anchor for lines and polygons. */
+/**
+ * Features of one layer with equal style properties, ready to draw, in image pixels (x right, y
+ * down): lines and polygons as SVG path data (Skia reads it into a path in one call, instead of
+ * one call per vertex), points as their positions; where labels go (points: the points).
+ */
 export interface DrawFeature extends PaintFeature {
-  geometry: PixelGeometry;
-  anchor: Position | null;
+  svg: string | null;
+  points: Position[];
+  anchors: Position[];
 }
 
-function ring(ctx: SKRSContext2D, coords: Position[]): void {
-  const first = coords[0];
-  if (!first) return;
-  ctx.moveTo(first[0] as number, first[1] as number);
-  for (let i = 1; i < coords.length; i++) {
-    const p = coords[i] as Position;
-    ctx.lineTo(p[0] as number, p[1] as number);
+interface FillPaint {
+  key: string;
+  css: string;
+  alpha: number;
+}
+interface LinePaint extends FillPaint {
+  width: number;
+  dash: number[];
+}
+
+const clamp01 = (v: number) => Math.min(1, Math.max(0, v));
+
+/**
+ * Canvas settings from evaluated paint values, worked out once per distinct result: the painter
+ * hands back the same array for features of equal paint, so it serves as the key.
+ */
+function derived<T>(make: (values: unknown[]) => T | null): (values: unknown[]) => T | null {
+  const seen = new Map<unknown[], T | null>();
+  return (values) => {
+    if (seen.has(values)) return seen.get(values) ?? null;
+    const d = make(values);
+    if (seen.size < 10_000) seen.set(values, d);
+    return d;
+  };
+}
+
+/**
+ * Features grouped by their paint, each group in the order of its first feature: one path, one
+ * fill or stroke per colour instead of one per feature (a categorized layer alternates colours
+ * feature by feature). Features of one layer rarely overlap; where they do, a colour drawn
+ * earlier may end beneath one drawn later than in load order.
+ */
+function groups<T extends { key: string }>(
+  features: DrawFeature[],
+  paintOf: (f: DrawFeature) => T | null,
+): { paint: T; paths: string[] }[] {
+  const byKey = new Map<string, { paint: T; paths: string[] }>();
+  for (const f of features) {
+    const p = f.svg ? paintOf(f) : null;
+    if (!p || !f.svg) continue;
+    const group = byKey.get(p.key);
+    if (group) group.paths.push(f.svg);
+    else byKey.set(p.key, { paint: p, paths: [f.svg] });
   }
-}
-
-/** Adds a geometry's outline to the current path; its points are collected instead. */
-export function trace(ctx: SKRSContext2D, g: PixelGeometry, points: Position[]): void {
-  switch (g.type) {
-    case 'Point':
-      points.push(g.coordinates as Position);
-      return;
-    case 'MultiPoint':
-      points.push(...(g.coordinates as Position[]));
-      return;
-    case 'LineString':
-      ring(ctx, g.coordinates as Position[]);
-      return;
-    case 'MultiLineString':
-      for (const l of g.coordinates as Position[][]) ring(ctx, l);
-      return;
-    case 'Polygon':
-      for (const r of g.coordinates as Position[][]) {
-        ring(ctx, r);
-        ctx.closePath();
-      }
-      return;
-    case 'MultiPolygon':
-      for (const p of g.coordinates as Position[][][])
-        for (const r of p) {
-          ring(ctx, r);
-          ctx.closePath();
-        }
-      return;
-    case 'GeometryCollection':
-      for (const part of g.geometries ?? []) trace(ctx, part, points);
-      return;
-    default:
-      return;
-  }
-}
-
-function firstPoint(g: PixelGeometry): Position | null {
-  if (g.type === 'Point') return g.coordinates as Position;
-  if (g.type === 'MultiPoint') return (g.coordinates as Position[])[0] ?? null;
-  const part = g.type === 'GeometryCollection' ? g.geometries?.[0] : undefined;
-  return part ? firstPoint(part) : null;
+  return [...byKey.values()];
 }
 
 /**
@@ -76,7 +70,20 @@ function painter(layer: CompiledLayer, zoom: number, names: string[]) {
   const fixed = new Map<string, unknown>();
   const probe: PaintFeature = { type: 1, id: 0, properties: {} };
   for (const n of names) if (layer.constant(n)) fixed.set(n, layer.value(n, zoom, probe));
-  return (f: PaintFeature) => names.map((n) => (fixed.has(n) ? fixed.get(n) : layer.value(n, zoom, f)));
+  const evaluate = (f: PaintFeature) => names.map((n) => (fixed.has(n) ? fixed.get(n) : layer.value(n, zoom, f)));
+  if (fixed.size === names.length) {
+    const once = evaluate(probe);
+    return () => once;
+  }
+  if (!layer.byProperties) return evaluate;
+  // Paint that reads only properties is the same for features with the same values: evaluated once per distinct set.
+  const seen = new Map<string, unknown[]>();
+  return (f: PaintFeature) => {
+    const key = JSON.stringify(f.properties);
+    let v = seen.get(key);
+    if (!v) seen.set(key, (v = evaluate(f)));
+    return v;
+  };
 }
 
 /**
@@ -104,17 +111,16 @@ export function drawStyleLayer(
 
 function drawFills(ctx: SKRSContext2D, layer: CompiledLayer, features: DrawFeature[], zoom: number): void {
   const paint = painter(layer, zoom, ['fill-color', 'fill-opacity']);
-  const none: Position[] = [];
-  // Each polygon is filled on its own, so overlapping translucent polygons darken as in the viewer.
-  for (const f of features) {
-    const [color, opacity] = paint(f);
+  // Consecutive polygons of equal paint are filled as one path (nonzero: the database orients
+  // outer rings and holes oppositely), so overlapping polygons of one colour draw as their union.
+  const derive = derived<FillPaint>(([color, opacity]) => {
     const css = cssColor(color);
-    if (!css) continue;
-    ctx.globalAlpha = Math.min(1, Math.max(0, numberOf(opacity, 1)));
-    ctx.fillStyle = css;
-    ctx.beginPath();
-    trace(ctx, f.geometry, none);
-    ctx.fill('evenodd');
+    return css ? { key: `${css}|${String(opacity)}`, css, alpha: clamp01(numberOf(opacity, 1)) } : null;
+  });
+  for (const { paint: p, paths } of groups(features, (f) => derive(paint(f)))) {
+    ctx.globalAlpha = p.alpha;
+    ctx.fillStyle = p.css;
+    ctx.fill(new Path2D(paths.join(' ')), 'nonzero');
   }
 }
 
@@ -131,31 +137,26 @@ function drawLines(
   const join = layer.value('line-join', zoom, probe);
   ctx.lineCap = cap === 'round' || cap === 'square' ? cap : 'butt';
   ctx.lineJoin = join === 'round' || join === 'bevel' ? join : 'miter';
-  const none: Position[] = [];
-  let key = '';
-  const flush = () => {
-    if (key !== '') ctx.stroke();
-    key = '';
-  };
-  for (const f of features) {
-    const [color, width, opacity, dash] = paint(f);
+  const derive = derived<LinePaint>(([color, width, opacity, dash]) => {
     const css = cssColor(color);
     const w = numberOf(width, 1) * scale;
-    if (!css || w <= 0) continue;
-    const next = `${css}|${w}|${String(opacity)}|${JSON.stringify(dash)}`;
-    if (next !== key) {
-      flush();
-      key = next;
-      ctx.strokeStyle = css;
-      ctx.lineWidth = w;
-      ctx.globalAlpha = Math.min(1, Math.max(0, numberOf(opacity, 1)));
+    if (!css || w <= 0) return null;
+    return {
+      key: `${css}|${w}|${String(opacity)}|${JSON.stringify(dash)}`,
+      css,
+      width: w,
+      alpha: clamp01(numberOf(opacity, 1)),
       // Dashes are in line widths, as MapLibre reads them.
-      ctx.setLineDash(Array.isArray(dash) ? dash.map((d) => numberOf(d, 0) * w) : []);
-      ctx.beginPath();
-    }
-    trace(ctx, f.geometry, none);
+      dash: Array.isArray(dash) ? dash.map((d) => numberOf(d, 0) * w) : [],
+    };
+  });
+  for (const { paint: p, paths } of groups(features, (f) => derive(paint(f)))) {
+    ctx.strokeStyle = p.css;
+    ctx.lineWidth = p.width;
+    ctx.globalAlpha = p.alpha;
+    ctx.setLineDash(p.dash);
+    ctx.stroke(new Path2D(paths.join(' ')));
   }
-  flush();
 }
 
 function drawCircles(
@@ -174,9 +175,7 @@ function drawCircles(
   ]);
   for (const f of features) {
     const [color, radius, opacity, strokeColor, strokeWidth] = paint(f);
-    const points: Position[] = [];
-    ctx.beginPath();
-    trace(ctx, f.geometry, points);
+    const points = f.points;
     const r = numberOf(radius, 5) * scale;
     const fill = cssColor(color);
     const stroke = cssColor(strokeColor);
@@ -219,19 +218,18 @@ function collectLabels(
     const [field, size, color, halo, haloWidth, anchor, offset] = paint(f);
     const text = textOf(field).trim();
     if (text === '') continue;
-    const at = f.type === 1 ? firstPoint(f.geometry) : f.anchor;
-    if (!at) continue;
     const px = numberOf(size, 16) * scale;
     const off = Array.isArray(offset) ? (offset as number[]).map((o) => numberOf(o, 0) * px) : [0, 0];
-    labels.push({
-      text,
-      x: (at[0] as number) + (off[0] ?? 0),
-      y: (at[1] as number) + (off[1] ?? 0),
-      size: px,
-      color: cssColor(color) ?? '#000000',
-      halo: cssColor(halo),
-      haloWidth: numberOf(haloWidth, 0) * scale,
-      anchor: anchor === 'top' ? 'top' : 'center',
-    });
+    for (const at of f.type === 1 ? f.points : f.anchors)
+      labels.push({
+        text,
+        x: (at[0] as number) + (off[0] ?? 0),
+        y: (at[1] as number) + (off[1] ?? 0),
+        size: px,
+        color: cssColor(color) ?? '#000000',
+        halo: cssColor(halo),
+        haloWidth: numberOf(haloWidth, 0) * scale,
+        anchor: anchor === 'top' ? 'top' : 'center',
+      });
   }
 }

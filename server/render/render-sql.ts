@@ -4,8 +4,8 @@ import type { MapFrame } from './map-frame.js';
 
 /**
  * The map image query, in this one module: one statement for every layer of an image, each
- * layer's geometries moved into pixel space (x right, y down, in pixels of the image) by the
- * database, so the renderer only draws. The layer id, the box and every size travel as bound
+ * layer's geometries moved into pixel space (x right, y down, in pixels of the image) and written
+ * as SVG path data by the database, so the renderer only draws. The layer id, the box and every size travel as bound
  * values; the column is chosen from two fixed names by the frame's CRS (EPSG:3857: the stored
  * Web Mercator copy, EPSG:4326: the lon/lat one), so no request reprojects.
  *
@@ -14,9 +14,9 @@ import type { MapFrame } from './map-frame.js';
  *   grown by BUFFER pixels (so outlines do not end at the edge);
  * - polygons smaller than a quarter of a pixel and lines shorter than half a pixel are dropped;
  * - at most `cap` features per layer, in load order (fid).
- * Each row carries the properties its style reads (names bound as values) and, for labelled
- * lines and polygons, a point on the stored geometry (valid, unlike a simplified one) to write
- * the label at.
+ * Features are grouped by the properties their style reads (names bound as values); labelled
+ * lines and polygons get a point on the stored geometry (valid, unlike a simplified one) each, to
+ * write the label at.
  */
 export const BUFFER = 8;
 
@@ -29,22 +29,32 @@ export interface RenderLayerSpec {
   labels: boolean;
 }
 
+/**
+ * The features of one layer with equal style properties, in image pixels: the database groups
+ * them, so the renderer evaluates a style once per group and draws a group in one call.
+ */
 export interface RenderRow {
   layer: number;
+  /** The group's first feature id (groups are drawn in this order). */
   fid: number;
-  /** GeoJSON geometry text in image pixels, one decimal. */
-  geometry: string;
-  /** The properties the style reads. */
+  /** The properties the style reads, equal for every feature of the group. */
   props: Record<string, unknown>;
-  /** GeoJSON Point text in image pixels, or null. */
-  anchor: string | null;
+  /**
+   * Lines and polygons: SVG path data of every feature ("M x y L x y … Z …", read by Skia in one
+   * call). Points: GeoJSON of their collection.
+   */
+  geometry: string;
+  /** Labelled lines and polygons: a JSON array of GeoJSON points, one per feature; else null. */
+  anchors: string | null;
 }
 
 function fragment(spec: RenderLayerSpec, column: 'geom' | 'geom_3857'): string {
   const type = spec.geometryType;
   const g = `f.${column}`;
-  const drawn =
-    type === 'Point' ? g : `ST_ClipByBox2D(ST_Simplify(${g}, t.px / 2, true), ST_Expand(t.e, t.px * ${BUFFER}))`;
+  const clipped = `ST_ClipByBox2D(ST_Simplify(${g}, t.px / 2, true), ST_Expand(t.e, t.px * ${BUFFER}))`;
+  // Rings oriented one way for outer, the other for holes: the renderer fills many polygons as one
+  // path with the nonzero rule, and holes stay holes.
+  const drawn = type === 'Point' ? g : type === 'Polygon' ? `ST_ForcePolygonCCW(${clipped})` : clipped;
   const size =
     type === 'Polygon'
       ? ` and ST_Area(${g}) >= t.px * t.px / 4`
@@ -52,17 +62,22 @@ function fragment(spec: RenderLayerSpec, column: 'geom' | 'geom_3857'): string {
         ? ` and ST_Length(${g}) >= t.px / 2`
         : '';
   const pixels = (geom: string) => `ST_TransScale(${geom}, -ST_XMin(t.e), -ST_YMax(t.e), t.sx, -t.sy)`;
+  // ST_AsSVG negates y (SVG's y runs down), so its geometry is scaled with y up: the output is pixels.
+  const svg = (geom: string) => `ST_AsSVG(ST_TransScale(${geom}, -ST_XMin(t.e), -ST_YMax(t.e), t.sx, t.sy), 0, 1)`;
   const props = spec.properties.length
     ? `jsonb_build_object(${spec.properties.map(() => '?::text, f.properties -> ?').join(', ')})`
     : `'{}'::jsonb`;
-  const anchor =
-    spec.labels && type !== 'Point' ? `ST_AsGeoJSON(${pixels(`ST_PointOnSurface(${g})`)}, 1)` : 'null::text';
-  return `(select ?::int as layer, f.fid,
-      ST_AsGeoJSON(${pixels(drawn)}, 1) as geometry, ${props} as props, ${anchor} as anchor
-    from features f, t
-    where f.layer_id = ? and ${g} && ST_Expand(t.e, t.px * ${BUFFER})${size}
-    order by f.fid
-    limit ?)`;
+  const labelled = spec.labels && type !== 'Point';
+  const anchor = labelled ? `ST_AsGeoJSON(${pixels(`ST_PointOnSurface(${g})`)}, 1)` : 'null::text';
+  return `(select ?::int as layer, min(x.fid) as fid, x.props,
+      ${type === 'Point' ? 'ST_AsGeoJSON(ST_Collect(x.geometry order by x.fid), 1)' : "string_agg(x.geometry, ' ' order by x.fid)"} as geometry,
+      ${labelled ? "'[' || string_agg(x.anchor, ',' order by x.fid) || ']'" : 'null::text'} as anchors
+    from (select f.fid, ${props} as props, ${type === 'Point' ? pixels(drawn) : svg(drawn)} as geometry, ${anchor} as anchor
+      from features f, t
+      where f.layer_id = ? and ${g} && ST_Expand(t.e, t.px * ${BUFFER})${size}
+      order by f.fid
+      limit ?) x
+    group by x.props)`;
 }
 
 /** Rows of every layer (index into `layers`) inside the frame, ready to draw. */

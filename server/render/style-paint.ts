@@ -33,6 +33,8 @@ export interface CompiledLayer {
   value(name: string, zoom: number, feature: PaintFeature): unknown;
   /** True when the property does not depend on the feature (evaluate it once per image). */
   constant(name: string): boolean;
+  /** Its expressions read feature properties only (not the feature's id or geometry type). */
+  byProperties: boolean;
 }
 
 const KINDS = new Set<string>(['fill', 'line', 'circle', 'symbol']);
@@ -58,8 +60,10 @@ function compile(layer: StyleLayer): CompiledLayer | null {
     compiled.set(name, e);
     return e;
   };
+  const text = JSON.stringify([layer.filter, paint, layout]);
   return {
     kind,
+    byProperties: !text.includes('["id"]') && !text.includes('["geometry-type"]'),
     minzoom: typeof layer.minzoom === 'number' ? layer.minzoom : 0,
     maxzoom: typeof layer.maxzoom === 'number' ? layer.maxzoom : 24,
     filter: layer.filter === undefined ? null : featureFilter(layer.filter as never, 'filter'),
