@@ -199,6 +199,41 @@ describe('WMS GetMap', () => {
   });
 });
 
+describe('WMS TIME and CQL_FILTER, through the one feature query', () => {
+  it('draws only the features of the asked days, and announces the time dimension', async () => {
+    const { rows } = await s.db.knex.raw<{ rows: { slug: string; time_min: string; time_max: string }[] }>(
+      `select slug, time_min, time_max from layers where classification = 'publik' and time_min < time_max
+        and geometry_type = 'Point' order by feature_count desc limit 1`,
+    );
+    const dated = rows[0];
+    if (!dated) throw new Error('no dated layer');
+    const q = `LAYERS=${dated.slug}&CRS=CRS:84&BBOX=${CITY_CRS84}&WIDTH=300&HEIGHT=255&TRANSPARENT=TRUE`;
+    const all = (await image(await getMap(q))).opaque();
+    expect(all).toBeGreaterThan(0);
+    const whole = (await image(await getMap(`${q}&TIME=${dated.time_min}/${dated.time_max}`))).opaque();
+    expect(whole).toBe(all);
+    const none = (await image(await getMap(`${q}&TIME=1990-01-01/1990-12-31`))).opaque();
+    expect(none).toBe(0);
+    const first = (await image(await getMap(`${q}&TIME=${dated.time_min}`))).opaque();
+    expect(first).toBeGreaterThan(0);
+    expect(first).toBeLessThan(all);
+    const caps = await (await wms('REQUEST=GetCapabilities')).text();
+    const layer = caps.slice(caps.indexOf(`<Name>${dated.slug}</Name>`));
+    expect(layer.slice(0, layer.indexOf('</Layer>'))).toContain(
+      `<Dimension name="time" units="ISO8601" default="${dated.time_max}" nearestValue="0">${dated.time_min}/${dated.time_max}/P1D</Dimension>`,
+    );
+  });
+
+  it('draws only what a CQL2 filter selects', async () => {
+    const bbox = mercatorBox(AIRPORT.lon, AIRPORT.lat, 5000, 64);
+    const q = `LAYERS=${KEL}&CRS=EPSG:3857&BBOX=${bbox}&WIDTH=64&HEIGHT=64&TRANSPARENT=TRUE`;
+    const pajang = await image(await getMap(`${q}&CQL_FILTER=${encodeURIComponent("nama = 'Pajang'")}`));
+    expect(pajang.at(32, 32)[3]).toBeGreaterThan(0);
+    const other = await image(await getMap(`${q}&CQL_FILTER=${encodeURIComponent("nama = 'Cipondoh'")}`));
+    expect(other.opaque()).toBe(0);
+  });
+});
+
 describe('WMS GetFeatureInfo', () => {
   const at = (format: string, lon = AIRPORT.lon, lat = AIRPORT.lat) =>
     wms(
@@ -373,6 +408,35 @@ describe('bad WMS requests: an OGC exception with our code, and the server keeps
       'LayerNotDefined',
     ],
     ['FEATURE_COUNT 0', `${info}&I=1&J=1&FEATURE_COUNT=0`, 400, 'invalid_parameter', null],
+    [
+      'TIME that is no date',
+      `${base}&LAYERS=${KEL}&TIME=2025-13-45`,
+      400,
+      'invalid_parameter',
+      'InvalidDimensionValue',
+    ],
+    [
+      'TIME ending before it starts',
+      `${base}&LAYERS=${KEL}&TIME=2025-02-01/2025-01-01`,
+      400,
+      'invalid_parameter',
+      'InvalidDimensionValue',
+    ],
+    ['a CQL_FILTER that does not parse', `${base}&LAYERS=${KEL}&CQL_FILTER=nama%20%3D%3D`, 400, 'invalid_filter', null],
+    [
+      'a CQL_FILTER on a field the layer lacks',
+      `${base}&LAYERS=${KEL}&CQL_FILTER=warna%3D1`,
+      400,
+      'invalid_filter',
+      null,
+    ],
+    [
+      'two CQL_FILTERs for three layers',
+      `${base}&LAYERS=${KEL},${KEC},${KEL}&CQL_FILTER=INCLUDE;INCLUDE`,
+      400,
+      'invalid_filter',
+      null,
+    ],
     ['a legend of no layer', 'VERSION=1.3.0&REQUEST=GetLegendGraphic&FORMAT=image/png', 400, 'missing_parameter', null],
     [
       'a legend symbol of 5000 pixels',

@@ -9,10 +9,13 @@ import { registerFonts } from './fonts.js';
 import { placeLabels, type LabelCandidate } from './labels.js';
 import { legendCanvas } from './legend-image.js';
 import { frameAroundBox, frameZoom, type MapFrame } from './map-frame.js';
-import { selectRenderRows, type RenderRow } from './render-sql.js';
+import { selectRenderRows, type RenderLayerSpec, type RenderRow } from './render-sql.js';
 import { legendOfLayer, styleDocOf, styleHash } from './style-doc.js';
 import type { Legend } from './style-layers.js';
 import { compileStyle, propertiesRead } from './style-paint.js';
+
+/** A feature filter of one layer, as the one feature query compiles it. */
+export type SqlWhere = NonNullable<RenderLayerSpec['where']>;
 
 export type ImageFormat = 'png' | 'jpeg' | 'webp';
 export const IMAGE_TYPES: Record<ImageFormat, string> = {
@@ -119,6 +122,7 @@ export class RenderService {
     image: ImageOptions,
     scale = 1,
     print?: { maxPixels: number },
+    filters: (SqlWhere | null)[] = [],
   ): Promise<Buffer> {
     // A printed sheet is bounded by its pixel count (checked by the print service), not by RENDER_MAX_SIZE.
     if (!print) this.checkSize(frame.width, frame.height);
@@ -132,6 +136,7 @@ export class RenderService {
         geometryType: l.geometryType,
         properties: propertiesRead(styles[i] ?? []).filter((p) => fields[i]?.has(p)),
         labels: (styles[i] ?? []).some((s) => s.type === 'symbol'),
+        where: filters[i] ?? null,
       })),
       frame,
       this.limits.maxFeatures,

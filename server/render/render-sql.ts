@@ -27,6 +27,11 @@ export interface RenderLayerSpec {
   properties: string[];
   /** The style writes labels: each line and polygon gets an anchor point on its geometry. */
   labels: boolean;
+  /**
+   * A filter over `features f` from the one feature query (WMS TIME, CQL_FILTER): constant SQL
+   * text with its values bound, as buildFeatureQuery makes it.
+   */
+  where?: { sql: string; bindings: (string | number | boolean)[] } | null;
 }
 
 /**
@@ -74,7 +79,7 @@ function fragment(spec: RenderLayerSpec, column: 'geom' | 'geom_3857'): string {
       ${labelled ? "'[' || string_agg(x.anchor, ',' order by x.fid) || ']'" : 'null::text'} as anchors
     from (select f.fid, ${props} as props, ${type === 'Point' ? pixels(drawn) : svg(drawn)} as geometry, ${anchor} as anchor
       from features f, t
-      where f.layer_id = ? and ${g} && ST_Expand(t.e, t.px * ${BUFFER})${size}
+      where f.layer_id = ? and ${g} && ST_Expand(t.e, t.px * ${BUFFER})${size}${spec.where ? ` and (${spec.where.sql})` : ''}
       order by f.fid
       limit ?) x
     group by x.props)`;
@@ -104,7 +109,13 @@ export async function selectRenderRows(
     px,
     sx,
     sy,
-    ...layers.flatMap((l, index) => [index, ...l.properties.flatMap((p) => [p, p]), l.id, cap]),
+    ...layers.flatMap((l, index) => [
+      index,
+      ...l.properties.flatMap((p) => [p, p]),
+      l.id,
+      ...(l.where?.bindings ?? []),
+      cap,
+    ]),
   ];
   const { rows } = await knex.raw<{ rows: RenderRow[] }>(sql, bindings);
   return rows;

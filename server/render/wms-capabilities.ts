@@ -6,6 +6,16 @@ import { lonLatTo3857 } from './map-frame.js';
 import { legendOfLayer } from './style-doc.js';
 import type { WmsVersion } from './wms-params.js';
 
+/** The time dimension of a layer with a date property: every day from its first to its last date. */
+function timeDimension(l: LayerRecord, v13: boolean): string {
+  if (!l.timeExtent) return '';
+  const [first, last] = l.timeExtent;
+  const extent = `${first}/${last}/P1D`;
+  return v13
+    ? `<Dimension name="time" units="ISO8601" default="${last}" nearestValue="0">${extent}</Dimension>`
+    : `<Dimension name="time" units="ISO8601"/><Extent name="time" default="${last}" nearestValue="0">${extent}</Extent>`;
+}
+
 export const MAP_FORMATS = ['image/png', 'image/jpeg', 'image/webp'];
 export const INFO_FORMATS = ['application/json', 'text/html', 'text/plain'];
 const XLINK = 'http://www.w3.org/1999/xlink';
@@ -59,6 +69,7 @@ export function wmsCapabilities(layers: LayerRecord[], version: WmsVersion, o: C
       (l.description ? `<Abstract>${esc(l.description)}</Abstract>` : '') +
       `<KeywordList>${keywords.map((k) => `<Keyword>${esc(k)}</Keyword>`).join('')}</KeywordList>` +
       (l.bbox ? boxes(l.bbox) : '') +
+      timeDimension(l, v13) +
       `<MetadataURL type="${v13 ? 'ISO19115:2003' : 'TC211'}"><Format>application/xml</Format>${href(`${o.base}/api/layers/${encodeURIComponent(l.slug)}/metadata.xml`)}</MetadataURL>` +
       `<Style><Name>default</Name><Title>${esc(l.title)}</Title>` +
       `<LegendURL width="${size.width}" height="${size.height}"><Format>image/png</Format>${href(legend)}</LegendURL></Style></Layer>`

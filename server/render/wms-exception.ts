@@ -5,6 +5,7 @@ import type { WmsVersion } from './wms-params.js';
 
 /** WMS exception codes (1.3.0 Annex A.3, 1.1.1 Annex A.5) for our error codes; others carry none. */
 function wmsCode(e: AppError, version: WmsVersion): string | null {
+  if (e.details.parameter === 'TIME') return 'InvalidDimensionValue';
   switch (e.code) {
     case 'layer_not_found':
       return 'LayerNotDefined';

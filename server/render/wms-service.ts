@@ -1,12 +1,12 @@
 import type { Caller } from '../auth/access.js';
 import type { CatalogService } from '../catalog/catalog-service.js';
 import type { LayerRecord } from '../catalog/layer-types.js';
-import { buildFeatureQuery, type LimitPolicy } from '../features/feature-query.js';
+import { buildFeatureQuery, timeField, type LimitPolicy } from '../features/feature-query.js';
 import type { FeaturesService } from '../features/features-service.js';
 import { AppError, badRequest } from '../http/app-error.js';
 import { required } from '../http/kvp.js';
 import { pixelBoxLonLat, type MapFrame } from './map-frame.js';
-import { IMAGE_TYPES, type RenderService } from './render-service.js';
+import { IMAGE_TYPES, type RenderService, type SqlWhere } from './render-service.js';
 import { INFO_FORMATS, wmsCapabilities } from './wms-capabilities.js';
 import { featureInfoHtml, featureInfoText, type LayerFeatures } from './wms-feature-info.js';
 import {
@@ -54,7 +54,14 @@ export class WmsService {
     const version = operationVersion(kvp);
     const format = imageFormatOf(kvp.get('FORMAT'));
     const { frame, layers } = await this.mapOf(caller, kvp, version);
-    const body = await this.render.render(layers, frame, { format, ...backgroundOf(kvp) });
+    const body = await this.render.render(
+      layers,
+      frame,
+      { format, ...backgroundOf(kvp) },
+      1,
+      undefined,
+      mapFilters(layers, kvp),
+    );
     return { type: IMAGE_TYPES[format], body };
   }
 
@@ -129,6 +136,49 @@ export class WmsService {
       return l;
     });
   }
+}
+
+/**
+ * TIME (WMS 1.3.0 Annex C: a date, or start/end) for layers that have a date property (others
+ * ignore it, having no time dimension) and CQL_FILTER (as GeoServer and MapStore send it: CQL2
+ * text, one per layer separated by ";", or one for all), each compiled by the one feature query.
+ */
+function mapFilters(layers: LayerRecord[], kvp: Map<string, string>): (SqlWhere | null)[] {
+  const time = kvp.get('TIME')?.trim() || undefined;
+  const cql = kvp.get('CQL_FILTER')?.trim() || undefined;
+  if (!time && !cql) return [];
+  const filters = cql?.split(';').map((f) => f.trim()) ?? [];
+  if (filters.length > 1 && filters.length !== layers.length)
+    throw badRequest(
+      'invalid_filter',
+      `CQL_FILTER has ${filters.length} filters for ${layers.length} layers; give one per layer, separated by ";".`,
+      {
+        parameter: 'CQL_FILTER',
+      },
+    );
+  return layers.map((layer, i) => {
+    const filter = filters.length === 1 ? filters[0] : filters[i];
+    try {
+      // A TIME that is no date is refused even where a layer has no time dimension to apply it to.
+      if (time && i === 0) buildFeatureQuery(layer, { datetime: time }, INFO_POLICY);
+      return buildFeatureQuery(
+        layer,
+        {
+          ...(time && timeField(layer) ? { datetime: time } : {}),
+          ...(filter && filter.toUpperCase() !== 'INCLUDE' ? { filter } : {}),
+        },
+        INFO_POLICY,
+      ).where;
+    } catch (e) {
+      // The same problem, named by this protocol's parameter.
+      if (e instanceof AppError)
+        throw new AppError(e.status, e.code, e.message.replace(/^datetime/, 'TIME'), {
+          ...e.details,
+          parameter: e.details.parameter === 'datetime' ? 'TIME' : 'CQL_FILTER',
+        });
+      throw e;
+    }
+  });
 }
 
 function infoFormat(text: string | undefined, version: WmsVersion): string {
