@@ -31,6 +31,7 @@ import { wfsRoutes } from './wfs/routes.js';
 import { renderRoutes } from './render/routes.js';
 import { wmsRoutes } from './render/wms-routes.js';
 import { styleRoutes } from './render/style-routes.js';
+import { embedPreviewRoutes } from './render/embed-preview.js';
 
 /**
  * The request handler the server listens with: cached tiles straight from memory, everything
@@ -128,6 +129,7 @@ export function buildApp(deps: AppDeps, services: Services = buildServices(deps)
   app.use(wfsRoutes(deps, s.wfs));
   app.use(wmsRoutes(deps, s.wms));
   app.use(styles.root);
+  app.use(embedPreviewRoutes(deps, s.render));
 
   // The viewer at /, the embeddable map at /embed. Vite fingerprints assets, so they may be cached long.
   app.use(

@@ -322,6 +322,30 @@ describe('static maps', () => {
   });
 });
 
+describe('link previews of the embed page', () => {
+  it('carry Open Graph tags with a static map of the same layers and view', async () => {
+    const res = await s.get(
+      `/embed?l=${KEL}:0.8,${s.terbatas},${encodeURIComponent('"><script>')}&c=106.65,-6.17&z=12.5`,
+    );
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    const ogImage = /<meta property="og:image" content="([^"]+)">/.exec(html)?.[1] ?? '';
+    const url = new URL(ogImage.replaceAll('&amp;', '&'));
+    expect(url.pathname).toBe('/api/maps/static');
+    expect(url.searchParams.get('layers')).toBe(KEL);
+    expect(url.searchParams.get('center')).toBe('106.65000,-6.17000');
+    expect(url.searchParams.get('zoom')).toBe('12.5');
+    expect(html).toContain(
+      '<meta property="og:title" content="Batas Administrasi Kelurahan Kota Tangerang · Satu Peta Kota Tangerang">',
+    );
+    expect(html).not.toContain(s.terbatas);
+    expect(html).not.toContain('<script>"');
+    expect(html).toContain('<main id="map"');
+    const img = await image(await s.get(url.pathname + url.search));
+    expect([img.width, img.height]).toEqual([1200, 630]);
+  });
+});
+
 describe('catalog thumbnails', () => {
   it('draws the whole layer small, and answers 304 to its ETag', async () => {
     const res = await s.get(`/api/layers/${KEC}/thumbnail.png`);
