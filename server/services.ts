@@ -116,7 +116,7 @@ export function buildServices(deps: AppDeps): Services {
     ingest: new IngestService(knex, deps.db.backend, catalog, features, districts, elements, config.upload),
     layerWrites,
     styles: new StyleService(knex, catalog, layerWrites),
-    print: new PrintService(render, districts, {
+    print: new PrintService(render, districts, elements, {
       maxPixels: config.printMaxPixels,
       concurrency: config.printConcurrency,
     }),

@@ -161,6 +161,39 @@ describe.skipIf(!hasPoppler)('printed maps (PDF), read back with poppler', () =>
   });
 });
 
+describe.skipIf(!hasPoppler)('the profil wilayah in the printed sheet', () => {
+  it("adds the district's profile as table pages: real figures first, each with value, period and rank", async () => {
+    const file = await pdfOf(
+      await print({
+        layers: [KEL],
+        district: '36.71.05',
+        title: 'Profil Cipondoh',
+        paper: 'A4',
+        orientation: 'portrait',
+        profile: true,
+      }),
+      'profile.pdf',
+    );
+    const { stdout: info } = await run('pdfinfo', [file], { timeout: 60_000 });
+    const pages = Number(/Pages:\s+(\d+)/.exec(info)?.[1]);
+    expect(pages).toBeGreaterThan(1);
+    const { stdout } = await run('pdftotext', ['-f', '2', '-l', '2', '-layout', file, '-'], { timeout: 60_000 });
+    expect(stdout).toContain('Profil wilayah Kecamatan Cipondoh');
+    expect(stdout).toMatch(/Jumlah kelurahan\s+10 kelurahan\s+2025\s+\d+ dari 13/);
+    const { body } = await s.json<{ elements: { name: string; isSample: boolean }[] }>(
+      '/api/districts/36.71.05/profile',
+    );
+    const real = body.elements.filter((e) => !e.isSample);
+    expect(real.length).toBeGreaterThan(5);
+    const { stdout: all } = await run('pdftotext', ['-layout', file, '-'], { timeout: 60_000 });
+    // Every real figure comes before the first sample one.
+    const before = all.slice(0, all.indexOf('(sampel)')).replace(/\s+/g, ' ');
+    for (const e of real) expect(before).toContain(e.name.replace(/\s+/g, ' ').slice(0, 30));
+    // Past 300 rows the rest are counted, with where to find them.
+    expect(all.replace(/\s+/g, ' ')).toMatch(/dan [\d.]+ elemen data lagi/);
+  });
+});
+
 describe('bad print requests: our error shape, and nothing printed', () => {
   const base = { layers: [KEL], center: [106.65, -6.18], scale: 10_000, title: 'Uji' };
   const CASES: [string, unknown, number, string][] = [
@@ -179,6 +212,7 @@ describe('bad print requests: our error shape, and nothing printed', () => {
     ['an unknown district', { layers: [KEL], title: 'Uji', district: '36.71.99' }, 404, 'district_not_found'],
     ['an unknown field', { ...base, colour: 'red' }, 400, 'invalid_parameter'],
     ['notes of 2,000 characters', { ...base, notes: 'x'.repeat(2000) }, 400, 'invalid_parameter'],
+    ['a profile without a district', { ...base, profile: true }, 400, 'invalid_parameter'],
   ];
   for (const [name, body, status, code] of CASES) {
     it(`${name}: ${status} ${code}`, async () => {

@@ -3,6 +3,7 @@ import PDFDocument from 'pdfkit';
 import { inPosition } from '../features/crs-names.js';
 import { lonLatToPixel, type MapFrame } from './map-frame.js';
 import { idNumber, MM, scaleBarMetres, type Box, type SheetLayout } from './print-layout.js';
+import { profilePages, type ProfileSheet } from './print-profile.js';
 import type { Legend, LegendClass } from './style-layers.js';
 
 /** Everything a printed sheet shows. */
@@ -26,6 +27,8 @@ export interface PrintSheet {
   grid: boolean;
   /** The district the sheet is fitted to, drawn as an outline: its name and GeoJSON geometry (lon/lat). */
   district: { name: string; geometry: { type: string; coordinates: unknown } } | null;
+  /** The district's profil wilayah, printed as table pages after the map. */
+  profile: ProfileSheet | null;
 }
 
 const require = createRequire(import.meta.url);
@@ -73,6 +76,11 @@ export function printPdf(s: PrintSheet): Promise<Buffer> {
     .stroke();
   panel(doc, s, l.panel, u);
   footer(doc, s, l.footer, u);
+  if (s.profile)
+    profilePages(doc, l, s.profile, (title) => {
+      header(doc, { ...s, subtitle: title }, l.header, u);
+      footer(doc, s, l.footer, u);
+    });
   doc.end();
   return done;
 }

@@ -2,10 +2,12 @@ import QRCode from 'qrcode';
 import { z } from 'zod';
 import type { Caller } from '../auth/access.js';
 import type { DistrictsService } from '../districts/districts-service.js';
+import type { ElementsService } from '../elements/elements-service.js';
 import { badRequest } from '../http/app-error.js';
 import { frameAtScale, frameZoom, lonLatTo3857 } from './map-frame.js';
 import { fittingScale, framePixels, MM, sheetLayout } from './print-layout.js';
 import { printPdf } from './print-pdf.js';
+import type { ProfileSheet } from './print-profile.js';
 import type { RenderService } from './render-service.js';
 import { legendOfLayer } from './style-doc.js';
 
@@ -27,9 +29,16 @@ export const printBody = z
     notes: z.string().trim().max(1000).optional(),
     author: z.string().trim().max(200).optional().describe('The office that prints the map'),
     grid: z.boolean().default(false).describe('A graticule in degrees over the map'),
+    profile: z
+      .boolean()
+      .default(false)
+      .describe("With district: the district's profil wilayah as table pages after the map"),
   })
   .strict();
 export type PrintRequest = z.infer<typeof printBody>;
+
+/** Rows of a printed profil wilayah; the rest are counted and linked. */
+const PROFILE_ROWS = 300;
 
 /** Margin kept around a district fitted into the frame. */
 const FIT_PADDING = 1.08;
@@ -46,6 +55,7 @@ export class PrintService {
   constructor(
     private readonly render: RenderService,
     private readonly districts: DistrictsService,
+    private readonly elements: ElementsService,
     private readonly options: { maxPixels: number; concurrency: number },
   ) {}
 
@@ -58,6 +68,10 @@ export class PrintService {
         `${r.paper} at ${r.dpi} dpi needs a map of ${px.width} × ${px.height} pixels, more than PRINT_MAX_PIXELS (${this.options.maxPixels}); print at 150 dpi or on smaller paper.`,
         { parameter: 'dpi' },
       );
+    if (r.profile && !r.district)
+      throw badRequest('invalid_parameter', 'profile prints the profil wilayah of a district: give district too.', {
+        parameter: 'profile',
+      });
     const layers = await this.render.layers(caller, r.layers.join(','), 'layers');
     const district = r.district ? await this.districts.get(r.district) : null;
     const geometry = district ? (JSON.parse(district.geometry) as { type: string; coordinates: unknown }) : null;
@@ -102,6 +116,8 @@ export class PrintService {
         qr: await QRCode.toBuffer(link, { type: 'png', margin: 1, width: 480, errorCorrectionLevel: 'M' }),
         grid: r.grid,
         district: district && geometry ? { name: district.district.name, geometry } : null,
+        profile:
+          r.profile && district ? await this.profile(caller, district.district.code, base, district.district) : null,
       });
       const slug = r.title
         .normalize('NFD')
@@ -114,6 +130,23 @@ export class PrintService {
     } finally {
       this.release();
     }
+  }
+
+  /** The district's profile rows: real figures first, then sample ones, at most PROFILE_ROWS. */
+  private async profile(
+    caller: Caller,
+    code: string,
+    base: string,
+    d: { name: string; level: string },
+  ): Promise<ProfileSheet> {
+    const { elements } = await this.elements.profile(caller, code);
+    const ordered = [...elements.filter((e) => !e.isSample), ...elements.filter((e) => e.isSample)];
+    return {
+      district: `${levelName(d.level)} ${d.name}`,
+      rows: ordered.slice(0, PROFILE_ROWS),
+      more: Math.max(0, ordered.length - PROFILE_ROWS),
+      link: `${base}/api/districts/${encodeURIComponent(code)}/profile`,
+    };
   }
 
   /** The map's centre and scale: as asked, or fitted to the district (the next offered scale up). */

@@ -53,6 +53,7 @@ export function showPrintDialog(ctx: AppContext): void {
   const notes = h('textarea', { id: 'print-notes', maxlength: '1000', rows: 3 });
   const author = h('input', { id: 'print-author', type: 'text', maxlength: '200' });
   const grid = h('input', { id: 'print-grid', type: 'checkbox' });
+  const profile = h('input', { id: 'print-profile', type: 'checkbox', disabled: !district });
   const status = h('p', { id: 'print-status', class: 'hint', 'aria-live': 'polite' });
   const submit = h('button', { type: 'submit', id: 'print-submit' }, t.printCreate);
 
@@ -74,6 +75,7 @@ export function showPrintDialog(ctx: AppContext): void {
       ...(notes.value ? { notes: notes.value } : {}),
       ...(author.value ? { author: author.value } : {}),
       grid: grid.checked,
+      ...(profile.checked && district ? { profile: true, district } : {}),
       ...(scale.value === 'district' && district ? { district } : { scale: Number(scale.value), center: state.center }),
     };
     try {
@@ -115,6 +117,7 @@ export function showPrintDialog(ctx: AppContext): void {
       row(t.printNotes, notes),
       row(t.printAuthor, author),
       h('label', {}, grid, ` ${t.printGrid}`),
+      h('label', {}, profile, ` ${t.printProfile}`),
       status,
       h(
         'div',
