@@ -264,6 +264,17 @@ async function main(): Promise<void> {
   clearInterval(sampler);
   const rssAfter = fresh.rssMb();
 
+  // A city-wide static map, 2048 × 1536, of the densest layer (about 100,000 building footprints).
+  const cityTimes: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const started = performance.now();
+    const res = await fetch(
+      `${fresh.url}/api/maps/static?layers=${densest}&bbox=106.55,-6.26,106.75,-6.09&width=2048&height=1536`,
+    );
+    await res.arrayBuffer();
+    cityTimes.push((performance.now() - started) / 1000);
+  }
+
   // Print: an A3 sheet at 300 dpi of a kecamatan with 5 layers.
   const { rows: five } = await db.knex.raw<{ rows: { slug: string }[] }>(
     `select slug from layers where classification = 'publik' and slug like '%-cipondoh-2025' order by feature_count desc limit 4`,
@@ -314,6 +325,9 @@ async function main(): Promise<void> {
   );
   console.log(
     `| RSS of that process: after one map / after 20 in a row | ${fmt(rssBefore, 0)} / ${fmt(rssAfter, 0)} MB |`,
+  );
+  console.log(
+    `| city-wide static map 2048×1536 of ${densest} (${(layers[2]?.featureCount ?? 0).toLocaleString('en')} features), median of 3 | ${fmt(median(cityTimes), 2)} s |`,
   );
   console.log(
     `| print: A3 300 dpi PDF, Kecamatan Cipondoh, 5 layers, median of 3 (target < 5 s) | ${fmt(median(printTimes), 2)} s |`,
