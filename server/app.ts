@@ -82,6 +82,9 @@ const ROUTE_BASE = 'routeBase';
 export function buildApp(deps: AppDeps, services: Services = buildServices(deps)): Express {
   const app = express();
   app.disable('x-powered-by');
+  // No SHA-1 over every body: answers that can be revalidated carry an ETag made from their data
+  // version (feature pages, OGC items, maps, tiles, downloads).
+  app.set('etag', false);
   app.set('query parser', 'simple');
   app.set('trust proxy', deps.config.trustProxy);
   // Links in answers are built from PUBLIC_URL, or else from the request's Host header: only the

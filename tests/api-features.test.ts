@@ -119,4 +119,21 @@ describe('GeoJSON features', () => {
     const fc = await s.json<{ dataVersion: number }>('/api/layers/batas-kota-tangerang/features');
     expect(fc.body.dataVersion).toBe(layer.body.dataVersion);
   });
+
+  it('tags a page with its data version and URL, and answers 304 to the tag, on /api and on OGC items', async () => {
+    const layer = await s.json<{ dataVersion: number }>('/api/layers/batas-kecamatan-kota-tangerang');
+    for (const path of [
+      '/api/layers/batas-kecamatan-kota-tangerang/features?limit=3',
+      '/ogc/collections/batas-kecamatan-kota-tangerang/items?limit=3',
+    ]) {
+      const first = await s.get(path);
+      const etag = first.headers.get('etag') ?? '';
+      expect(etag).toMatch(new RegExp(`^"v${layer.body.dataVersion}-`));
+      const again = await s.get(path, { headers: { 'If-None-Match': etag } });
+      expect(again.status).toBe(304);
+      expect(await again.text()).toBe('');
+      const other = await s.get(path.replace('limit=3', 'limit=4'));
+      expect(other.headers.get('etag')).not.toBe(etag);
+    }
+  });
 });

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { AppDeps } from '../app-deps.js';
 import { cacheFor } from '../auth/caller.js';
 import { badRequest, notFound } from '../http/app-error.js';
+import { notModified, versionEtag } from '../http/etag.js';
 import { withQuery, type Link } from '../http/links.js';
 import { intParam, parseQuery } from '../http/query.js';
 import { buildFeatureQuery, type LimitPolicy } from './feature-query.js';
@@ -71,12 +72,14 @@ export function featureRoutes(deps: AppDeps, features: FeaturesService): Router 
   router.get('/layers/:id/features', async (req, res) => {
     const q = parseQuery(req, featuresQuery);
     const layer = await features.layer(req.caller, req.params.id);
-    const page = await features.page(
-      buildFeatureQuery(layer, { ...q, filterLang: q['filter-lang'], bboxStyle: 'api' }, policy),
-    );
-    // A shared cache may keep an anonymous page for a minute (public only with PUBLIC_URL).
+    const query = buildFeatureQuery(layer, { ...q, filterLang: q['filter-lang'], bboxStyle: 'api' }, policy);
+    // A shared cache may keep an anonymous page for a minute (public only with PUBLIC_URL); the
+    // page is a function of the layer's data version and the URL, so that is its ETag.
+    cacheFor(req, res, 60);
+    if (notModified(req, res, versionEtag(req, layer.dataVersion))) return;
+    const page = await features.page(query);
     writeFeatureCollection(
-      cacheFor(req, res, 60),
+      res,
       {
         numberMatched: page.numberMatched,
         numberReturned: page.numberReturned,

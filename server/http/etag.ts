@@ -1,3 +1,5 @@
+import type { Request, Response } from 'express';
+
 /**
  * Whether an If-None-Match header names this ETag (weak or strong, or `*`). Compared by us rather
  * than Express's req.fresh, which treats a revalidation carrying `Cache-Control: no-cache` (what
@@ -19,4 +21,21 @@ export function shortHash(text: string): string {
     h = Math.imul(h, 0x01000193) >>> 0;
   }
   return h.toString(36);
+}
+
+/**
+ * Sets an ETag and answers 304 when the request already holds it; true when it did. For answers
+ * that are a function of a data version and the request (feature pages, maps), so no body is
+ * hashed to make the tag.
+ */
+export function notModified(req: Request, res: Response, etag: string): boolean {
+  res.set('ETag', etag);
+  if (!etagMatches(req.headers['if-none-match'], etag)) return false;
+  res.status(304).end();
+  return true;
+}
+
+/** The ETag of an answer made from one data version and the request's URL and host (links carry the host). */
+export function versionEtag(req: Request, version: number | string): string {
+  return `"v${version}-${shortHash(`${req.headers.host ?? ''}|${req.originalUrl}`)}"`;
 }

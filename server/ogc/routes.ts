@@ -5,6 +5,7 @@ import { pageLinks } from '../features/routes.js';
 import { cacheFor } from '../auth/caller.js';
 import { withMembers, writeFeatureCollection } from '../features/geojson-writer.js';
 import { badRequest } from '../http/app-error.js';
+import { notModified, versionEtag } from '../http/etag.js';
 import { baseUrl, withQuery, type Link } from '../http/links.js';
 import { parseQuery } from '../http/query.js';
 import { ogcHtml } from './html.js';
@@ -110,8 +111,11 @@ export function ogcRoutes(deps: AppDeps, ogc: OgcService): Router {
       htmlAlternate(withQuery(req, deps.config.publicUrl, {})),
       { href: collectionUrl(req, page.layer.slug), rel: 'collection', type: JSON_TYPE, title: 'The collection' },
     ];
+    cacheFor(req, res, 60);
+    // A function of the data version and the URL: no body is hashed to tag it.
+    if (notModified(req, res, versionEtag(req, page.layer.dataVersion))) return;
     writeFeatureCollection(
-      cacheFor(req, res, 60),
+      res,
       {
         timeStamp: new Date().toISOString(),
         numberMatched: page.numberMatched,

@@ -7,7 +7,7 @@ import { badRequest } from '../http/app-error.js';
 import { parseBody } from '../http/body.js';
 import { baseUrl } from '../http/links.js';
 import { printBody, type PrintService } from './print-service.js';
-import { etagMatches } from '../http/etag.js';
+import { notModified } from '../http/etag.js';
 import { coordinate, parseBbox } from '../http/coordinates.js';
 import { intParam, parseQuery } from '../http/query.js';
 import { frameAroundBox, frameAtZoom, type MapFrame } from './map-frame.js';
@@ -101,11 +101,8 @@ export function renderRoutes(deps: AppDeps, render: RenderService, print: PrintS
         JSON.stringify([layers.map((l) => [l.id, l.dataVersion, l.style]), frame, q.format, q.transparent, q.scale]),
       )
       .digest('base64url');
-    cacheFor(req, res, 60).set('ETag', `"${etag}"`);
-    if (etagMatches(req.headers['if-none-match'], `"${etag}"`)) {
-      res.status(304).end();
-      return;
-    }
+    cacheFor(req, res, 60);
+    if (notModified(req, res, `"${etag}"`)) return;
     const body = await render.render(
       layers,
       frame,
@@ -119,11 +116,8 @@ export function renderRoutes(deps: AppDeps, render: RenderService, print: PrintS
     parseQuery(req, z.object({}));
     const [layer] = await render.layers(req.caller, req.params.id, 'id');
     const thumb = await render.thumbnail(layer as NonNullable<typeof layer>);
-    cacheFor(req, res, 3600).set('ETag', thumb.etag);
-    if (etagMatches(req.headers['if-none-match'], thumb.etag)) {
-      res.status(304).end();
-      return;
-    }
+    cacheFor(req, res, 3600);
+    if (notModified(req, res, thumb.etag)) return;
     res.type('image/png').send(thumb.body);
   });
 
