@@ -76,6 +76,8 @@ const schema = z.object({
   UPLOAD_MAX_VALUE_CHARS: z.coerce.number().int().min(1).max(10_000_000).default(10_000),
   VALUES_MAX_ROWS: z.coerce.number().int().min(1).max(100_000_000).default(2_000_000),
   UPLOAD_DIR: z.string().optional(),
+  DOWNLOAD_CACHE_DIR: z.string().optional(),
+  DOWNLOAD_CACHE_MB: z.coerce.number().int().min(10).max(1_000_000).default(2048),
   TRUST_PROXY: z
     .enum(['true', 'false'])
     .default('false')
@@ -144,6 +146,8 @@ export interface Config {
     maxValueRows: number;
     tempDir: string;
   };
+  /** Built downloads (GeoPackage) kept per data version, and the folder's size bound. */
+  downloadCache: { dir: string; maxBytes: number };
   /** Honour X-Forwarded-* (behind a reverse proxy) when building absolute links. */
   trustProxy: boolean;
   logLevel: string;
@@ -222,6 +226,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxValueChars: e.UPLOAD_MAX_VALUE_CHARS,
       maxValueRows: e.VALUES_MAX_ROWS,
       tempDir: path.resolve(e.UPLOAD_DIR ?? os.tmpdir()),
+    },
+    downloadCache: {
+      dir: path.resolve(e.DOWNLOAD_CACHE_DIR ?? path.join(os.tmpdir(), 'satupeta-downloads')),
+      maxBytes: e.DOWNLOAD_CACHE_MB * 1024 * 1024,
     },
     trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,

@@ -4,6 +4,7 @@ import { CatalogService } from './catalog/catalog-service.js';
 import { DistrictsService } from './districts/districts-service.js';
 import { ElementsService } from './elements/elements-service.js';
 import { ElementValuesLoader } from './elements/value-upload.js';
+import { DownloadCache } from './features/download-cache.js';
 import { FeaturesService } from './features/features-service.js';
 import { GlyphsService } from './glyphs/glyphs-service.js';
 import { Metrics } from './health/metrics.js';
@@ -53,7 +54,7 @@ export function buildServices(deps: AppDeps): Services {
   const { config } = deps;
   const districts = new DistrictsService(knex);
   const catalog = new CatalogService(knex, districts);
-  const features = new FeaturesService(knex, catalog, districts);
+  const features = new FeaturesService(knex, catalog, districts, new DownloadCache(config.downloadCache));
   const tiles = new TilesService(knex, catalog, deps.tileCache ?? new TileCache(config.tileCacheBytes), {
     useMvt: deps.db.capabilities.mvt,
     maxLayers: config.tilesMaxLayers,

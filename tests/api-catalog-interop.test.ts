@@ -64,6 +64,7 @@ describe('CKAN Action API for Satu Data Indonesia', () => {
     expect(body.result.resources.map((r) => r.format)).toEqual([
       'GeoJSON',
       'CSV',
+      'GPKG',
       'OGC API Features',
       'WFS',
       'WMS',
@@ -180,7 +181,7 @@ describe('DCAT catalog', () => {
     const list = await action<string[]>('package_list');
     expect(body['@type']).toBe('dcat:Catalog');
     expect(body['dcat:dataset'].map((d) => d['dct:identifier']).sort()).toEqual([...list.body.result].sort());
-    expect(body['dcat:dataset'][0]?.['dcat:distribution']).toHaveLength(6);
+    expect(body['dcat:dataset'][0]?.['dcat:distribution']).toHaveLength(7);
     const element = body['dcat:dataset'].find((d) => d['dct:identifier'] === 'elemen-dak-penduduk-kecamatan-kpu2014');
     expect(JSON.stringify(element)).toContain('dcat:downloadURL');
   });

@@ -12,7 +12,7 @@ import {
   elementSliceQuery,
   elementValuesQuery,
 } from '../elements/routes.js';
-import { featuresQuery } from '../features/routes.js';
+import { downloadQuery, featuresQuery } from '../features/routes.js';
 import { layerCreateBody, layerPatchBody } from '../ingest/layer-write.js';
 import { uploadQuery } from '../ingest/routes.js';
 import { valuesUploadQuery } from '../elements/value-routes.js';
@@ -156,10 +156,16 @@ export function openApiDocument(config: Config, base: string): Record<string, un
         },
       },
       '/api/layers/{id}/download.geojson': get(
-        'The whole layer as one GeoJSON FeatureCollection, streamed (no limit), as an attachment',
+        'The whole layer (or its part in a district) as one GeoJSON FeatureCollection, streamed (no limit), as an attachment',
         ['features'],
-        [id],
+        [id, ...queryParams(downloadQuery)],
         ok('FeatureCollection', 'application/geo+json'),
+      ),
+      '/api/layers/{id}/download.gpkg': get(
+        'The whole layer (or its part in a district) as a GeoPackage, built once per data version and kept',
+        ['features'],
+        [id, ...queryParams(downloadQuery)],
+        ok('GeoPackage', 'application/geopackage+sqlite3'),
       ),
       '/api/layers/{id}/history': get(
         "Audit of a layer's changes, newest first",

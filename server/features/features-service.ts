@@ -4,9 +4,13 @@ import type { CatalogService } from '../catalog/catalog-service.js';
 import type { LayerRecord } from '../catalog/layer-types.js';
 import type { DistrictsService } from '../districts/districts-service.js';
 import { badRequest } from '../http/app-error.js';
+import type { DownloadCache } from './download-cache.js';
 import type { FeatureQuery } from './feature-query.js';
+import { writeGeoPackage } from './gpkg-writer.js';
 import { refreshLayerStats } from './feature-write-sql.js';
-import { countFeatures, selectFeature, selectFeaturePage } from './features-sql.js';
+import { countFeatures, selectFeature, selectFeaturePage, selectFeatureRows, type FeatureRow } from './features-sql.js';
+
+export type { FeatureRow };
 
 /** Where a next or previous page starts: after a feature id (id order) or at an offset (any order). */
 export type PageCursor = { after: number } | { offset: number };
@@ -34,7 +38,21 @@ export class FeaturesService {
     private readonly knex: Knex,
     private readonly catalog: CatalogService,
     private readonly districts: DistrictsService,
+    private readonly files: DownloadCache | null = null,
   ) {}
+
+  /**
+   * The query's features as a GeoPackage file, built once per layer data version and filter and
+   * kept (see DownloadCache); its path and size.
+   */
+  async geopackage(q: FeatureQuery): Promise<{ file: string; size: number }> {
+    if (!this.files) throw new Error('no download cache configured');
+    await this.checkDistrict(q);
+    const key = `${q.layer.id}-v${q.layer.dataVersion}${q.district ? `-${q.district}${q.clip ? '-clip' : ''}` : ''}.gpkg`;
+    return this.files.get(key, async (file) => {
+      await writeGeoPackage(file, q.layer, this.downloadRows(q));
+    });
+  }
 
   /** A layer the caller may see, or layer_not_found. */
   layer(caller: Caller, slug: string): Promise<LayerRecord> {
@@ -72,6 +90,7 @@ export class FeaturesService {
    * one download; with the count from the same snapshot first. Memory holds one chunk.
    */
   async *download(q: FeatureQuery, chunk = 10_000): AsyncGenerator<{ numberMatched: number } | string> {
+    await this.checkDistrict(q);
     const trx = await this.knex.transaction(undefined, { isolationLevel: 'repeatable read', readOnly: true });
     try {
       yield { numberMatched: await countFeatures(trx, q) };
@@ -81,6 +100,28 @@ export class FeaturesService {
         if (page.features !== '') yield page.features;
         if (page.found <= chunk || page.lastFid === null) break;
         after = page.lastFid;
+      }
+      await trx.commit();
+    } finally {
+      if (!trx.isCompleted()) await trx.rollback();
+    }
+  }
+
+  /**
+   * The features of a query for binary formats (GeoPackage, Shapefile): batches of rows with WKB
+   * in id order, all read from one repeatable-read snapshot, so a file is one version of the layer.
+   */
+  async *downloadRows(q: FeatureQuery, chunk = 5_000): AsyncGenerator<FeatureRow[]> {
+    await this.checkDistrict(q);
+    const trx = await this.knex.transaction(undefined, { isolationLevel: 'repeatable read', readOnly: true });
+    try {
+      let after = 0;
+      for (;;) {
+        const rows = await selectFeatureRows(trx, q, after, chunk);
+        if (rows.length > 0) yield rows;
+        const last = rows.at(-1);
+        if (rows.length < chunk || !last) break;
+        after = last.fid;
       }
       await trx.commit();
     } finally {

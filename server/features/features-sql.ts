@@ -165,6 +165,40 @@ export async function selectFeaturePage(knex: Knex, q: FeatureQuery): Promise<Fe
   return { found: page.found, lastFid: page.last_fid, prevAfter: page.prev_after, features: page.features };
 }
 
+/** A feature for binary formats: its properties and its geometry as little-endian WKB (EPSG:4326) with its box. */
+export interface FeatureRow {
+  fid: number;
+  properties: Record<string, unknown>;
+  wkb: Buffer;
+  minx: number;
+  miny: number;
+  maxx: number;
+  maxy: number;
+}
+
+/** Up to `limit` features after a feature id, in id order, that pass the query's filters. */
+export async function selectFeatureRows(
+  knex: Knex,
+  q: Filters & Pick<FeatureQuery, 'clip'>,
+  after: number,
+  limit: number,
+): Promise<FeatureRow[]> {
+  const geom = q.district && q.clip ? CLIPPED_GEOM : PLAIN_GEOM;
+  const rows = await filtered(knex, q)
+    .select<FeatureRow[]>(
+      'f.fid',
+      'f.properties',
+      knex.raw(`ST_AsBinary(ST_Multi(${geom}), 'NDR') as wkb`),
+      knex.raw(
+        `ST_XMin(${geom}) as minx, ST_YMin(${geom}) as miny, ST_XMax(${geom}) as maxx, ST_YMax(${geom}) as maxy`,
+      ),
+    )
+    .andWhere('f.fid', '>', after)
+    .orderBy('f.fid')
+    .limit(limit);
+  return rows;
+}
+
 export async function selectFeature(knex: Knex, layerId: number, fid: number): Promise<string | null> {
   const row = (await knex('features as f')
     .first(featureText(knex, null, PLAIN_GEOM))

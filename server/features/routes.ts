@@ -1,3 +1,4 @@
+import fs from 'node:fs/promises';
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { AppDeps } from '../app-deps.js';
@@ -33,6 +34,44 @@ export const featuresQuery = z.object({
   after: intParam(0, 2_147_483_647).default(0).describe('Cursor from the next link (feature id order)'),
   offset: intParam(0, 100_000_000).default(0).describe('Features to skip (with sortby, or instead of the cursor)'),
 });
+
+/** Query of the whole-layer downloads: optionally only inside a district, clipped to it on request. */
+export const downloadQuery = z.object({
+  district: z
+    .string()
+    .max(20)
+    .optional()
+    .describe('Kemendagri code: only the features inside this kecamatan or kelurahan'),
+  clip: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true')
+    .describe('With district: cut geometries at its boundary'),
+});
+
+/** A download's file name: the layer id, and the district it was cut to. */
+function downloadName(slug: string, req: Request): string {
+  const d = typeof req.query.district === 'string' ? req.query.district.replace(/[^0-9.]/g, '') : '';
+  return d ? `${slug}-${d}` : slug;
+}
+
+/** Sends a file as the body, a chunk at a time, stopping when the client goes away. */
+async function streamFile(res: Response, file: string): Promise<void> {
+  const handle = await fs.open(file);
+  try {
+    for await (const chunk of handle.createReadStream({ highWaterMark: 256 * 1024 })) {
+      if (res.destroyed) return;
+      if (!res.write(chunk))
+        await new Promise((resolve) => {
+          res.once('drain', resolve);
+          res.once('close', resolve);
+        });
+    }
+    res.end();
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
+}
 
 /** The query parameters of a page link: the cursor replaces the other way of paging. */
 export function cursorParams(c: PageCursor, limit: number): Record<string, number | undefined> {
@@ -94,11 +133,11 @@ export function featureRoutes(deps: AppDeps, features: FeaturesService): Router 
    * The whole layer as one GeoJSON FeatureCollection, streamed a chunk at a time (no `limit`):
    * what CKAN resources and DCAT distributions link as the download.
    */
-  /** A whole-layer download: the layer, its snapshot stream, and the count read first from it. */
+  /** A whole-layer download (or its part in a district): the layer, its snapshot stream, and the count read first from it. */
   const openDownload = async (req: Request<{ id: string }>) => {
-    parseQuery(req, z.object({}));
+    const q = parseQuery(req, downloadQuery);
     const layer = await features.layer(req.caller, req.params.id);
-    const chunks = features.download(buildFeatureQuery(layer, { bboxStyle: 'api' }, policy));
+    const chunks = features.download(buildFeatureQuery(layer, { bboxStyle: 'api', ...q }, policy));
     const first = await chunks.next();
     const numberMatched = !first.done && typeof first.value === 'object' ? first.value.numberMatched : 0;
     return { layer, chunks, numberMatched };
@@ -106,7 +145,10 @@ export function featureRoutes(deps: AppDeps, features: FeaturesService): Router 
 
   router.get('/layers/:id/download.geojson', async (req, res) => {
     const { layer, chunks, numberMatched } = await openDownload(req);
-    cacheFor(req, res, 60).type(GEOJSON).attachment(`${layer.slug}.geojson`).set('ETag', `"${layer.dataVersion}"`);
+    cacheFor(req, res, 60)
+      .type(GEOJSON)
+      .attachment(`${downloadName(layer.slug, req)}.geojson`)
+      .set('ETag', versionEtag(req, layer.dataVersion));
     res.write(
       `{"type":"FeatureCollection","name":${JSON.stringify(layer.slug)},"numberMatched":${numberMatched},"dataVersion":${layer.dataVersion},"features":[`,
     );
@@ -124,12 +166,29 @@ export function featureRoutes(deps: AppDeps, features: FeaturesService): Router 
     const { layer, chunks, numberMatched } = await openDownload(req);
     cacheFor(req, res, 60)
       .type('text/csv; charset=utf-8')
-      .attachment(`${layer.slug}.csv`)
-      .set({ ETag: `"${layer.dataVersion}"`, 'X-Number-Matched': String(numberMatched) });
+      .attachment(`${downloadName(layer.slug, req)}.csv`)
+      .set({ ETag: versionEtag(req, layer.dataVersion), 'X-Number-Matched': String(numberMatched) });
     // A byte-order mark, so spreadsheet programs read the file as UTF-8.
     res.write(`\ufeff${csvHeader(layer)}`);
     await streamChunks(res, chunks, (chunk) => csvRows(chunk, layer));
     if (!res.destroyed) res.end();
+  });
+
+  /**
+   * The layer (or its part in a district) as a GeoPackage, built once per data version and kept:
+   * a second download of the same version is a file read.
+   */
+  router.get('/layers/:id/download.gpkg', async (req, res) => {
+    const q = parseQuery(req, downloadQuery);
+    const layer = await features.layer(req.caller, req.params.id);
+    cacheFor(req, res, 60);
+    if (notModified(req, res, versionEtag(req, layer.dataVersion))) return;
+    const { file, size } = await features.geopackage(buildFeatureQuery(layer, { bboxStyle: 'api', ...q }, policy));
+    res
+      .attachment(`${downloadName(layer.slug, req)}.gpkg`)
+      .type('application/geopackage+sqlite3')
+      .set('Content-Length', String(size));
+    await streamFile(res, file);
   });
 
   router.get('/layers/:id/features/:fid', async (req, res) => {

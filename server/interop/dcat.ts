@@ -72,6 +72,15 @@ function dataset(l: LayerRecord, base: string): Record<string, unknown> {
         ...distribution('CSV (WKT)', `${base}/api/layers/${enc}/download.csv`, 'text/csv', 'CSV'),
         'dcat:downloadURL': { '@id': `${base}/api/layers/${enc}/download.csv` },
       },
+      {
+        ...distribution(
+          'GeoPackage',
+          `${base}/api/layers/${enc}/download.gpkg`,
+          'application/geopackage+sqlite3',
+          'GPKG',
+        ),
+        'dcat:downloadURL': { '@id': `${base}/api/layers/${enc}/download.gpkg` },
+      },
       distribution('WFS 2.0', `${base}/wfs?SERVICE=WFS&REQUEST=GetCapabilities`, 'application/xml', 'WFS'),
       distribution('WMS 1.3.0', `${base}/wms?SERVICE=WMS&REQUEST=GetCapabilities`, 'text/xml', 'WMS'),
       distribution('OGC API Features', `${base}/ogc/collections/${enc}`, 'application/json', 'OGC API Features'),

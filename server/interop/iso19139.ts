@@ -110,6 +110,13 @@ export function onlineResources(
       fn: 'download',
     },
     {
+      url: `${base}/api/layers/${enc}/download.gpkg`,
+      protocol: 'WWW:DOWNLOAD-1.0-http--download',
+      name: `${l.slug}.gpkg`,
+      description: 'GeoPackage, seluruh lapisan',
+      fn: 'download',
+    },
+    {
       url: `${base}/tiles/${enc}.json`,
       protocol: 'WWW:LINK-1.0-http--link',
       name: 'TileJSON',
