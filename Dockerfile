@@ -1,5 +1,7 @@
 # Multi-stage build: compile TypeScript, then run the built server as a non-root user.
 FROM node:20-bookworm-slim AS build
+# better-sqlite3 (GeoPackage downloads) compiles when no prebuilt binary can be fetched.
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
