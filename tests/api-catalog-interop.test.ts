@@ -65,6 +65,7 @@ describe('CKAN Action API for Satu Data Indonesia', () => {
       'GeoJSON',
       'CSV',
       'GPKG',
+      'SHP',
       'OGC API Features',
       'WFS',
       'WMS',
@@ -181,7 +182,7 @@ describe('DCAT catalog', () => {
     const list = await action<string[]>('package_list');
     expect(body['@type']).toBe('dcat:Catalog');
     expect(body['dcat:dataset'].map((d) => d['dct:identifier']).sort()).toEqual([...list.body.result].sort());
-    expect(body['dcat:dataset'][0]?.['dcat:distribution']).toHaveLength(7);
+    expect(body['dcat:dataset'][0]?.['dcat:distribution']).toHaveLength(8);
     const element = body['dcat:dataset'].find((d) => d['dct:identifier'] === 'elemen-dak-penduduk-kecamatan-kpu2014');
     expect(JSON.stringify(element)).toContain('dcat:downloadURL');
   });

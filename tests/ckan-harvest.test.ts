@@ -67,7 +67,7 @@ describe('the stock CKAN harvester', () => {
     expect([sample?.license_id, sample?.isopen]).toEqual(['cc-by', true]);
     const boundary = gathered.find((p) => p.id === 'batas-kota-tangerang');
     expect(boundary?.license_id).toBe('other-open');
-    expect(boundary?.resources.map((r) => r.position)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(boundary?.resources.map((r) => r.position)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(gathered.some((p) => p.id.startsWith('elemen-'))).toBe(true);
   });
 

@@ -167,6 +167,12 @@ export function openApiDocument(config: Config, base: string): Record<string, un
         [id, ...queryParams(downloadQuery)],
         ok('GeoPackage', 'application/geopackage+sqlite3'),
       ),
+      '/api/layers/{id}/download.shp.zip': get(
+        'The whole layer (or its part in a district) as a zipped Shapefile (.shp .shx .dbf .prj .cpg, field names in a sidecar), built once per data version and kept',
+        ['features'],
+        [id, ...queryParams(downloadQuery)],
+        ok('Zip', 'application/zip'),
+      ),
       '/api/layers/{id}/history': get(
         "Audit of a layer's changes, newest first",
         ['ingest'],

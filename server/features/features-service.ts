@@ -8,7 +8,15 @@ import type { DownloadCache } from './download-cache.js';
 import type { FeatureQuery } from './feature-query.js';
 import { writeGeoPackage } from './gpkg-writer.js';
 import { refreshLayerStats } from './feature-write-sql.js';
-import { countFeatures, selectFeature, selectFeaturePage, selectFeatureRows, type FeatureRow } from './features-sql.js';
+import {
+  countFeatures,
+  selectFeature,
+  selectFeaturePage,
+  selectFeatureRows,
+  textWidths,
+  type FeatureRow,
+} from './features-sql.js';
+import { writeShapefileZip } from './shapefile-writer.js';
 
 export type { FeatureRow };
 
@@ -24,6 +32,18 @@ export interface FeaturePage {
   next: PageCursor | null;
   prev: PageCursor | null;
   limit: number;
+}
+
+/** Batches of feature rows in id order, read inside the caller's transaction. */
+async function* rowsIn(trx: Knex.Transaction, q: FeatureQuery, chunk: number): AsyncGenerator<FeatureRow[]> {
+  let after = 0;
+  for (;;) {
+    const rows = await selectFeatureRows(trx, q, after, chunk);
+    if (rows.length > 0) yield rows;
+    const last = rows.at(-1);
+    if (rows.length < chunk || !last) break;
+    after = last.fid;
+  }
 }
 
 /** Runs feature queries for every protocol: one page, its exact count and its neighbours. */
@@ -115,18 +135,31 @@ export class FeaturesService {
     await this.checkDistrict(q);
     const trx = await this.knex.transaction(undefined, { isolationLevel: 'repeatable read', readOnly: true });
     try {
-      let after = 0;
-      for (;;) {
-        const rows = await selectFeatureRows(trx, q, after, chunk);
-        if (rows.length > 0) yield rows;
-        const last = rows.at(-1);
-        if (rows.length < chunk || !last) break;
-        after = last.fid;
-      }
+      yield* rowsIn(trx, q, chunk);
       await trx.commit();
     } finally {
       if (!trx.isCompleted()) await trx.rollback();
     }
+  }
+
+  /**
+   * The query's features as a zipped Shapefile, built once per layer data version and filter and
+   * kept; the text fields' widths are read from the same snapshot as the rows.
+   */
+  async shapefile(q: FeatureQuery): Promise<{ file: string; size: number }> {
+    if (!this.files) throw new Error('no download cache configured');
+    await this.checkDistrict(q);
+    const key = `${q.layer.id}-v${q.layer.dataVersion}${q.district ? `-${q.district}${q.clip ? '-clip' : ''}` : ''}.shp.zip`;
+    return this.files.get(key, async (file) => {
+      const trx = await this.knex.transaction(undefined, { isolationLevel: 'repeatable read', readOnly: true });
+      try {
+        const text = q.layer.fields.filter((f) => f.type === 'string').map((f) => f.name);
+        await writeShapefileZip(file, q.layer, await textWidths(trx, q, text), rowsIn(trx, q, 5_000));
+        await trx.commit();
+      } finally {
+        if (!trx.isCompleted()) await trx.rollback();
+      }
+    });
   }
 
   /** numberMatched alone (WFS resultType=hits), from the same cache as pages. */

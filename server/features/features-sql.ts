@@ -199,6 +199,15 @@ export async function selectFeatureRows(
   return rows;
 }
 
+/** The longest UTF-8 value, in bytes, of each named property among the query's features (text fields of a DBF). */
+export async function textWidths(knex: Knex, q: Filters, names: string[]): Promise<Map<string, number>> {
+  if (names.length === 0) return new Map();
+  const row = await filtered(knex, q).first<Record<string, number | null> | undefined>(
+    names.map((n, i) => knex.raw(`max(octet_length(f.properties ->> ?)) as w${i}`, [n])),
+  );
+  return new Map(names.map((n, i) => [n, Number(row?.[`w${i}`] ?? 0)]));
+}
+
 export async function selectFeature(knex: Knex, layerId: number, fid: number): Promise<string | null> {
   const row = (await knex('features as f')
     .first(featureText(knex, null, PLAIN_GEOM))

@@ -7,7 +7,7 @@ import { badRequest, notFound } from '../http/app-error.js';
 import { notModified, versionEtag } from '../http/etag.js';
 import { withQuery, type Link } from '../http/links.js';
 import { intParam, parseQuery } from '../http/query.js';
-import { buildFeatureQuery, type LimitPolicy } from './feature-query.js';
+import { buildFeatureQuery, type FeatureQuery, type LimitPolicy } from './feature-query.js';
 import type { FeaturePage, FeaturesService, PageCursor } from './features-service.js';
 import { csvHeader, csvRows } from './csv-writer.js';
 import { GEOJSON, writeFeatureCollection } from './geojson-writer.js';
@@ -175,21 +175,26 @@ export function featureRoutes(deps: AppDeps, features: FeaturesService): Router 
   });
 
   /**
-   * The layer (or its part in a district) as a GeoPackage, built once per data version and kept:
-   * a second download of the same version is a file read.
+   * The layer (or its part in a district) as a GeoPackage or a zipped Shapefile: built once per
+   * data version and kept, so a second download of the same version is a file read.
    */
-  router.get('/layers/:id/download.gpkg', async (req, res) => {
-    const q = parseQuery(req, downloadQuery);
-    const layer = await features.layer(req.caller, req.params.id);
-    cacheFor(req, res, 60);
-    if (notModified(req, res, versionEtag(req, layer.dataVersion))) return;
-    const { file, size } = await features.geopackage(buildFeatureQuery(layer, { bboxStyle: 'api', ...q }, policy));
-    res
-      .attachment(`${downloadName(layer.slug, req)}.gpkg`)
-      .type('application/geopackage+sqlite3')
-      .set('Content-Length', String(size));
-    await streamFile(res, file);
-  });
+  const FILES = [
+    ['gpkg', 'application/geopackage+sqlite3', (q: FeatureQuery) => features.geopackage(q)],
+    ['shp.zip', 'application/zip', (q: FeatureQuery) => features.shapefile(q)],
+  ] as const;
+  for (const [ext, type, build] of FILES)
+    router.get(`/layers/:id/download.${ext}`, async (req, res) => {
+      const q = parseQuery(req, downloadQuery);
+      const layer = await features.layer(req.caller, req.params.id);
+      cacheFor(req, res, 60);
+      if (notModified(req, res, versionEtag(req, layer.dataVersion))) return;
+      const { file, size } = await build(buildFeatureQuery(layer, { bboxStyle: 'api', ...q }, policy));
+      res
+        .attachment(`${downloadName(layer.slug, req)}.${ext}`)
+        .type(type)
+        .set('Content-Length', String(size));
+      await streamFile(res, file);
+    });
 
   router.get('/layers/:id/features/:fid', async (req, res) => {
     parseQuery(req, z.object({}));

@@ -118,6 +118,7 @@ export function packageJson(l: LayerRecord, base: string): Record<string, unknow
     resource('geojson', 'GeoJSON', 'GeoJSON', `${base}/api/layers/${enc}/download.geojson`, 'application/geo+json'),
     resource('csv', 'CSV (WKT)', 'CSV', `${base}/api/layers/${enc}/download.csv`, 'text/csv'),
     resource('gpkg', 'GeoPackage', 'GPKG', `${base}/api/layers/${enc}/download.gpkg`, 'application/geopackage+sqlite3'),
+    resource('shp', 'Shapefile (zip)', 'SHP', `${base}/api/layers/${enc}/download.shp.zip`, 'application/zip'),
     resource('ogc', 'OGC API Features', 'OGC API Features', `${base}/ogc/collections/${enc}`, 'application/json'),
     resource('wfs', 'WFS 2.0', 'WFS', `${base}/wfs?SERVICE=WFS&REQUEST=GetCapabilities`, 'application/xml'),
     resource('wms', 'WMS 1.3.0', 'WMS', `${base}/wms?SERVICE=WMS&REQUEST=GetCapabilities`, 'text/xml'),

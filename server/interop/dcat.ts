@@ -64,23 +64,10 @@ function dataset(l: LayerRecord, base: string): Record<string, unknown> {
         }
       : {}),
     'dcat:distribution': [
-      {
-        ...distribution('GeoJSON', `${base}/api/layers/${enc}/download.geojson`, 'application/geo+json', 'GeoJSON'),
-        'dcat:downloadURL': { '@id': `${base}/api/layers/${enc}/download.geojson` },
-      },
-      {
-        ...distribution('CSV (WKT)', `${base}/api/layers/${enc}/download.csv`, 'text/csv', 'CSV'),
-        'dcat:downloadURL': { '@id': `${base}/api/layers/${enc}/download.csv` },
-      },
-      {
-        ...distribution(
-          'GeoPackage',
-          `${base}/api/layers/${enc}/download.gpkg`,
-          'application/geopackage+sqlite3',
-          'GPKG',
-        ),
-        'dcat:downloadURL': { '@id': `${base}/api/layers/${enc}/download.gpkg` },
-      },
+      ...DOWNLOADS.map(([title, file, type, format]) => {
+        const url = `${base}/api/layers/${enc}/${file}`;
+        return { ...distribution(title, url, type, format), 'dcat:downloadURL': { '@id': url } };
+      }),
       distribution('WFS 2.0', `${base}/wfs?SERVICE=WFS&REQUEST=GetCapabilities`, 'application/xml', 'WFS'),
       distribution('WMS 1.3.0', `${base}/wms?SERVICE=WMS&REQUEST=GetCapabilities`, 'text/xml', 'WMS'),
       distribution('OGC API Features', `${base}/ogc/collections/${enc}`, 'application/json', 'OGC API Features'),
@@ -88,6 +75,14 @@ function dataset(l: LayerRecord, base: string): Record<string, unknown> {
     ],
   };
 }
+
+/** The whole-layer downloads: title, file, media type, format. */
+const DOWNLOADS: [string, string, string, string][] = [
+  ['GeoJSON', 'download.geojson', 'application/geo+json', 'GeoJSON'],
+  ['CSV (WKT)', 'download.csv', 'text/csv', 'CSV'],
+  ['GeoPackage', 'download.gpkg', 'application/geopackage+sqlite3', 'GPKG'],
+  ['Shapefile (zip)', 'download.shp.zip', 'application/zip', 'SHP'],
+];
 
 /** A data element as a DCAT dataset: its values as a CSV distribution with a download URL. */
 function elementDataset(e: ElementRecord, base: string): Record<string, unknown> {

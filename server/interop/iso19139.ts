@@ -117,6 +117,13 @@ export function onlineResources(
       fn: 'download',
     },
     {
+      url: `${base}/api/layers/${enc}/download.shp.zip`,
+      protocol: 'WWW:DOWNLOAD-1.0-http--download',
+      name: `${l.slug}.shp.zip`,
+      description: 'Shapefile (zip, UTF-8), seluruh lapisan',
+      fn: 'download',
+    },
+    {
       url: `${base}/tiles/${enc}.json`,
       protocol: 'WWW:LINK-1.0-http--link',
       name: 'TileJSON',

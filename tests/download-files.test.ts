@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import yauzl from 'yauzl';
 import { TokenStore } from '../server/auth/token-store.js';
 import { hasGdal } from './support/clients.js';
 import { useTestServer } from './support/use-test-server.js';
@@ -36,9 +37,149 @@ async function save(url: string, name: string): Promise<string> {
   return file;
 }
 
+/** One entry of a zip file as text (yauzl, the library uploads are read with). */
+function zipEntry(file: string, name: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    yauzl.open(file, { lazyEntries: true }, (err, zip) => {
+      if (err) return reject(err);
+      zip.on('entry', (entry: yauzl.Entry) => {
+        if (entry.fileName !== name) return zip.readEntry();
+        zip.openReadStream(entry, (e, stream) => {
+          if (e) return reject(e);
+          const chunks: Buffer[] = [];
+          stream.on('data', (c: Buffer) => chunks.push(c));
+          stream.on('end', () => {
+            zip.close();
+            resolve(Buffer.concat(chunks).toString('utf8'));
+          });
+        });
+      });
+      zip.on('end', () => reject(new Error(`no ${name} in ${file}`)));
+      zip.readEntry();
+    });
+  });
+}
+
 async function sql<T>(text: string, bindings: (string | number)[] = []): Promise<T[]> {
   return (await s.db.knex.raw<{ rows: T[] }>(text, bindings)).rows;
 }
+
+describe('zipped Shapefile download', () => {
+  it.skipIf(!hasGdal)('reads in GDAL with every feature and its attributes, and the field-name sidecar', async () => {
+    const file = await save(`/api/layers/${KEL}/download.shp.zip`, 'kel.shp.zip');
+    const { stdout } = await run('ogrinfo', ['-ro', '-so', `/vsizip/${file}`, KEL], { timeout: 60_000 });
+    expect(stdout).toMatch(/Feature Count: 104\b/);
+    expect(stdout).toMatch(/luas_km2: Real/);
+    const { stdout: rows } = await run(
+      'ogrinfo',
+      [
+        '-ro',
+        '-q',
+        `/vsizip/${file}`,
+        '-sql',
+        `SELECT nama, luas_km2, ST_Area(geometry) AS a FROM "${KEL}"`,
+        '-dialect',
+        'SQLite',
+      ],
+      { timeout: 60_000, maxBuffer: 16 * 1024 * 1024 },
+    );
+    const got = [
+      ...rows.matchAll(/nama \(String\) = ([^\n]+)\n\s+luas_km2 \(Real\) = ([\d.]+)\n\s+a \(Real\) = ([\d.e-]+)/g),
+    ].map((m) => [m[1], Number(m[2]), Number(m[3])] as const);
+    const want = await sql<{ nama: string; luas: number; a: number }>(
+      `select f.properties ->> 'nama' as nama, (f.properties ->> 'luas_km2')::float8 as luas, ST_Area(f.geom) as a
+         from features f join layers l on l.id = f.layer_id where l.slug = ? order by f.fid`,
+      [KEL],
+    );
+    expect(got.map((g) => [g[0], g[1]])).toEqual(want.map((w) => [w.nama, w.luas]));
+    for (const [i, g] of got.entries()) expect(g[2]).toBeCloseTo(want[i]?.a ?? 0, 9);
+    const sidecar = await zipEntry(file, `${KEL}.fields.csv`);
+    expect(sidecar).toBe(
+      'field,dbf_name,type\n"kode",kode,string\n"nama",nama,string\n"level",level,string\n"luas_km2",luas_km2,number\n',
+    );
+  });
+
+  it.skipIf(!hasGdal)(
+    'keeps holes as holes (rings oriented as the format wants) and long names shortened',
+    async () => {
+      const { token } = await new TokenStore(s.db.knex).create({
+        name: 'shp',
+        role: 'admin',
+        agencies: [],
+        createdBy: 'test',
+      });
+      const auth = { Authorization: `Bearer ${token}` };
+      const slug = 'setda-uji-shapefile';
+      const created = await s.get('/api/layers', {
+        method: 'POST',
+        headers: { ...auth, 'Content-Type': 'application/json' },
+        body: JSON.stringify({
+          slug,
+          title: 'Uji Shapefile',
+          agency: 'setda',
+          theme: 'batas-wilayah',
+          geometryType: 'Polygon',
+          fields: [
+            { name: 'nama_lengkap_bangunan', type: 'string' },
+            { name: 'nama_lengkap_pemilik', type: 'string' },
+            { name: 'jumlah', type: 'integer' },
+          ],
+        }),
+      });
+      expect(created.status).toBe(201);
+      // A square with a square hole: 0.01 × 0.01 degrees less 0.004 × 0.004.
+      const donut = [
+        [
+          [106.64, -6.19],
+          [106.65, -6.19],
+          [106.65, -6.18],
+          [106.64, -6.18],
+          [106.64, -6.19],
+        ],
+        [
+          [106.643, -6.187],
+          [106.643, -6.183],
+          [106.647, -6.183],
+          [106.647, -6.187],
+          [106.643, -6.187],
+        ],
+      ];
+      const upload = await s.get(`/api/layers/${slug}/features?mode=replace`, {
+        method: 'POST',
+        headers: { ...auth, 'Content-Type': 'application/geo+json' },
+        body: JSON.stringify({
+          type: 'FeatureCollection',
+          features: [
+            {
+              type: 'Feature',
+              properties: { nama_lengkap_bangunan: 'Gedung Ü', nama_lengkap_pemilik: 'Pemkot', jumlah: 3 },
+              geometry: { type: 'Polygon', coordinates: donut },
+            },
+          ],
+        }),
+      });
+      expect(upload.status).toBe(200);
+      const file = await save(`/api/layers/${slug}/download.shp.zip`, 'donut.shp.zip');
+      const { stdout } = await run(
+        'ogrinfo',
+        [
+          '-ro',
+          '-q',
+          `/vsizip/${file}`,
+          '-sql',
+          `SELECT nama_lengk, nama_len_2, jumlah, ST_Area(geometry) AS a FROM "${slug}"`,
+          '-dialect',
+          'SQLite',
+        ],
+        { timeout: 60_000 },
+      );
+      expect(stdout).toContain('nama_lengk (String) = Gedung Ü');
+      expect(stdout).toContain('nama_len_2 (String) = Pemkot');
+      expect(stdout).toMatch(/jumlah \(Integer(64)?\) = 3/);
+      expect(Number(/a \(Real\) = ([\d.e-]+)/.exec(stdout)?.[1])).toBeCloseTo(0.0001 - 0.000016, 12);
+    },
+  );
+});
 
 describe('GeoPackage download', () => {
   it('is a GeoPackage as an attachment with a length, and a second download of the same version is the same file', async () => {
