@@ -4,11 +4,9 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
-import pg from 'pg';
 import { seedDatabase } from '../fixtures/seed.js';
-import { insertLayers } from '../server/catalog/catalog-write-sql.js';
 import { openDatabase } from '../server/db/database.js';
-import { fmt, ROOT } from './support.js';
+import { adminQuery, fmt, insertBenchLayer, ROOT } from './support.js';
 
 /**
  * Import throughput: a generated GeoJSON FeatureCollection of N building footprints (sample data,
@@ -29,15 +27,7 @@ const N = Number(process.env.BENCH_FEATURES ?? 1_000_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const dbName = 'satupeta_import_bench';
 const dbUrl = Object.assign(new URL(server), { pathname: `/${dbName}` }).toString();
-const admin = async (sql: string) => {
-  const c = new pg.Client({ connectionString: server });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-};
+const admin = (sql: string) => adminQuery(server, sql);
 
 await admin(`drop database if exists ${dbName} with (force)`);
 await admin(`create database ${dbName}`);
@@ -45,34 +35,7 @@ const file = path.join(os.tmpdir(), `satupeta-import-${N}.geojson`);
 try {
   const db = await openDatabase({ databaseUrl: dbUrl, poolMax: 2, dataDir: '' });
   await seedDatabase(db.knex, 'reference');
-  await insertLayers(db.knex, [
-    {
-      slug: 'bench-bangunan',
-      title: 'Bench: tapak bangunan (data sampel)',
-      description: 'Generated sample data for the import benchmark.',
-      agencyCode: 'disperkimtan',
-      themeCode: 'permukiman',
-      geometryType: 'Polygon',
-      classification: 'publik',
-      fields: [],
-      style: {},
-      minZoom: 14,
-      maxZoom: 22,
-      producer: null,
-      custodian: null,
-      contactEmail: null,
-      source: null,
-      scaleDenominator: null,
-      updateFrequency: null,
-      lastUpdate: null,
-      license: null,
-      keywords: [],
-      lineage: null,
-      referenceSystem: 'EPSG:4326',
-      isSample: true,
-      tileFields: null,
-    },
-  ]);
+  await insertBenchLayer(db.knex, 'bench-bangunan', 'import', []);
   await db.close();
   const bytes = await writeSample(file, N);
   console.log(

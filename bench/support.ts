@@ -2,6 +2,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Knex } from 'knex';
+import pg from 'pg';
+import { insertLayers } from '../server/catalog/catalog-write-sql.js';
+import type { LayerInput } from '../server/catalog/layer-types.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -64,3 +68,55 @@ export function percentile(sorted: number[], p: number): number {
 
 export const fmt = (n: number, digits = 2) =>
   n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+/**
+ * A publik polygon layer of generated sample building footprints (Disperkimtan, permukiman), as a
+ * benchmark inserts it before loading its rows; its id.
+ */
+export async function insertBenchLayer(
+  knex: Knex,
+  slug: string,
+  purpose: string,
+  fields: LayerInput['fields'],
+): Promise<number> {
+  const ids = await insertLayers(knex, [
+    {
+      slug,
+      title: 'Bench: tapak bangunan (data sampel)',
+      description: `Generated sample data for the ${purpose} benchmark.`,
+      agencyCode: 'disperkimtan',
+      themeCode: 'permukiman',
+      geometryType: 'Polygon',
+      classification: 'publik',
+      fields,
+      style: {},
+      minZoom: 14,
+      maxZoom: 22,
+      producer: null,
+      custodian: null,
+      contactEmail: null,
+      source: null,
+      scaleDenominator: null,
+      updateFrequency: null,
+      lastUpdate: null,
+      license: null,
+      keywords: [],
+      lineage: null,
+      referenceSystem: 'EPSG:4326',
+      isSample: true,
+      tileFields: null,
+    },
+  ]);
+  return ids.get(slug) as number;
+}
+
+/** Runs one statement on its own connection to `server` (create and drop a bench database). */
+export async function adminQuery(server: string, sql: string): Promise<void> {
+  const c = new pg.Client({ connectionString: server });
+  await c.connect();
+  try {
+    await c.query(sql);
+  } finally {
+    await c.end();
+  }
+}

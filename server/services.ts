@@ -54,7 +54,13 @@ export function buildServices(deps: AppDeps): Services {
   const { config } = deps;
   const districts = new DistrictsService(knex);
   const catalog = new CatalogService(knex, districts);
-  const features = new FeaturesService(knex, catalog, districts, new DownloadCache(config.downloadCache));
+  const features = new FeaturesService(
+    knex,
+    catalog,
+    districts,
+    new DownloadCache(config.downloadCache),
+    deps.db.backend === 'postgresql',
+  );
   const tiles = new TilesService(knex, catalog, deps.tileCache ?? new TileCache(config.tileCacheBytes), {
     useMvt: deps.db.capabilities.mvt,
     maxLayers: config.tilesMaxLayers,

@@ -5,8 +5,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import yauzl from 'yauzl';
-import { TokenStore } from '../server/auth/token-store.js';
 import { hasGdal } from './support/clients.js';
+import { adminAuth, createLayer } from './support/layers.js';
 import { useTestServer } from './support/use-test-server.js';
 
 const run = promisify(execFile);
@@ -102,31 +102,20 @@ describe('zipped Shapefile download', () => {
   it.skipIf(!hasGdal)(
     'keeps holes as holes (rings oriented as the format wants) and long names shortened',
     async () => {
-      const { token } = await new TokenStore(s.db.knex).create({
-        name: 'shp',
-        role: 'admin',
-        agencies: [],
-        createdBy: 'test',
-      });
-      const auth = { Authorization: `Bearer ${token}` };
+      const auth = await adminAuth(s.db.knex, 'shp');
       const slug = 'setda-uji-shapefile';
-      const created = await s.get('/api/layers', {
-        method: 'POST',
-        headers: { ...auth, 'Content-Type': 'application/json' },
-        body: JSON.stringify({
-          slug,
-          title: 'Uji Shapefile',
-          agency: 'setda',
-          theme: 'batas-wilayah',
-          geometryType: 'Polygon',
-          fields: [
-            { name: 'nama_lengkap_bangunan', type: 'string' },
-            { name: 'nama_lengkap_pemilik', type: 'string' },
-            { name: 'jumlah', type: 'integer' },
-          ],
-        }),
+      await createLayer(s, auth, {
+        slug,
+        title: 'Uji Shapefile',
+        agency: 'setda',
+        theme: 'batas-wilayah',
+        geometryType: 'Polygon',
+        fields: [
+          { name: 'nama_lengkap_bangunan', type: 'string' },
+          { name: 'nama_lengkap_pemilik', type: 'string' },
+          { name: 'jumlah', type: 'integer' },
+        ],
       });
-      expect(created.status).toBe(201);
       // A square with a square hole: 0.01 × 0.01 degrees less 0.004 × 0.004.
       const donut = [
         [
@@ -249,12 +238,7 @@ describe('GeoPackage download', () => {
   });
 
   it('is built anew when the layer gets a new data version', async () => {
-    const { token } = await new TokenStore(s.db.knex).create({
-      name: 'gpkg',
-      role: 'admin',
-      agencies: [],
-      createdBy: 'test',
-    });
+    const auth = await adminAuth(s.db.knex, 'gpkg');
     const [layer] = await sql<{ slug: string; geometry_type: string }>(
       `select slug from layers where classification = 'publik' and geometry_type = 'Point' and agency_code = 'setda' order by slug limit 1`,
     );
@@ -264,7 +248,7 @@ describe('GeoPackage download', () => {
     await before.arrayBuffer();
     const upload = await s.get(`/api/layers/${slug}/features?mode=replace`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/geo+json', Authorization: `Bearer ${token}` },
+      headers: { ...auth, 'Content-Type': 'application/geo+json' },
       body: JSON.stringify({
         type: 'FeatureCollection',
         features: [

@@ -3,6 +3,7 @@ import type { Caller } from '../auth/access.js';
 import type { CatalogService } from '../catalog/catalog-service.js';
 import type { LayerRecord } from '../catalog/layer-types.js';
 import type { DistrictsService } from '../districts/districts-service.js';
+import { copyLines } from '../db/copy-out.js';
 import { badRequest } from '../http/app-error.js';
 import type { DownloadCache } from './download-cache.js';
 import type { FeatureQuery } from './feature-query.js';
@@ -12,7 +13,9 @@ import {
   countFeatures,
   selectFeature,
   selectFeaturePage,
+  selectFeatureChunk,
   selectFeatureRows,
+  featureTextQuery,
   textWidths,
   type FeatureRow,
 } from './features-sql.js';
@@ -35,10 +38,15 @@ export interface FeaturePage {
 }
 
 /** Batches of feature rows in id order, read inside the caller's transaction. */
-async function* rowsIn(trx: Knex.Transaction, q: FeatureQuery, chunk: number): AsyncGenerator<FeatureRow[]> {
+async function* rowsIn(
+  trx: Knex.Transaction,
+  q: FeatureQuery,
+  chunk: number,
+  clockwise = false,
+): AsyncGenerator<FeatureRow[]> {
   let after = 0;
   for (;;) {
-    const rows = await selectFeatureRows(trx, q, after, chunk);
+    const rows = await selectFeatureRows(trx, q, after, chunk, clockwise);
     if (rows.length > 0) yield rows;
     const last = rows.at(-1);
     if (rows.length < chunk || !last) break;
@@ -59,6 +67,8 @@ export class FeaturesService {
     private readonly catalog: CatalogService,
     private readonly districts: DistrictsService,
     private readonly files: DownloadCache | null = null,
+    /** PostgreSQL streams whole downloads by COPY; the embedded database has no COPY stream. */
+    private readonly copyOut = false,
   ) {}
 
   /**
@@ -112,14 +122,60 @@ export class FeaturesService {
   async *download(q: FeatureQuery, chunk = 10_000): AsyncGenerator<{ numberMatched: number } | string> {
     await this.checkDistrict(q);
     const trx = await this.knex.transaction(undefined, { isolationLevel: 'repeatable read', readOnly: true });
+    let pending: ReturnType<typeof selectFeatureChunk> | null = null;
     try {
       yield { numberMatched: await countFeatures(trx, q) };
-      let after = 0;
+      // The next chunk is asked for before this one is handed on, so the database builds it
+      // while the server writes this one to the client.
+      let next = selectFeatureChunk(trx, q, 0, chunk);
+      pending = next;
       for (;;) {
-        const page = await selectFeaturePage(trx, { ...q, limit: chunk, after, offset: 0, sortby: [] });
+        const page = await next;
+        pending = null;
+        const more = page.n === chunk && page.lastFid !== null;
+        if (more) pending = next = selectFeatureChunk(trx, q, page.lastFid as number, chunk);
         if (page.features !== '') yield page.features;
-        if (page.found <= chunk || page.lastFid === null) break;
-        after = page.lastFid;
+        if (!more) break;
+      }
+      await trx.commit();
+    } finally {
+      // A client that went away leaves one chunk in flight: let it settle before the rollback.
+      await pending?.catch(() => undefined);
+      if (!trx.isCompleted()) await trx.rollback();
+    }
+  }
+
+  /**
+   * Every feature the query selects as one comma-joined text of GeoJSON Features, in pieces that
+   * join up (a piece may end inside a feature), after the count, from one snapshot. On PostgreSQL
+   * the database streams it by COPY, a socket's worth at a time; elsewhere in chunks of features.
+   */
+  async *geojsonText(q: FeatureQuery): AsyncGenerator<{ numberMatched: number } | string | Buffer> {
+    if (!this.copyOut) {
+      let comma = '';
+      for await (const part of this.download(q)) {
+        if (typeof part !== 'string') yield part;
+        else {
+          yield comma + part;
+          comma = ',';
+        }
+      }
+      return;
+    }
+    await this.checkDistrict(q);
+    const trx = await this.knex.transaction(undefined, { isolationLevel: 'repeatable read', readOnly: true });
+    try {
+      yield { numberMatched: await countFeatures(trx, q) };
+      // Rows arrive one per line: each line break becomes the comma before the next feature. A
+      // comma ending a piece is held back and written before the next piece (whether it was a
+      // line break or a comma inside a feature), so the last line break is never written.
+      let held = false;
+      for await (const chunk of copyLines(trx, featureTextQuery(trx, q))) {
+        if (chunk.length === 0) continue;
+        for (let i = chunk.indexOf(0x0a); i !== -1; i = chunk.indexOf(0x0a, i + 1)) chunk[i] = 0x2c;
+        if (held) yield ',';
+        held = chunk[chunk.length - 1] === 0x2c;
+        yield held ? chunk.subarray(0, chunk.length - 1) : chunk;
       }
       await trx.commit();
     } finally {
@@ -131,7 +187,7 @@ export class FeaturesService {
    * The features of a query for binary formats (GeoPackage, Shapefile): batches of rows with WKB
    * in id order, all read from one repeatable-read snapshot, so a file is one version of the layer.
    */
-  async *downloadRows(q: FeatureQuery, chunk = 5_000): AsyncGenerator<FeatureRow[]> {
+  async *downloadRows(q: FeatureQuery, chunk = 1_000): AsyncGenerator<FeatureRow[]> {
     await this.checkDistrict(q);
     const trx = await this.knex.transaction(undefined, { isolationLevel: 'repeatable read', readOnly: true });
     try {
@@ -154,7 +210,7 @@ export class FeaturesService {
       const trx = await this.knex.transaction(undefined, { isolationLevel: 'repeatable read', readOnly: true });
       try {
         const text = q.layer.fields.filter((f) => f.type === 'string').map((f) => f.name);
-        await writeShapefileZip(file, q.layer, await textWidths(trx, q, text), rowsIn(trx, q, 5_000));
+        await writeShapefileZip(file, q.layer, await textWidths(trx, q, text), rowsIn(trx, q, 1_000, true));
         await trx.commit();
       } finally {
         if (!trx.isCompleted()) await trx.rollback();

@@ -165,6 +165,45 @@ export async function selectFeaturePage(knex: Knex, q: FeatureQuery): Promise<Fe
   return { found: page.found, lastFid: page.last_fid, prevAfter: page.prev_after, features: page.features };
 }
 
+/**
+ * Up to `limit` features after a feature id, in id order, as one text of comma-joined GeoJSON
+ * Features built by the database: the chunks of a whole-layer download (no window, no count).
+ */
+export async function selectFeatureChunk(
+  knex: Knex,
+  q: Filters & Pick<FeatureQuery, 'clip' | 'properties' | 'gml'>,
+  after: number,
+  limit: number,
+): Promise<{ features: string; lastFid: number | null; n: number }> {
+  const inner = filtered(knex, q)
+    .select('f.fid', projection(knex, q as FeatureQuery))
+    .andWhere('f.fid', '>', after)
+    .orderBy('f.fid')
+    .limit(limit);
+  const rows = await knex.from(inner.as('p')).select<{ features: string; last_fid: number | null; n: number }[]>(
+    // The subquery hands rows over in id order already; an ORDER BY inside the aggregate would
+    // sort them again (PostgreSQL 15 does not skip it), a third of the chunk's time.
+    knex.raw(`coalesce(string_agg(p.feature, ','), '') as features`),
+    knex.raw('max(p.fid) as last_fid'),
+    knex.raw('count(*)::int as n'),
+  );
+  const row = rows[0];
+  return { features: row?.features ?? '', lastFid: row?.last_fid ?? null, n: row?.n ?? 0 };
+}
+
+/**
+ * Every feature the query selects as GeoJSON Feature text, one row each, in id order: the
+ * statement a whole-layer download streams by COPY (the same filters and text as pages).
+ */
+export function featureTextQuery(
+  knex: Knex,
+  q: Filters & Pick<FeatureQuery, 'clip' | 'properties' | 'gml'>,
+): Knex.QueryBuilder {
+  return filtered(knex, q)
+    .select(projection(knex, q as FeatureQuery))
+    .orderBy('f.fid');
+}
+
 /** A feature for binary formats: its properties and its geometry as little-endian WKB (EPSG:4326) with its box. */
 export interface FeatureRow {
   fid: number;
@@ -176,19 +215,25 @@ export interface FeatureRow {
   maxy: number;
 }
 
-/** Up to `limit` features after a feature id, in id order, that pass the query's filters. */
+/**
+ * Up to `limit` features after a feature id, in id order, that pass the query's filters.
+ * `clockwise` orients polygon rings as Shapefiles want them (exterior clockwise, holes
+ * counter-clockwise); otherwise rings are as stored.
+ */
 export async function selectFeatureRows(
   knex: Knex,
   q: Filters & Pick<FeatureQuery, 'clip'>,
   after: number,
   limit: number,
+  clockwise = false,
 ): Promise<FeatureRow[]> {
   const geom = q.district && q.clip ? CLIPPED_GEOM : PLAIN_GEOM;
+  const wkbGeom = clockwise ? `ST_ForcePolygonCW(ST_Multi(${geom}))` : `ST_Multi(${geom})`;
   const rows = await filtered(knex, q)
     .select<FeatureRow[]>(
       'f.fid',
       'f.properties',
-      knex.raw(`ST_AsBinary(ST_Multi(${geom}), 'NDR') as wkb`),
+      knex.raw(`ST_AsBinary(${wkbGeom}, 'NDR') as wkb`),
       knex.raw(
         `ST_XMin(${geom}) as minx, ST_YMin(${geom}) as miny, ST_XMax(${geom}) as maxx, ST_YMax(${geom}) as maxy`,
       ),

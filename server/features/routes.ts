@@ -61,11 +61,7 @@ async function streamFile(res: Response, file: string): Promise<void> {
   try {
     for await (const chunk of handle.createReadStream({ highWaterMark: 256 * 1024 })) {
       if (res.destroyed) return;
-      if (!res.write(chunk))
-        await new Promise((resolve) => {
-          res.once('drain', resolve);
-          res.once('close', resolve);
-        });
+      await writeOrWait(res, chunk as Buffer);
     }
     res.end();
   } finally {
@@ -134,17 +130,23 @@ export function featureRoutes(deps: AppDeps, features: FeaturesService): Router 
    * what CKAN resources and DCAT distributions link as the download.
    */
   /** A whole-layer download (or its part in a district): the layer, its snapshot stream, and the count read first from it. */
-  const openDownload = async (req: Request<{ id: string }>) => {
+  const openDownload = async <T>(
+    req: Request<{ id: string }>,
+    open: (q: FeatureQuery) => AsyncGenerator<{ numberMatched: number } | T>,
+  ) => {
     const q = parseQuery(req, downloadQuery);
     const layer = await features.layer(req.caller, req.params.id);
-    const chunks = features.download(buildFeatureQuery(layer, { bboxStyle: 'api', ...q }, policy));
+    const chunks = open(buildFeatureQuery(layer, { bboxStyle: 'api', ...q }, policy));
     const first = await chunks.next();
-    const numberMatched = !first.done && typeof first.value === 'object' ? first.value.numberMatched : 0;
+    const numberMatched =
+      !first.done && typeof first.value === 'object' && first.value !== null && 'numberMatched' in first.value
+        ? first.value.numberMatched
+        : 0;
     return { layer, chunks, numberMatched };
   };
 
   router.get('/layers/:id/download.geojson', async (req, res) => {
-    const { layer, chunks, numberMatched } = await openDownload(req);
+    const { layer, chunks, numberMatched } = await openDownload(req, (q) => features.geojsonText(q));
     cacheFor(req, res, 60)
       .type(GEOJSON)
       .attachment(`${downloadName(layer.slug, req)}.geojson`)
@@ -152,18 +154,13 @@ export function featureRoutes(deps: AppDeps, features: FeaturesService): Router 
     res.write(
       `{"type":"FeatureCollection","name":${JSON.stringify(layer.slug)},"numberMatched":${numberMatched},"dataVersion":${layer.dataVersion},"features":[`,
     );
-    let comma = '';
-    await streamChunks(res, chunks, (chunk) => {
-      const out = comma + chunk;
-      comma = ',';
-      return out;
-    });
+    await streamChunks(res, chunks, (piece) => piece);
     if (!res.destroyed) res.end(']}');
   });
 
   /** The whole layer as CSV: fid, every field, the geometry as WKT (EPSG:4326), from the same snapshot stream. */
   router.get('/layers/:id/download.csv', async (req, res) => {
-    const { layer, chunks, numberMatched } = await openDownload(req);
+    const { layer, chunks, numberMatched } = await openDownload(req, (q) => features.download(q));
     cacheFor(req, res, 60)
       .type('text/csv; charset=utf-8')
       .attachment(`${downloadName(layer.slug, req)}.csv`)
@@ -226,18 +223,37 @@ export function featureRoutes(deps: AppDeps, features: FeaturesService): Router 
  * Writes a download's chunks as they come, waiting for the client to drain; a client that went
  * away ends the loop, which closes the snapshot (the generator's finally).
  */
-async function streamChunks(
+async function streamChunks<T extends string | Buffer>(
   res: Response,
-  chunks: AsyncGenerator<{ numberMatched: number } | string>,
-  encode: (chunk: string) => string,
+  chunks: AsyncGenerator<{ numberMatched: number } | T>,
+  encode: (chunk: T) => string | Buffer,
 ): Promise<void> {
   for await (const chunk of chunks) {
-    if (typeof chunk !== 'string') continue;
-    if (!res.write(encode(chunk)))
-      await new Promise((resolve) => {
-        res.once('drain', resolve);
-        res.once('close', resolve);
-      });
+    if (typeof chunk !== 'string' && !Buffer.isBuffer(chunk)) continue;
+    await writeOrWait(res, encode(chunk));
     if (res.destroyed) return;
   }
+}
+
+/** Who waits for each response to drain: one pair of listeners per response, however long it runs. */
+const drainWaiters = new WeakMap<Response, Array<() => void>>();
+
+/**
+ * Writes to the response, and when its buffer is full waits until it drains or the client has
+ * gone. The listeners are added once per response: with compression on, `drain` listeners live
+ * on the gzip stream, where removing them through the response does not reach.
+ */
+async function writeOrWait(res: Response, chunk: string | Buffer): Promise<void> {
+  if (res.write(chunk)) return;
+  let waiters = drainWaiters.get(res);
+  if (!waiters) {
+    const list: Array<() => void> = [];
+    const wake = () => list.splice(0).forEach((resolve) => resolve());
+    res.on('drain', wake);
+    res.on('close', wake);
+    drainWaiters.set(res, list);
+    waiters = list;
+  }
+  if (res.destroyed) return;
+  await new Promise<void>((resolve) => waiters.push(resolve));
 }

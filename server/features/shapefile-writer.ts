@@ -4,7 +4,7 @@ import path from 'node:path';
 import yazl from 'yazl';
 import type { FieldDef, LayerRecord } from '../catalog/layer-types.js';
 import type { FeatureRow } from './features-sql.js';
-import { readWkb, type Rings } from './wkb.js';
+import { wkbRuns } from './wkb.js';
 
 /**
  * A layer as a zipped ESRI Shapefile, written a batch at a time (memory holds one batch): `.shp`
@@ -56,35 +56,40 @@ function dbfFields(fields: FieldDef[], textBytes: Map<string, number>): DbfField
   });
 }
 
-/** One DBF value, padded to its field's width (blanks for none: dBASE III has no null). */
-function dbfValue(v: unknown, f: DbfField): Buffer {
-  const out = Buffer.alloc(f.length, 0x20);
+/** One DBF record: the deletion flag, then each value in its field's width (blanks for none: dBASE III has no null). */
+function dbfRecord(fields: DbfField[], length: number, props: Record<string, unknown>): Buffer {
+  const out = Buffer.alloc(length, 0x20);
+  let at = 1;
+  for (const f of fields) {
+    writeDbfValue(out, at, props[f.source.name], f);
+    at += f.length;
+  }
+  return out;
+}
+
+function writeDbfValue(out: Buffer, at: number, v: unknown, f: DbfField): void {
   if (v === null || v === undefined) {
-    if (f.type === 'L') out.write('?');
-    return out;
+    if (f.type === 'L') out.write('?', at);
+    return;
   }
   if (f.type === 'C') {
     const text =
       typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
-    // Cut at a character boundary that fits the width in UTF-8.
-    let bytes = Buffer.from(text, 'utf8');
-    if (bytes.length > f.length)
-      bytes = Buffer.from(new TextDecoder().decode(bytes.subarray(0, f.length)).replace(/\uFFFD+$/, ''), 'utf8');
-    bytes.copy(out, 0, 0, Math.min(bytes.length, f.length));
-    return out;
+    // Buffer.write stops before a character that would not fit whole.
+    out.write(text, at, f.length, 'utf8');
+    return;
   }
   if (f.type === 'L') {
-    out.write(v === true ? 'T' : v === false ? 'F' : '?');
-    return out;
+    out.write(v === true ? 'T' : v === false ? 'F' : '?', at);
+    return;
   }
   if (f.type === 'D') {
-    if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}/.test(v)) out.write(v.slice(0, 10).replaceAll('-', ''));
-    return out;
+    if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}/.test(v)) out.write(v.slice(0, 10).replaceAll('-', ''), at);
+    return;
   }
-  if (typeof v !== 'number' || !Number.isFinite(v)) return out;
+  if (typeof v !== 'number' || !Number.isFinite(v)) return;
   const text = f.decimals === 0 ? Math.round(v).toString() : v.toFixed(f.decimals);
-  if (text.length <= f.length) out.write(text, f.length - text.length);
-  return out;
+  if (text.length <= f.length) out.write(text, at + f.length - text.length, 'latin1');
 }
 
 function dbfHeader(fields: DbfField[], records: number): Buffer {
@@ -111,55 +116,43 @@ function dbfHeader(fields: DbfField[], records: number): Buffer {
   return h;
 }
 
-/** Twice the signed area of a ring (x right, y up): positive when counter-clockwise. */
-function ringArea(r: number[][]): number {
-  let a = 0;
-  for (let i = 0, j = r.length - 1; i < r.length; j = i++) {
-    const p = r[i] as number[];
-    const q = r[j] as number[];
-    a += ((q[0] as number) - (p[0] as number)) * ((q[1] as number) + (p[1] as number));
-  }
-  return a;
-}
-
-/** The parts of a shape and its points: polygons' outer rings clockwise, holes counter-clockwise. */
-function shapeParts(kind: LayerRecord['geometryType'], g: Rings): number[][][] {
-  if (kind === 'Point') return [g as number[][]];
-  if (kind === 'LineString') return g as number[][][];
-  const parts: number[][][] = [];
-  for (const polygon of g as number[][][][])
-    polygon.forEach((ring, i) => {
-      const ccw = ringArea(ring) > 0;
-      parts.push((i === 0) === ccw ? [...ring].reverse() : ring);
-    });
-  return parts;
-}
-
-function shapeRecord(type: number, kind: LayerRecord['geometryType'], g: Rings, box: number[]): Buffer {
-  const parts = shapeParts(kind, g);
-  const points = parts.flat(1);
-  const header = type === 8 ? 40 : 44 + 4 * parts.length;
-  const b = Buffer.alloc(header + 16 * points.length);
+/**
+ * One shape record's content from the feature's WKB: MultiPoint (8), PolyLine (3) or Polygon (5)
+ * with the feature's box; coordinate runs are copied as they are when they hold x, y only (the
+ * database already oriented polygon rings as the format wants).
+ */
+function shapeRecord(type: number, wkb: Uint8Array, box: number[]): Buffer {
+  const g = wkbRuns(wkb);
+  const runs = g.members.flat(1);
+  const points = runs.reduce((a, [, n]) => a + n, 0);
+  const header = type === 8 ? 40 : 44 + 4 * runs.length;
+  const b = Buffer.alloc(header + 16 * points);
   b.writeInt32LE(type, 0);
   [box[0], box[1], box[2], box[3]].forEach((v, i) => b.writeDoubleLE(v as number, 4 + 8 * i));
-  let at: number;
-  if (type === 8) {
-    b.writeInt32LE(points.length, 36);
-    at = 40;
-  } else {
-    b.writeInt32LE(parts.length, 36);
-    b.writeInt32LE(points.length, 40);
+  if (type === 8) b.writeInt32LE(points, 36);
+  else {
+    b.writeInt32LE(runs.length, 36);
+    b.writeInt32LE(points, 40);
     let start = 0;
-    parts.forEach((p, i) => {
+    runs.forEach(([, n], i) => {
       b.writeInt32LE(start, 44 + 4 * i);
-      start += p.length;
+      start += n;
     });
-    at = header;
   }
-  for (const p of points) {
-    b.writeDoubleLE(p[0] as number, at);
-    b.writeDoubleLE(p[1] as number, at + 8);
-    at += 16;
+  const src = Buffer.from(wkb.buffer, wkb.byteOffset, wkb.byteLength);
+  let at = header;
+  for (const [offset, n] of runs) {
+    if (g.stride === 16 && g.little) {
+      src.copy(b, at, offset, offset + 16 * n);
+      at += 16 * n;
+      continue;
+    }
+    for (let k = 0; k < n; k++) {
+      const p = offset + k * g.stride;
+      b.writeDoubleLE(g.little ? src.readDoubleLE(p) : src.readDoubleBE(p), at);
+      b.writeDoubleLE(g.little ? src.readDoubleLE(p + 8) : src.readDoubleBE(p + 8), at + 8);
+      at += 16;
+    }
   }
   return b;
 }
@@ -201,12 +194,13 @@ export async function writeShapefileZip(
     const box = [Infinity, Infinity, -Infinity, -Infinity];
     await dbf.write(dbfHeader(fields, 0), 0, undefined, 0);
     let dbfAt = 32 + 32 * fields.length + 1;
+    const recordLength = 1 + fields.reduce((a, f) => a + f.length, 0);
     for await (const rows of batches) {
       const shpChunks: Buffer[] = [];
       const shxChunks: Buffer[] = [];
       const dbfChunks: Buffer[] = [];
       for (const r of rows) {
-        const content = shapeRecord(type, layer.geometryType, readWkb(r.wkb), [r.minx, r.miny, r.maxx, r.maxy]);
+        const content = shapeRecord(type, r.wkb, [r.minx, r.miny, r.maxx, r.maxy]);
         const head = Buffer.alloc(8);
         head.writeInt32BE(++count, 0);
         head.writeInt32BE(content.length / 2, 4);
@@ -216,7 +210,7 @@ export async function writeShapefileZip(
         shpChunks.push(head, content);
         shxChunks.push(index);
         shpAt += 8 + content.length;
-        dbfChunks.push(Buffer.from(' '), ...fields.map((f) => dbfValue(r.properties[f.source.name], f)));
+        dbfChunks.push(dbfRecord(fields, recordLength, r.properties));
         box[0] = Math.min(box[0] as number, r.minx);
         box[1] = Math.min(box[1] as number, r.miny);
         box[2] = Math.max(box[2] as number, r.maxx);
