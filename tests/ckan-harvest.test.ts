@@ -11,6 +11,7 @@ interface Pkg {
   organization: { name: string };
   resources: { id: string; url: string; position: number; format: string }[];
 }
+type FullPkg = Pkg & { groups: { name: string }[]; tags: { name: string }[] };
 interface Envelope<T> {
   success: boolean;
   result: T;
@@ -145,5 +146,58 @@ describe('the stock CKAN harvester', () => {
     expect(current.result).toHaveLength(5);
     const times = current.result.map((p) => p.metadata_modified);
     expect(times).toEqual([...times].sort().reverse());
+  });
+  it('counts facets over every match, not just the page, and refuses a facet it does not count', async () => {
+    const params = new URLSearchParams({
+      q: 'sekolah',
+      rows: '2',
+      'facet.field': JSON.stringify(['organization', 'groups', 'tags', 'license_id', 'res_format']),
+      'facet.limit': '-1',
+    });
+    const res = await action<{
+      count: number;
+      results: unknown[];
+      facets: Record<string, Record<string, number>>;
+      search_facets: Record<string, { items: { name: string; display_name: string; count: number }[] }>;
+    }>(`package_search?${params}`);
+    expect(res.result.results).toHaveLength(2);
+    // Every match, read whole, counted here the same way.
+    const matches = (await action<{ results: FullPkg[] }>('package_search?q=sekolah&rows=1000')).result.results;
+    expect(matches.length).toBe(res.result.count);
+    const tally = (names: string[]) =>
+      names.reduce<Record<string, number>>((t, n) => ({ ...t, [n]: (t[n] ?? 0) + 1 }), {});
+    expect(res.result.facets.organization).toEqual(tally(matches.map((p) => p.organization.name)));
+    expect(res.result.facets.groups).toEqual(tally(matches.flatMap((p) => p.groups.map((g) => g.name))));
+    expect(res.result.facets.tags).toEqual(tally(matches.flatMap((p) => [...new Set(p.tags.map((t) => t.name))])));
+    expect(res.result.facets.license_id).toEqual(tally(matches.map((p) => p.license_id)));
+    expect(res.result.facets.res_format).toEqual(
+      tally(matches.flatMap((p) => [...new Set(p.resources.map((r) => r.format))])),
+    );
+    const counts = res.result.search_facets.organization?.items.map((i) => i.count) ?? [];
+    expect(counts).toEqual([...counts].sort((a, b) => b - a));
+    expect(res.result.search_facets.organization?.items[0]?.display_name).not.toBe('');
+    const top = await action<{ facets: Record<string, Record<string, number>> }>(
+      `package_search?rows=0&facet.field=${encodeURIComponent('["tags"]')}&facet.limit=3`,
+    );
+    expect(Object.keys(top.result.facets.tags ?? {})).toHaveLength(3);
+    const none = await action<{ facets: object }>(`package_search?rows=0&facet=false&facet.field=["tags"]`);
+    expect(none.result.facets).toEqual({});
+    for (const bad of ['["nonsense"]', '["organization"', '[1]']) {
+      const r = await s.get(`/api/3/action/package_search?facet.field=${encodeURIComponent(bad)}`);
+      expect(r.status, bad).toBe(409);
+      const body = (await r.json()) as Envelope<unknown>;
+      expect(body.success).toBe(false);
+      expect(body.error?.code, bad).toBe('invalid_facet');
+    }
+  });
+
+  it('dates each package: metadata_created no later than metadata_modified', async () => {
+    const { results } = (
+      await action<{ results: (Pkg & { metadata_created: string })[] }>('package_search?rows=1000&sort=id%20asc')
+    ).result;
+    for (const p of results) {
+      expect(p.metadata_created, p.id).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+$/);
+      expect(Date.parse(`${p.metadata_created}Z`)).toBeLessThanOrEqual(Date.parse(`${p.metadata_modified}Z`) + 1000);
+    }
   });
 });

@@ -38,6 +38,7 @@ interface LayerRow {
   feature_count: number;
   data_version: number;
   data_updated_at: string;
+  created_at: string;
   time_min: string | null;
   time_max: string | null;
   total?: number;
@@ -65,6 +66,7 @@ const LAYER_COLUMNS = [
   'l.source',
   'l.scale_denominator',
   'l.update_frequency',
+  'l.created_at',
   'l.license',
   'l.keywords',
   'l.lineage',
@@ -130,6 +132,7 @@ function toLayerRecord(r: LayerRow): LayerRecord {
     featureCount: r.feature_count,
     dataVersion: r.data_version,
     dataUpdatedAt: r.data_updated_at,
+    createdAt: new Date(r.created_at).toISOString(),
     timeExtent: r.time_min === null || r.time_max === null ? null : [r.time_min, r.time_max],
   };
 }

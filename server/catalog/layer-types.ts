@@ -51,4 +51,6 @@ export interface LayerRecord extends LayerInput {
   timeExtent: [string, string] | null;
   dataVersion: number;
   dataUpdatedAt: string;
+  /** When the layer was registered (ISO 8601): DCAT issued, CKAN metadata_created. */
+  createdAt: string;
 }

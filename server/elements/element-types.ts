@@ -56,6 +56,8 @@ export interface ElementRecord extends ElementInput {
   dataVersion: number;
   /** When its values last changed (ISO 8601). */
   modifiedAt: string;
+  /** When the element was registered (ISO 8601). */
+  createdAt: string;
 }
 
 export interface ValueInput {

@@ -28,6 +28,7 @@ interface ElementRow {
   value_count: number;
   data_version: number;
   modified_at: string;
+  created_at: string;
   total?: number;
 }
 
@@ -57,6 +58,7 @@ const COLUMNS = [
   'e.value_count',
   'e.data_version',
   'e.modified_at',
+  'e.created_at',
 ];
 
 /** snake_case rows to camelCase records: the one place that conversion happens for elements. */
@@ -87,6 +89,7 @@ function toRecord(r: ElementRow): ElementRecord {
     valueCount: r.value_count,
     dataVersion: r.data_version,
     modifiedAt: new Date(r.modified_at).toISOString(),
+    createdAt: new Date(r.created_at).toISOString(),
   };
 }
 

@@ -4,6 +4,7 @@ import type { AppDeps } from '../app-deps.js';
 import { AppError } from '../http/app-error.js';
 import { baseUrl } from '../http/links.js';
 import { intParam, parseQuery } from '../http/query.js';
+import { facetCounts, parseFacetFields } from './ckan-facets.js';
 import { anyPackageJson } from './ckan-json.js';
 import { LICENSES } from './ckan-licenses.js';
 import { ELEMENT_PACKAGE_PREFIX } from './ckan-service.js';
@@ -20,11 +21,13 @@ export const packageSearchQuery = z.object({
   start: intParam(0, 1_000_000).default(0),
   /** Fields to return (comma or space separated), as CKAN's `fl`. */
   fl: z.string().max(500).optional(),
-  // Accepted as CKAN clients send them; nothing private or draft is ever published here, and facets are not computed.
+  /** A JSON list of fields to count over every match: organization, groups, tags, license_id, res_format. */
   'facet.field': z.string().max(500).optional(),
-  'facet.limit': z.string().max(10).optional(),
-  'facet.mincount': z.string().max(10).optional(),
-  facet: z.string().max(10).optional(),
+  /** Values per facet, most frequent first; -1 for all (CKAN's default is 50). */
+  'facet.limit': z.coerce.number().int().min(-1).max(100_000).default(50),
+  'facet.mincount': z.coerce.number().int().min(0).max(100_000).default(1),
+  facet: z.enum(['true', 'false']).default('true'),
+  // Accepted as CKAN clients send them; nothing private or draft is ever published here.
   include_private: z.string().max(10).optional(),
   include_drafts: z.string().max(10).optional(),
 });
@@ -37,7 +40,7 @@ const HELP: Record<string, string> = {
   package_list: 'Ids of every publik dataset (layers, and data elements as elemen-<id>); limit, offset.',
   package_show: 'One dataset by id.',
   package_search:
-    'Search: q, fq (organization, groups, tags, metadata_modified ranges; OR, negation), sort, rows, start, fl.',
+    'Search: q, fq (organization, groups, tags, metadata_modified ranges; OR, negation), sort, rows, start, fl, facet.field (organization, groups, tags, license_id, res_format), facet.limit, facet.mincount.',
   current_package_list_with_resources: 'Datasets with their resources, newest first; limit, offset.',
   resource_show: 'One resource by id.',
   organization_list: 'Organizations (perangkat daerah and BUMD); all_fields.',
@@ -161,16 +164,26 @@ export function interopRoutes(deps: AppDeps, service: CkanService): Router {
   });
   action('package_search', async (req) => {
     const q = parseQuery(req, packageSearchQuery);
-    const r = await service.search(req.caller, { ...q, rows: Math.min(q.rows, ROWS_MAX) });
+    const facetFields = q.facet === 'true' ? parseFacetFields(q['facet.field']) : [];
+    const r = await service.search(
+      req.caller,
+      { ...q, rows: Math.min(q.rows, ROWS_MAX) },
+      { everything: facetFields.length > 0 },
+    );
     const fields = q.fl?.split(/[\s,]+/).filter(Boolean);
     const pick = (pkg: Record<string, unknown>) =>
       fields?.length ? Object.fromEntries(fields.filter((f) => f in pkg).map((f) => [f, pkg[f]])) : pkg;
+    const counted = facetCounts(
+      (r.all ?? []).map((p) => anyPackageJson(p, root(req))),
+      facetFields,
+      q['facet.limit'],
+      q['facet.mincount'],
+    );
     return {
       count: r.count,
       sort: r.sort,
       results: r.results.map((p) => pick(anyPackageJson(p, root(req)))),
-      facets: {},
-      search_facets: {},
+      ...counted,
     };
   });
   action('organization_list', async (req) => {

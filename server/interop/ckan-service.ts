@@ -7,6 +7,9 @@ import type { ElementsService } from '../elements/elements-service.js';
 import { AppError } from '../http/app-error.js';
 import { parseFq } from './ckan-fq.js';
 
+/** More packages than the catalog will hold (2,491 layers and their elements). */
+const ALL = 100_000;
+
 /** CKAN package ids of data elements: `elemen-<id>`, beside the layers' own ids. */
 export const ELEMENT_PACKAGE_PREFIX = 'elemen-';
 
@@ -51,7 +54,11 @@ export class CkanService {
    * "relevance" lists the matching layers before the matching elements (their ranks come from
    * different documents and are not compared).
    */
-  async search(caller: Caller, s: PackageSearch): Promise<{ count: number; results: CkanPackage[]; sort: string }> {
+  async search(
+    caller: Caller,
+    s: PackageSearch,
+    { everything = false } = {},
+  ): Promise<{ count: number; results: CkanPackage[]; sort: string; all?: CkanPackage[] }> {
     const fq = parseFq(s.fq ?? '');
     const sort = s.sort?.trim() || 'score desc, metadata_modified desc';
     const order = SORTS[sort];
@@ -62,7 +69,9 @@ export class CkanService {
       });
     const q = s.q && s.q !== '*:*' ? s.q : undefined;
     // Both lists up to the end of the asked page, merged, then the page cut out of the merge.
+    // With `everything` (facets count every match), both lists are read whole.
     const want = s.start + s.rows;
+    const read = everything ? ALL : Math.max(want, 1);
     const shared = {
       agencyIn: fq.organizationIn ?? null,
       agencyNotIn: fq.organizationNotIn,
@@ -78,7 +87,7 @@ export class CkanService {
           keyword: fq.tags ?? null,
           ...shared,
           sort: order,
-          limit: Math.max(want, 1),
+          limit: read,
           offset: 0,
         }),
       ),
@@ -88,14 +97,15 @@ export class CkanService {
         keyword: fq.tags,
         ...shared,
         sort: order,
-        limit: Math.max(want, 1),
+        limit: read,
         offset: 0,
       }),
     ]);
     const a: CkanPackage[] = layers.items.map((layer) => ({ kind: 'layer', layer }));
     const b: CkanPackage[] = elements.items.map((element) => ({ kind: 'element', element }));
     const merged = order === 'relevance' && q ? [...a, ...b] : mergeBy(a, b, order);
-    return { count: layers.total + elements.total, results: merged.slice(s.start, want), sort };
+    const page = merged.slice(s.start, want);
+    return { count: layers.total + elements.total, results: page, sort, ...(everything ? { all: merged } : {}) };
   }
 
   /** Agencies with their package count: publik layers and publik data elements. */
