@@ -21,6 +21,7 @@ import { requestLog } from './http/request-log.js';
 import { ingestRoutes } from './ingest/routes.js';
 import { interopRoutes } from './interop/ckan-routes.js';
 import { cswRoutes } from './interop/csw-routes.js';
+import { dcatRoutes } from './interop/dcat-routes.js';
 import { ogcRoutes } from './ogc/routes.js';
 import { ogcTileRoutes } from './ogc/tiles-routes.js';
 import { qualityRoutes } from './quality/routes.js';
@@ -126,6 +127,7 @@ export function buildApp(deps: AppDeps, services: Services = buildServices(deps)
   api.use(ingestRoutes(deps, s.ingest, s.layerWrites, () => s.tiles.forgetLayers(), s.metrics));
   app.use(interopRoutes(deps, s.ckan));
   app.use(cswRoutes(deps, s.csw, s.nodeStatus));
+  app.use(dcatRoutes(deps, s.ckan, s.districts));
   app.use('/api', api);
   app.use(ogcRoutes(deps, s.ogc));
   app.use(ogcTileRoutes(deps, s.ogc, s.tiles));

@@ -170,20 +170,3 @@ describe('CKAN Action API for Satu Data Indonesia', () => {
     expect(parseFq('organization:a organization:b').organizationIn).toEqual([]);
   });
 });
-
-describe('DCAT catalog', () => {
-  it('publishes the same publik datasets as JSON-LD with distributions', async () => {
-    const res = await s.get('/catalog/dcat.jsonld');
-    expect(res.headers.get('content-type')).toMatch(/application\/ld\+json/);
-    const body = (await res.json()) as {
-      '@type': string;
-      'dcat:dataset': { 'dct:identifier': string; 'dcat:distribution': unknown[] }[];
-    };
-    const list = await action<string[]>('package_list');
-    expect(body['@type']).toBe('dcat:Catalog');
-    expect(body['dcat:dataset'].map((d) => d['dct:identifier']).sort()).toEqual([...list.body.result].sort());
-    expect(body['dcat:dataset'][0]?.['dcat:distribution']).toHaveLength(8);
-    const element = body['dcat:dataset'].find((d) => d['dct:identifier'] === 'elemen-dak-penduduk-kecamatan-kpu2014');
-    expect(JSON.stringify(element)).toContain('dcat:downloadURL');
-  });
-});

@@ -17,6 +17,7 @@ import { layerCreateBody, layerPatchBody } from '../ingest/layer-write.js';
 import { uploadQuery } from '../ingest/routes.js';
 import { valuesUploadQuery } from '../elements/value-routes.js';
 import { packageSearchQuery } from '../interop/ckan-routes.js';
+import { dcatQuery } from '../interop/dcat-routes.js';
 import { qualityQuery } from '../quality/routes.js';
 import { printBody } from '../render/print-service.js';
 import { legendPngQuery, staticMapQuery } from '../render/routes.js';
@@ -46,6 +47,22 @@ const ok = (description: string, type = 'application/json') => ({
   '4XX': { $ref: '#/components/responses/Error' },
 });
 const bearer = [{ bearer: [] }];
+/** An RDF answer: JSON-LD, Turtle, RDF/XML or N-Triples by extension or Accept. */
+const rdfAnswer = {
+  200: {
+    description: 'RDF',
+    content: Object.fromEntries(
+      ['application/ld+json', 'text/turtle', 'application/rdf+xml', 'application/n-triples'].map((t) => [t, {}]),
+    ),
+  },
+  '4XX': { $ref: '#/components/responses/Error' },
+};
+const rdfExtension = {
+  name: 'format',
+  in: 'path',
+  required: true,
+  schema: { type: 'string', enum: ['jsonld', 'ttl', 'rdf', 'nt'] },
+};
 const jsonBody = (schema: z.ZodType) => ({
   required: true,
   content: {
@@ -448,7 +465,14 @@ export function openApiDocument(config: Config, base: string): Record<string, un
         ok('{ help, success, result }'),
       ),
       '/api/3/action/package_list': get('CKAN package_list', ['ckan'], [], ok('{ help, success, result }')),
-      '/catalog/dcat.jsonld': get('DCAT-AP style catalog', ['catalog'], [], ok('JSON-LD', 'application/ld+json')),
+      '/catalog/dcat': get('DCAT-AP 2.1 catalog, paged (Hydra)', ['catalog'], queryParams(dcatQuery), rdfAnswer),
+      '/catalog/dcat.{format}': get(
+        'DCAT-AP 2.1 catalog in the format an extension names',
+        ['catalog'],
+        [rdfExtension, ...queryParams(dcatQuery)],
+        rdfAnswer,
+      ),
+      '/catalog/themes': get('Our themes as a SKOS concept scheme', ['catalog'], [], rdfAnswer),
     },
   };
 }

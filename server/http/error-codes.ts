@@ -53,7 +53,10 @@ export const ERROR_CODES = {
   // CKAN
   invalid_fq: [409, 'CKAN fq that is not organization:/tags:/groups: pairs'],
   invalid_sort: [409, 'CKAN sort that is not one of the supported orders'],
-  invalid_facet: [409, 'CKAN facet.field that is not a JSON list of organization, groups, tags, license_id, res_format'],
+  invalid_facet: [
+    409,
+    'CKAN facet.field that is not a JSON list of organization, groups, tags, license_id, res_format',
+  ],
   // Access
   authentication_required: [401, 'A write without a token'],
   invalid_authorization: [401, 'An Authorization header that is not "Bearer <token>"'],

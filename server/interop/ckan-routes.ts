@@ -9,7 +9,6 @@ import { anyPackageJson } from './ckan-json.js';
 import { LICENSES } from './ckan-licenses.js';
 import { ELEMENT_PACKAGE_PREFIX } from './ckan-service.js';
 import type { CkanService } from './ckan-service.js';
-import { dcatCatalog } from './dcat.js';
 
 /** Query of package_search; also feeds the OpenAPI document. */
 export const packageSearchQuery = z.object({
@@ -245,12 +244,6 @@ export function interopRoutes(deps: AppDeps, service: CkanService): Router {
       is_organization: false,
       state: 'active',
     };
-  });
-
-  router.get('/catalog/dcat.jsonld', async (req, res) => {
-    parseQuery(req, z.object({}));
-    const [layers, elements] = await Promise.all([service.all(req.caller), service.allElements(req.caller)]);
-    res.type('application/ld+json').json(dcatCatalog(layers, elements, root(req)));
   });
 
   return router;

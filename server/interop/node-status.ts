@@ -19,7 +19,7 @@ const SERVICES: { service: string; path: (sample: string | null) => string | nul
   { service: 'WMS 1.3.0', path: () => '/wms?SERVICE=WMS&REQUEST=GetCapabilities', expect: '<WMS_Capabilities' },
   { service: 'CSW 2.0.2', path: () => '/csw?service=CSW&request=GetCapabilities', expect: '<csw:Capabilities' },
   { service: 'CKAN Action API', path: () => '/api/3/action/status_show', expect: '"success":true' },
-  { service: 'DCAT', path: () => '/catalog/dcat.jsonld', expect: 'dcat:Catalog' },
+  { service: 'DCAT', path: () => '/catalog/dcat.jsonld?page_size=1', expect: 'dcat:Catalog' },
   {
     service: 'ISO 19139 record',
     path: (s) => (s ? `/api/layers/${encodeURIComponent(s)}/metadata.xml` : null),
