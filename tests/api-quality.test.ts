@@ -8,7 +8,8 @@ import { layerRow } from './support/queries.js';
 import { useTestServer } from './support/use-test-server.js';
 
 interface Report {
-  elements: { element: string }[];
+  standard: string;
+  elements: { element: string; sni: string; filled: number; percent: number; missing: string[] }[];
   total: number;
   agencies: {
     code: string;
@@ -37,6 +38,16 @@ describe('metadata quality', () => {
     expect(body.items.map((l) => l.id)).not.toContain(s.terbatas);
     const real = body.items.find((l) => l.id === 'batas-kelurahan-kota-tangerang');
     expect(real).toMatchObject({ score: 100, missing: [] });
+    // Per SNI 8843-1 element: how many layers fill it, from the same scores as the layers.
+    expect(body.standard).toMatch(/SNI 8843-1/);
+    for (const e of body.elements) {
+      expect(e.sni, e.element).not.toBe('');
+      expect(e.filled, e.element).toBe(body.items.filter((l) => !l.missing.includes(e.element)).length);
+      expect(e.percent).toBe(Math.round((e.filled / body.items.length) * 1000) / 10);
+    }
+    const contact = body.elements.find((e) => e.element === 'contact');
+    expect(contact?.filled).toBeLessThan(body.items.length);
+    expect(contact?.missing.length).toBeGreaterThan(0);
   });
 
   it('finds exactly the gaps the data has, agency by agency', async () => {

@@ -39,7 +39,7 @@ describe('the node self-check (GET /api/node-status)', () => {
     expect(body.catalogue).toEqual({ publikLayers: r?.n, cswRecords: r?.n, match: true, problem: null });
     expect(body.layersWithoutData.count).toBe(r?.empty);
     expect(body.metadataCompleteness).toHaveLength(14);
-    expect(body.metadataCompleteness.find((e) => e.element === 'spatial resolution (scale)')?.filled).toBe(r?.scale);
+    expect(body.metadataCompleteness.find((e) => e.element === 'scale')?.filled).toBe(r?.scale);
   });
 
   it('never aims its probes at the host a request names', async () => {

@@ -1,7 +1,6 @@
 import { ANONYMOUS } from '../auth/access.js';
 import type { CatalogService } from '../catalog/catalog-service.js';
-import type { LayerRecord } from '../catalog/layer-types.js';
-import { topicCategory } from './iso19139.js';
+import { completenessByElement, METADATA_STANDARD } from '../quality/metadata-elements.js';
 
 export interface ServiceCheck {
   service: string;
@@ -35,24 +34,6 @@ const SERVICES: { service: string; path: (sample: string | null) => string | nul
     path: (s) => (s ? `/api/layers/${encodeURIComponent(s)}/download.geojson` : null),
     expect: '"FeatureCollection"',
   },
-];
-
-/** SNI 8843-1 / ISO 19115 elements a layer's record needs, and how to tell one is filled. */
-const ELEMENTS: [string, (l: LayerRecord) => boolean][] = [
-  ['title', (l) => l.title.trim() !== ''],
-  ['abstract', (l) => l.description.trim().length >= 20],
-  ['pointOfContact (producer)', (l) => Boolean(l.producer)],
-  ['custodian (walidata)', (l) => Boolean(l.custodian)],
-  ['contact email', (l) => Boolean(l.contactEmail)],
-  ['date (last update)', (l) => Boolean(l.lastUpdate)],
-  ['maintenance frequency', (l) => Boolean(l.updateFrequency)],
-  ['keywords', (l) => l.keywords.length > 0],
-  ['topic category', (l) => topicCategory(l.themeCode) !== null],
-  ['use constraints (licence)', (l) => Boolean(l.license)],
-  ['reference system', (l) => Boolean(l.referenceSystem)],
-  ['spatial resolution (scale)', (l) => l.scaleDenominator !== null],
-  ['lineage', (l) => Boolean(l.lineage ?? l.source)],
-  ['geographic extent', (l) => l.bbox !== null],
 ];
 
 /**
@@ -101,15 +82,7 @@ export class NodeStatusService {
       }),
     );
     const records = await this.cswCount(base);
-    const completeness = ELEMENTS.map(([element, filled]) => {
-      const missing = layers.filter((l) => !filled(l));
-      return {
-        element,
-        filled: layers.length - missing.length,
-        percent: layers.length ? Math.round(((layers.length - missing.length) / layers.length) * 1000) / 10 : 100,
-        missing: missing.slice(0, 20).map((l) => l.slug),
-      };
-    });
+    const completeness = completenessByElement(layers);
     const empty = layers.filter((l) => l.featureCount === 0);
     const recordsOk = records.count === layers.length;
     const ok = services.every((s) => s.ok) && recordsOk;
@@ -119,6 +92,7 @@ export class NodeStatusService {
       base,
       services,
       catalogue: { publikLayers: layers.length, cswRecords: records.count, match: recordsOk, problem: records.problem },
+      metadataStandard: METADATA_STANDARD,
       metadataCompleteness: completeness,
       layersWithoutData: { count: empty.length, layers: empty.slice(0, 50).map((l) => l.slug) },
     };

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { Caller } from '../auth/access.js';
 import type { CatalogService } from '../catalog/catalog-service.js';
-import { completeness } from './metadata-elements.js';
+import { completeness, completenessByElement } from './metadata-elements.js';
 import { geometryChecks } from './quality-sql.js';
 
 export interface LayerQuality {
@@ -31,7 +31,14 @@ export class QualityService {
     private readonly catalog: CatalogService,
   ) {}
 
-  async report(caller: Caller, agency: string | null): Promise<{ layers: LayerQuality[]; agencies: AgencyQuality[] }> {
+  async report(
+    caller: Caller,
+    agency: string | null,
+  ): Promise<{
+    layers: LayerQuality[];
+    agencies: AgencyQuality[];
+    elements: ReturnType<typeof completenessByElement>;
+  }> {
     const [items, checks] = await Promise.all([
       this.catalog.visibleLayers(caller, agency),
       geometryChecks(this.knex, caller),
@@ -75,6 +82,6 @@ export class QualityService {
     const agencies = [...byAgency.values()]
       .map((a) => ({ ...a, averageScore: Math.round((a.averageScore / a.layers) * 10) / 10 }))
       .sort((x, y) => x.averageScore - y.averageScore || x.code.localeCompare(y.code));
-    return { layers, agencies };
+    return { layers, agencies, elements: completenessByElement(items) };
   }
 }

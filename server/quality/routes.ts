@@ -5,7 +5,7 @@ import type { CatalogService } from '../catalog/catalog-service.js';
 import { badRequest } from '../http/app-error.js';
 import { withQuery } from '../http/links.js';
 import { intParam, parseQuery } from '../http/query.js';
-import { ELEMENTS } from './metadata-elements.js';
+import { METADATA_STANDARD } from './metadata-elements.js';
 import type { QualityService } from './quality-service.js';
 
 /** Query of GET /api/quality; also feeds the OpenAPI document. */
@@ -46,7 +46,8 @@ export function qualityRoutes(deps: AppDeps, service: QualityService, catalog: C
         type: 'application/json',
       });
     res.json({
-      elements: ELEMENTS.map((e) => ({ element: e.element, label: e.label })),
+      standard: METADATA_STANDARD,
+      elements: report.elements,
       agencies: report.agencies,
       total: layers.length,
       items: layers.slice(q.offset, q.offset + q.limit),
