@@ -150,9 +150,13 @@ describe('a terbatas layer on every endpoint that names it', () => {
   }
 });
 
-/** How many layers the rule lets this caller see, computed in SQL independently of the app. */
-async function expectedCount(c: (typeof CALLERS)[number], agency?: string): Promise<number> {
-  const q = s.db.knex('layers').count<{ n: string }[]>('* as n');
+/** How many layers (or data elements) the rule lets this caller see, computed in SQL independently of the app. */
+async function expectedCount(
+  c: (typeof CALLERS)[number],
+  agency?: string,
+  table: 'layers' | 'elements' = 'layers',
+): Promise<number> {
+  const q = s.db.knex(table).count<{ n: string }[]>('* as n');
   if (agency) void q.where({ agency_code: agency });
   if (c.role !== 'admin') {
     const own = c.agencies === 'own' ? [f.agency] : c.agencies === 'other' ? [f.otherAgency] : [];
@@ -183,7 +187,9 @@ describe('a terbatas layer on the WFS and the CSW', () => {
       const hits = await (
         await getAs(c.name, '/csw?service=CSW&version=2.0.2&request=GetRecords&resultType=hits')
       ).text();
-      expect(hits).toContain(`numberOfRecordsMatched="${await expectedCount(c)}"`);
+      // Records are layers and data elements, each as the caller may see it.
+      const records = (await expectedCount(c)) + (await expectedCount(c, undefined, 'elements'));
+      expect(hits).toContain(`numberOfRecordsMatched="${records}"`);
       expect((await getAs(c.name, `/api/layers/${f.slug}/metadata.xml`)).status).toBe(c.sees ? 200 : 404);
       for (const template of WFS) {
         const res = await getAs(c.name, fill(template, f.slug));

@@ -45,7 +45,7 @@ describe('CKAN Action API for Satu Data Indonesia', () => {
     const { body } = await action<Pkg>('package_show?id=elemen-dak-penduduk-kecamatan-kpu2014');
     expect(body.result.name).toBe('elemen-dak-penduduk-kecamatan-kpu2014');
     expect(body.result.organization.name).toBe('disdukcapil');
-    expect(body.result.resources.map((r) => r.format)).toEqual(['CSV', 'JSON', 'GeoJSON']);
+    expect(body.result.resources.map((r) => r.format)).toEqual(['CSV', 'JSON', 'GeoJSON', 'XML']);
     expect(body.result.extras.find((e) => e.key === 'unit')?.value).toBe('jiwa');
     const csv = await (await s.get((body.result.resources[0]?.url ?? '').replace(s.url, ''))).text();
     const lines = csv.trim().split('\r\n');

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { publikRecordIds } from './support/catalog-records.js';
 import { useTestServer } from './support/use-test-server.js';
 import { hasGdal, PYTHON, hasOwslib } from './support/clients.js';
 
@@ -9,13 +10,7 @@ const KEL = 'batas-kelurahan-kota-tangerang';
 
 const s = useTestServer();
 
-async function publik(where = 'true', bindings: (string | number)[] = []): Promise<string[]> {
-  const { rows } = await s.db.knex.raw<{ rows: { slug: string }[] }>(
-    `select slug from layers where classification = 'publik' and ${where} order by slug`,
-    bindings,
-  );
-  return rows.map((r) => r.slug);
-}
+const publik = (where = 'true', bindings: (string | number)[] = []) => publikRecordIds(s.db.knex, where, bindings);
 
 interface OwslibCsw {
   operations: string[];
@@ -42,10 +37,13 @@ describe.skipIf(!hasOwslib)('OWSLib reads the CSW as a real client', () => {
     expect(got.all).toEqual(all);
     expect(got.matches).toBe(all.length);
     expect(got.all).not.toContain(s.terbatas);
-    const { rows: sd } = await s.db.knex.raw<{ rows: { slug: string }[] }>(
-      `select slug from layers where classification = 'publik' and (title || ' ' || description) ilike '%sekolah dasar%' order by title desc, slug`,
+    const sd = await publikRecordIds(
+      s.db.knex,
+      `(title || ' ' || description) ilike '%sekolah dasar%'`,
+      [],
+      'title desc, slug',
     );
-    expect(got.anytext).toEqual(sd.map((r) => r.slug));
+    expect(got.anytext).toEqual(sd);
     expect(got.bboxOrg).toEqual(
       await publik(
         `agency_code = (select code from agencies where name = 'Sekretariat Daerah Kota Tangerang') and extent is not null and ST_Intersects(extent, ST_MakeEnvelope(106.62, -6.2, 106.63, -6.19, 4326))`,

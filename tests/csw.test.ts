@@ -5,6 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { XMLParser } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { publikRecordIds, PUBLIK_RECORDS } from './support/catalog-records.js';
 import { useTestServer } from './support/use-test-server.js';
 import { hasXmllint } from './support/clients.js';
 
@@ -49,13 +50,7 @@ async function getRecords(query: string): Promise<{ matched: number; ids: string
   };
 }
 
-async function publikSlugs(where = 'true', bindings: (string | number)[] = []): Promise<string[]> {
-  const { rows } = await s.db.knex.raw<{ rows: { slug: string }[] }>(
-    `select slug from layers where classification = 'publik' and ${where} order by slug`,
-    bindings,
-  );
-  return rows.map((r) => r.slug);
-}
+const publikSlugs = (where = 'true', bindings: (string | number)[] = []) => publikRecordIds(s.db.knex, where, bindings);
 
 /** xmllint against the vendored schemas, offline; returns its output (it throws when a document fails). */
 async function validate(files: string[], schema: string): Promise<string> {
@@ -72,7 +67,7 @@ async function validate(files: string[], schema: string): Promise<string> {
 }
 
 describe('CSW 2.0.2 GetRecords', () => {
-  it('pages through every publik layer, in identifier order, with nextRecord', async () => {
+  it('pages through every publik layer and data element, in identifier order, with nextRecord', async () => {
     const all = await publikSlugs();
     const got: string[] = [];
     let start = 1;
@@ -154,7 +149,7 @@ describe('CSW 2.0.2 GetRecords', () => {
     expect(r['@numberOfRecordsReturned']).toBe('0');
     const sorted = await getRecords('maxRecords=5&sortBy=dc:title:D&elementSetName=brief');
     const { rows } = await s.db.knex.raw<{ rows: { slug: string }[] }>(
-      `select slug from layers where classification = 'publik' order by lower(title) collate "C" desc, slug limit 5`,
+      `select slug from ${PUBLIK_RECORDS} order by lower(title) collate "C" desc, slug collate "C" limit 5`,
     );
     expect(sorted.ids).toEqual(rows.map((x) => x.slug));
   });
@@ -259,6 +254,72 @@ describe('ISO 19139 record of a layer (GET /api/layers/{id}/metadata.xml)', () =
     },
     240_000,
   );
+});
+
+describe('ISO 19139 record of a data element (GET /api/elements/{id}/metadata.xml)', () => {
+  it('is a table by Kemendagri code: the city as extent, the years as time, the values CSV as download', async () => {
+    const { rows } = await s.db.knex.raw<{ rows: { slug: string; first_period: string }[] }>(
+      `select slug, first_period from elements
+        where classification = 'publik' and first_period ~ '^\\d{4}' and not is_sample order by slug limit 1`,
+    );
+    const ID = rows[0]?.slug ?? '';
+    const res = await s.get(`/api/elements/${ID}/metadata.xml`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^application\/xml/);
+    const text = await res.text();
+    for (const part of [
+      `<gmd:fileIdentifier><gco:CharacterString>elemen-${ID}</gco:CharacterString>`,
+      'codeListValue="textTable"',
+      '<gco:CharacterString>36.71</gco:CharacterString>',
+      `<gml:beginPosition>${rows[0]?.first_period.slice(0, 4)}-01-01</gml:beginPosition>`,
+      `/api/elements/${ID}/values.csv</gmd:URL>`,
+      '<gco:CharacterString>WWW:DOWNLOAD-1.0-http--download</gco:CharacterString>',
+      'codeListValue="custodian"',
+    ])
+      expect(text, part).toContain(part);
+    expect(text).not.toContain('EX_GeographicBoundingBox');
+    // The same record through CSW, by its id.
+    const byId = await (
+      await s.get(
+        `/csw?service=CSW&version=2.0.2&request=GetRecordById&id=elemen-${ID}&outputSchema=${encodeURIComponent(GMD)}`,
+      )
+    ).text();
+    expect(byId).toContain(`<gmd:fileIdentifier><gco:CharacterString>elemen-${ID}</gco:CharacterString>`);
+  });
+
+  it.skipIf(!hasXmllint)(
+    'validates against the ISO 19139 schemas',
+    async () => {
+      const { rows } = await s.db.knex.raw<{ rows: { slug: string }[] }>(
+        `(select slug from elements where classification = 'publik' and first_period is null order by slug limit 1)
+       union (select slug from elements where classification = 'publik' and first_period is not null order by slug limit 2)
+       union (select slug from elements where classification = 'publik' and is_sample = false order by slug limit 2)`,
+      );
+      const files: string[] = [];
+      for (const { slug } of rows) {
+        const file = path.join(dir, `md-elemen-${slug}.xml`);
+        const res = await s.get(`/api/elements/${slug}/metadata.xml`);
+        expect(res.status, slug).toBe(200);
+        fs.writeFileSync(file, await res.text());
+        files.push(file);
+      }
+      const out = await validate(files, 'iso/19139/20070417/gmd/gmd.xsd');
+      for (const f of files) expect(out).toContain(`${f} validates`);
+    },
+    240_000,
+  );
+
+  it('answers a terbatas or unknown element with the same 404', async () => {
+    const { rows } = await s.db.knex.raw<{ rows: { slug: string }[] }>(
+      `select slug from elements where classification = 'terbatas' order by slug limit 1`,
+    );
+    const hidden = await s.get(`/api/elements/${rows[0]?.slug ?? 'x'}/metadata.xml`);
+    const missing = await s.get('/api/elements/tidak-ada-elemen/metadata.xml');
+    expect(hidden.status).toBe(404);
+    expect(missing.status).toBe(404);
+    expect(((await hidden.json()) as { error: { code: string } }).error.code).toBe('element_not_found');
+    expect(((await missing.json()) as { error: { code: string } }).error.code).toBe('element_not_found');
+  });
 });
 
 describe('CSW errors: an OWS ExceptionReport with a stable code', () => {

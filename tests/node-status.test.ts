@@ -5,7 +5,7 @@ import { useTestServer } from './support/use-test-server.js';
 interface Report {
   status: string;
   services: { service: string; ok: boolean; status: number | null; ms: number; problem: string | null }[];
-  catalogue: { publikLayers: number; cswRecords: number | null; match: boolean };
+  catalogue: { publikLayers: number; publikElements: number; cswRecords: number | null; match: boolean };
   metadataCompleteness: { element: string; filled: number; percent: number; missing: string[] }[];
   layersWithoutData: { count: number; layers: string[] };
 }
@@ -36,7 +36,16 @@ describe('the node self-check (GET /api/node-status)', () => {
          from layers where classification = 'publik'`,
     );
     const r = rows[0];
-    expect(body.catalogue).toEqual({ publikLayers: r?.n, cswRecords: r?.n, match: true, problem: null });
+    const elements = Number(
+      (await s.db.knex('elements').where({ classification: 'publik' }).count<{ n: string }[]>('* as n'))[0]?.n,
+    );
+    expect(body.catalogue).toEqual({
+      publikLayers: r?.n,
+      publikElements: elements,
+      cswRecords: (r?.n ?? 0) + elements,
+      match: true,
+      problem: null,
+    });
     expect(body.layersWithoutData.count).toBe(r?.empty);
     expect(body.metadataCompleteness).toHaveLength(14);
     expect(body.metadataCompleteness.find((e) => e.element === 'scale')?.filled).toBe(r?.scale);

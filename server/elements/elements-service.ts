@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Caller } from '../auth/access.js';
+import { visibilityKey, type Caller } from '../auth/access.js';
 import type { CatalogService } from '../catalog/catalog-service.js';
 import { toPrefixQuery } from '../catalog/search-text.js';
 import type { DistrictsService } from '../districts/districts-service.js';
@@ -17,6 +17,7 @@ import {
   districtProfile,
   districtSeries,
   elementFacets,
+  elementsFingerprint,
   elementGeojson,
   elementPeriods,
   elementValues,
@@ -57,6 +58,20 @@ export class ElementsService {
   }
 
   private readonly writer: ElementWriter;
+  /** Whole lists by visibility, kept until any element row changes (catalogue listings read them whole). */
+  private readonly listed = new Map<string, { fingerprint: string; items: ElementRecord[] }>();
+
+  /** Every element the caller may see, in id order (CSW, DCAT, CKAN listings). */
+  async visibleElements(caller: Caller): Promise<ElementRecord[]> {
+    const key = visibilityKey(caller);
+    const fingerprint = await elementsFingerprint(this.knex);
+    const known = this.listed.get(key);
+    if (known && known.fingerprint === fingerprint) return [...known.items];
+    const { items } = await this.page(caller, { limit: 1_000_000, offset: 0, sort: 'id' });
+    if (this.listed.size >= 64) this.listed.clear();
+    this.listed.set(key, { fingerprint, items });
+    return [...items];
+  }
 
   async search(
     caller: Caller,

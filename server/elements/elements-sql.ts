@@ -374,3 +374,11 @@ export async function districtProfile(
   );
   return rows;
 }
+
+/** Changes whenever any element row is written (its xmin moves): what cached whole lists are checked against. */
+export async function elementsFingerprint(knex: Knex): Promise<string> {
+  const { rows } = await knex.raw<{ rows: { f: string }[] }>(
+    `select md5(coalesce(string_agg(id::text || ':' || xmin::text, ',' order by id), '')) as f from elements`,
+  );
+  return rows[0]?.f ?? '';
+}

@@ -65,6 +65,7 @@ export function elementPackageJson(e: ElementRecord, base: string): Record<strin
     resource('csv', 'Nilai (CSV, semua tingkat dan periode)', 'CSV', `${self}/values.csv`, 'text/csv'),
     resource('metadata', 'Satu Data metadata', 'JSON', self, 'application/json'),
     resource('geojson', 'Peta nilai terbaru (GeoJSON)', 'GeoJSON', `${self}/geojson`, 'application/geo+json'),
+    resource('iso19139', 'Metadata ISO 19139 (SNI 8843-1)', 'XML', `${self}/metadata.xml`, 'application/xml'),
   ];
   const tags = e.keywords.map((k) => ({ name: k, display_name: k, state: 'active' }));
   const extras = [

@@ -37,8 +37,7 @@ export class CkanService {
 
   /** Every publik data element (DCAT, package_list). */
   async allElements(caller: Caller): Promise<ElementRecord[]> {
-    const first = await this.elements.page(harvestView(caller), { limit: 100_000, offset: 0, sort: 'title' });
-    return first.items;
+    return this.elements.visibleElements(harvestView(caller));
   }
 
   async show(caller: Caller, id: string): Promise<CkanPackage> {

@@ -1,12 +1,14 @@
 import type { LayerRecord } from '../catalog/layer-types.js';
+import type { ElementRecord } from '../elements/element-types.js';
 import type { Expr, GeometryLiteral } from '../features/cql2-ast.js';
 import type { FilterTarget } from '../features/fes-filter.js';
 import { esc } from '../http/xml.js';
-import { onlineResources, topicCategory } from './iso19139.js';
+import { elementIso, layerIso, topicCategory, type IsoSource } from './iso19139.js';
 
-/** A layer as a catalogue record: the fields CSW queryables and Dublin Core read. */
+/** A layer or data element as a catalogue record: the fields CSW queryables and Dublin Core read. */
 export interface CswEntry {
-  layer: LayerRecord;
+  /** What its ISO 19139 record says. */
+  iso: IsoSource;
   id: string;
   title: string;
   abstract: string;
@@ -18,19 +20,28 @@ export interface CswEntry {
   anyText: string;
 }
 
-export function cswEntry(l: LayerRecord): CswEntry {
-  const topic = topicCategory(l.themeCode);
-  const subjects = [...new Set([l.themeName, ...(topic ? [topic] : []), ...l.keywords].filter((k) => k))];
+export function cswEntry(l: LayerRecord, base: string): CswEntry {
+  return entryOf(layerIso(l, base), [l.themeName, l.agencyShortName, l.slug], l.dataUpdatedAt);
+}
+
+/** A data element's record: id `elemen-<id>`, as in CKAN and DCAT. */
+export function cswElementEntry(e: ElementRecord, base: string): CswEntry {
+  return entryOf(elementIso(e, base), [e.themeName, e.slug, e.unit], e.modifiedAt);
+}
+
+function entryOf(iso: IsoSource, words: string[], changed: string): CswEntry {
+  const topic = topicCategory(iso.themeCode);
+  const subjects = [...new Set([words[0] ?? '', ...(topic ? [topic] : []), ...iso.keywords].filter((k) => k))];
   return {
-    layer: l,
-    id: l.slug,
-    title: l.title,
-    abstract: l.description,
+    iso,
+    id: iso.id,
+    title: iso.title,
+    abstract: iso.abstract,
     subjects,
-    organisation: l.agencyName,
-    modified: l.dataUpdatedAt.slice(0, 10),
-    bbox: l.bbox,
-    anyText: [l.slug, l.title, l.description, l.agencyName, l.agencyShortName, ...subjects].join(' ').toLowerCase(),
+    organisation: iso.agencyName,
+    modified: new Date(changed).toISOString().slice(0, 10),
+    bbox: iso.bbox,
+    anyText: [iso.id, iso.title, iso.abstract, iso.agencyName, ...words.slice(1), ...subjects].join(' ').toLowerCase(),
   };
 }
 
@@ -46,7 +57,7 @@ const QUERYABLES: Record<string, (e: CswEntry) => string[]> = {
   modified: (e) => [e.modified],
   revisiondate: (e) => [e.modified],
   type: () => ['dataset'],
-  format: () => ['GeoJSON', 'GML'],
+  format: (e) => e.iso.formats.map(([name]) => name),
   organisationname: (e) => [e.organisation],
   creator: (e) => [e.organisation],
   publisher: (e) => [e.organisation],
@@ -212,16 +223,16 @@ function boundingBox(b: [number, number, number, number] | null): string {
 }
 
 /** A Dublin Core record (csw:BriefRecord, SummaryRecord or Record), elements in the schemas' order. */
-export function dcRecord(e: CswEntry, set: ElementSet, base: string): string {
+export function dcRecord(e: CswEntry, set: ElementSet): string {
   const head = dc('identifier', e.id) + dc('title', e.title) + dc('type', 'dataset');
   if (set === 'brief') return `<csw:BriefRecord>${head}${boundingBox(e.bbox)}</csw:BriefRecord>`;
   const subjects = e.subjects.map((s) => dc('subject', s)).join('');
-  const formats = dc('format', 'GeoJSON') + dc('format', 'GML');
+  const formats = e.iso.formats.map(([name]) => dc('format', name)).join('');
   if (set === 'summary') {
     return `<csw:SummaryRecord>${head}${subjects}${formats}${dct('modified', e.modified)}${dct('abstract', e.abstract)}${boundingBox(e.bbox)}</csw:SummaryRecord>`;
   }
-  const l = e.layer;
-  const refs = onlineResources(l, base)
+  const l = e.iso;
+  const refs = l.resources
     .map((r) => `<dct:references scheme="${esc(r.protocol)}">${esc(r.url)}</dct:references>`)
     .join('');
   return (

@@ -40,5 +40,9 @@ export function cswRoutes(deps: AppDeps, csw: CswService, nodeStatus: NodeStatus
     const { slug, xml } = await csw.metadataXml(req.caller, req.params.id, root(req));
     res.type(XML).set('Content-Disposition', `inline; filename="${slug}.xml"`).send(xml);
   });
+  router.get('/api/elements/:id/metadata.xml', async (req, res) => {
+    const { slug, xml } = await csw.elementMetadataXml(req.caller, req.params.id, root(req));
+    res.type(XML).set('Content-Disposition', `inline; filename="elemen-${slug}.xml"`).send(xml);
+  });
   return router;
 }

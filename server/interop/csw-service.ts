@@ -1,5 +1,6 @@
 import type { Caller } from '../auth/access.js';
 import type { CatalogService } from '../catalog/catalog-service.js';
+import type { ElementsService } from '../elements/elements-service.js';
 import { CqlError, type Expr } from '../features/cql2-ast.js';
 import { parseCql2 } from '../features/cql2-parser.js';
 import { filterError } from '../features/feature-query.js';
@@ -7,9 +8,17 @@ import { parseFesFilter } from '../features/fes-filter.js';
 import { AppError, badRequest } from '../http/app-error.js';
 import { esc } from '../http/xml.js';
 import { cswCapabilities, DC_NS, DCT_NS, MAX_RECORDS, OWS10_NS } from './csw-capabilities.js';
-import { CSW_TARGET, cswEntry, dcRecord, matches, type CswEntry, type ElementSet } from './csw-records.js';
+import {
+  CSW_TARGET,
+  cswElementEntry,
+  cswEntry,
+  dcRecord,
+  matches,
+  type CswEntry,
+  type ElementSet,
+} from './csw-records.js';
 import { CSW_NS, GMD_SCHEMA, type CswRequest } from './csw-request.js';
-import { GCO_NS, GMD_NS, iso19139Record } from './iso19139.js';
+import { elementIso, GCO_NS, GMD_NS, iso19139Record, isoRecordXml } from './iso19139.js';
 
 const OPEN = `xmlns:csw="${CSW_NS}" xmlns:dc="${DC_NS}" xmlns:dct="${DCT_NS}" xmlns:ows="${OWS10_NS}" xmlns:gmd="${GMD_NS}" xmlns:gco="${GCO_NS}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"`;
 const SORTABLE: Record<string, (e: CswEntry) => string> = {
@@ -20,17 +29,27 @@ const SORTABLE: Record<string, (e: CswEntry) => string> = {
 };
 
 /**
- * CSW 2.0.2 over the catalog: records are the caller's visible layers (anonymous: publik only),
- * as Dublin Core or ISO 19139; constraints (Filter 1.1/FES 2.0 or CQL text) become the CQL2 tree
- * and are evaluated over each record's queryables.
+ * CSW 2.0.2 over the catalog: records are the caller's visible layers and data elements (as
+ * `elemen-<id>`; anonymous callers: publik only), as Dublin Core or ISO 19139; constraints
+ * (Filter 1.1/FES 2.0 or CQL text) become the CQL2 tree and are evaluated over each record's
+ * queryables.
  */
 export class CswService {
-  constructor(private readonly catalog: CatalogService) {}
+  constructor(
+    private readonly catalog: CatalogService,
+    private readonly elements: ElementsService,
+  ) {}
 
   /** One layer's ISO 19139 record (GET /api/layers/{id}/metadata.xml); hidden layers are not found. */
   async metadataXml(caller: Caller, slug: string, base: string): Promise<{ slug: string; xml: string }> {
     const layer = await this.catalog.getLayer(caller, slug);
     return { slug: layer.slug, xml: iso19139Record(layer, base) };
+  }
+
+  /** One data element's ISO 19139 record (GET /api/elements/{id}/metadata.xml); hidden ones are not found. */
+  async elementMetadataXml(caller: Caller, slug: string, base: string): Promise<{ slug: string; xml: string }> {
+    const element = await this.elements.get(caller, slug);
+    return { slug: element.slug, xml: isoRecordXml(elementIso(element, base)) };
   }
 
   capabilities(base: string): string {
@@ -47,7 +66,7 @@ export class CswService {
         parameter: 'VERSION',
       });
     if (op === 'describerecord') return describeRecord();
-    if (op === 'getdomain') return this.getDomain(caller, r);
+    if (op === 'getdomain') return this.getDomain(caller, r, base);
     const schema = outputSchema(r.outputSchema);
     const set = elementSet(r.elementSet);
     if (op === 'getrecordbyid') {
@@ -55,8 +74,8 @@ export class CswService {
         throw new AppError(400, 'missing_parameter', 'GetRecordById needs ID (one or more record identifiers).', {
           parameter: 'ID',
         });
-      const entries = (await this.entries(caller)).filter((e) => r.ids.includes(e.id));
-      return `<?xml version="1.0" encoding="UTF-8"?>\n<csw:GetRecordByIdResponse ${OPEN}>${entries.map((e) => record(e, schema, set, base)).join('')}</csw:GetRecordByIdResponse>\n`;
+      const entries = (await this.entries(caller, base)).filter((e) => r.ids.includes(e.id));
+      return `<?xml version="1.0" encoding="UTF-8"?>\n<csw:GetRecordByIdResponse ${OPEN}>${entries.map((e) => record(e, schema, set)).join('')}</csw:GetRecordByIdResponse>\n`;
     }
     if (op !== 'getrecords')
       throw new AppError(
@@ -81,7 +100,7 @@ export class CswService {
     if (!['hits', 'results', 'validate'].includes(resultType))
       throw badRequest('invalid_parameter', 'resultType must be hits or results.', { parameter: 'resultType' });
     const filter = constraintExpr(r.constraint);
-    let entries = await this.entries(caller);
+    let entries = await this.entries(caller, base);
     if (filter) entries = entries.filter((e) => matches(e, filter));
     const keys = r.sortBy.map((s) => {
       const key = SORTABLE[s.property.replace(/^.*:/, '').toLowerCase()];
@@ -108,11 +127,11 @@ export class CswService {
       `<?xml version="1.0" encoding="UTF-8"?>\n<csw:GetRecordsResponse ${OPEN} version="2.0.2">` +
       `<csw:SearchStatus timestamp="${new Date().toISOString()}"/>` +
       `<csw:SearchResults numberOfRecordsMatched="${entries.length}" numberOfRecordsReturned="${page.length}" nextRecord="${next}" recordSchema="${esc(schema)}" elementSet="${set}">` +
-      `${page.map((e) => record(e, schema, set, base)).join('')}</csw:SearchResults></csw:GetRecordsResponse>\n`
+      `${page.map((e) => record(e, schema, set)).join('')}</csw:SearchResults></csw:GetRecordsResponse>\n`
     );
   }
 
-  private async getDomain(caller: Caller, r: CswRequest): Promise<string> {
+  private async getDomain(caller: Caller, r: CswRequest, base: string): Promise<string> {
     if (!r.domain)
       throw new AppError(400, 'missing_parameter', 'GetDomain needs PARAMETERNAME or PROPERTYNAME.', {
         parameter: 'PARAMETERNAME',
@@ -135,7 +154,7 @@ export class CswService {
         throw badRequest('unknown_property', `GetDomain: "${name}" is not a queryable (${CSW_TARGET.help}).`, {
           parameter: 'PROPERTYNAME',
         });
-      const entries = await this.entries(caller);
+      const entries = await this.entries(caller, base);
       const all = entries.flatMap((e) =>
         p === 'subject' || p === 'keywords' || p === 'topiccategory'
           ? e.subjects
@@ -150,7 +169,7 @@ export class CswService {
                   : p === 'type'
                     ? ['dataset']
                     : p === 'format'
-                      ? ['GeoJSON', 'GML']
+                      ? e.iso.formats.map(([f]) => f)
                       : [],
       );
       values = [...new Set(all)].sort();
@@ -162,13 +181,18 @@ export class CswService {
     );
   }
 
-  private async entries(caller: Caller): Promise<CswEntry[]> {
-    return (await this.catalog.visibleLayers(caller)).map(cswEntry);
+  /** Every record the caller may see: layers first, then data elements. */
+  private async entries(caller: Caller, base: string): Promise<CswEntry[]> {
+    const [layers, elements] = await Promise.all([
+      this.catalog.visibleLayers(caller),
+      this.elements.visibleElements(caller),
+    ]);
+    return [...layers.map((l) => cswEntry(l, base)), ...elements.map((e) => cswElementEntry(e, base))];
   }
 }
 
-function record(e: CswEntry, schema: string, set: ElementSet, base: string): string {
-  return schema === GMD_SCHEMA ? iso19139Record(e.layer, base, false).trimEnd() : dcRecord(e, set, base);
+function record(e: CswEntry, schema: string, set: ElementSet): string {
+  return schema === GMD_SCHEMA ? isoRecordXml(e.iso, false).trimEnd() : dcRecord(e, set);
 }
 
 function outputSchema(s: string): string {

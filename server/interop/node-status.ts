@@ -1,5 +1,6 @@
 import { ANONYMOUS } from '../auth/access.js';
 import type { CatalogService } from '../catalog/catalog-service.js';
+import type { ElementsService } from '../elements/elements-service.js';
 import { completenessByElement, METADATA_STANDARD } from '../quality/metadata-elements.js';
 
 export interface ServiceCheck {
@@ -39,12 +40,13 @@ const SERVICES: { service: string; path: (sample: string | null) => string | nul
 /**
  * The node self-check, as national monitoring (Simojang-style) would see this node: every public
  * service probed over HTTP at the node's public address (anonymous, as harvesters are), the CSW
- * record count against the publik layer count, metadata completeness per SNI 8843-1 element, and
+ * record count against the publik layer and data element count, metadata completeness per SNI 8843-1 element, and
  * the layers a harvester gets no data from.
  */
 export class NodeStatusService {
   constructor(
     private readonly catalog: CatalogService,
+    private readonly elements: ElementsService,
     private readonly timeoutMs = 10_000,
   ) {}
 
@@ -63,7 +65,10 @@ export class NodeStatusService {
   }
 
   private async make(base: string): Promise<Record<string, unknown>> {
-    const layers = await this.catalog.visibleLayers(ANONYMOUS);
+    const [layers, { total: publikElements }] = await Promise.all([
+      this.catalog.visibleLayers(ANONYMOUS),
+      this.elements.page(ANONYMOUS, { limit: 1, offset: 0, sort: 'id' }),
+    ]);
     const sample =
       [...layers].filter((l) => l.featureCount > 0).sort((a, b) => a.featureCount - b.featureCount)[0]?.slug ?? null;
     const services = await Promise.all(
@@ -84,14 +89,20 @@ export class NodeStatusService {
     const records = await this.cswCount(base);
     const completeness = completenessByElement(layers);
     const empty = layers.filter((l) => l.featureCount === 0);
-    const recordsOk = records.count === layers.length;
+    const recordsOk = records.count === layers.length + publikElements;
     const ok = services.every((s) => s.ok) && recordsOk;
     return {
       status: ok ? 'ok' : 'degraded',
       checkedAt: new Date().toISOString(),
       base,
       services,
-      catalogue: { publikLayers: layers.length, cswRecords: records.count, match: recordsOk, problem: records.problem },
+      catalogue: {
+        publikLayers: layers.length,
+        publikElements,
+        cswRecords: records.count,
+        match: recordsOk,
+        problem: records.problem,
+      },
       metadataStandard: METADATA_STANDARD,
       metadataCompleteness: completeness,
       layersWithoutData: { count: empty.length, layers: empty.slice(0, 50).map((l) => l.slug) },
