@@ -4,8 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { owslibWfs, type OwslibWfsCommon } from './support/owslib-wfs.js';
 import { useTestServer } from './support/use-test-server.js';
-import { hasGdal, PYTHON, hasOwslib } from './support/clients.js';
+import { hasGdal, hasOwslib } from './support/clients.js';
 
 const run = promisify(execFile);
 const KEL = 'batas-kelurahan-kota-tangerang';
@@ -98,14 +99,8 @@ describe.skipIf(!hasGdal)('GDAL reads the WFS as a real client', () => {
   }, 150_000);
 });
 
-interface OwslibRead {
-  types: string[];
-  crs: string[];
-  wgs84: number[];
-  schema: string[];
+interface OwslibRead extends OwslibWfsCommon {
   geometryType: string;
-  bbox: number[];
-  filter: number[];
   sortedIds: number[];
   sortedProps: string[];
   numberMatched: number;
@@ -116,23 +111,7 @@ interface OwslibRead {
 
 describe.skipIf(!hasOwslib)('OWSLib reads the WFS as a real client', () => {
   it('reads capabilities and schema, and gets features by bbox, POSTed filter, sort and paging, id and as GeoJSON', async () => {
-    const { stdout } = await run(PYTHON, ['tests/clients/owslib_wfs.py', `${s.url}/wfs`, KEL], {
-      timeout: 120_000,
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    const got = JSON.parse(stdout) as OwslibRead;
-    const visible = await s.json<{ total: number }>('/api/layers?limit=1');
-    expect(got.types).toHaveLength(visible.body.total);
-    expect(got.types).not.toContain(`satupeta:${s.terbatas}`);
-    expect(got.crs).toEqual(['urn:ogc:def:crs:EPSG::4326', 'urn:ogc:def:crs:EPSG::3857']);
-    expect(got.wgs84[0]).toBeGreaterThan(106);
-    expect(got.schema).toEqual(['kode', 'level', 'luas_km2', 'nama']);
-    expect(got.bbox).toEqual(
-      await kelFids('ST_Intersects(f.geom, ST_MakeEnvelope(?, ?, ?, ?, 4326))', [106.62, -6.2, 106.66, -6.16]),
-    );
-    expect(got.filter).toEqual(
-      await kelFids(`f.properties ->> 'kode' like '36.71.04.%' and (f.properties ->> 'luas_km2')::numeric > 1`),
-    );
+    const got = await owslibWfs<OwslibRead>(s, 'tests/clients/owslib_wfs.py', KEL, kelFids);
     const byArea = await sql<{ fid: number }>(
       `select f.fid from features f join layers l on l.id = f.layer_id where l.slug = ?
        order by (f.properties ->> 'luas_km2')::numeric desc, f.fid limit 5 offset 5`,

@@ -41,6 +41,8 @@ export interface FeatureQuery {
  * to XML names by the adapter; they reach SQL only as bound values.
  */
 export interface GmlEncoding {
+  /** The element each feature is wrapped in: `wfs:member` (WFS 2.0) or `gml:featureMember` (WFS 1.1.0). */
+  member: 'wfs:member' | 'gml:featureMember';
   /** The feature type's NCName (also the gml:id prefix) and its namespace prefix. */
   typeName: string;
   prefix: string;

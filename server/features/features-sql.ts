@@ -41,7 +41,7 @@ const XML_TEXT = (v: string) =>
   `replace(replace(replace(translate(${v}, E'\\x01\\x02\\x03\\x04\\x05\\x06\\x07\\x08\\x0B\\x0C\\x0E\\x0F\\x10\\x11\\x12\\x13\\x14\\x15\\x16\\x17\\x18\\x19\\x1A\\x1B\\x1C\\x1D\\x1E\\x1F\\uFFFE\\uFFFF', ''), '&', '&amp;'), '<', '&lt;'), '>', '&gt;')`;
 
 /**
- * One WFS member in GML 3.2, built by the database: the properties in schema order (one bound
+ * One WFS member in GML 3.2 (or 3.1.1: the same elements in WFS 1.1.0's wrapper), built by the database: the properties in schema order (one bound
  * key and element name each; absent values left out), then the geometry as its multi form by
  * ST_AsGML (bit 1: URN srsName and bit 16: latitude first for EPSG:4326 by URN; bit 4:
  * LineString). ST_AsGML gives every part the multi's gml:id: a one-part geometry (nearly all)
@@ -70,10 +70,10 @@ function gmlText(knex: Knex, g: GmlEncoding, geomExpr: string): Knex.Raw {
     bindings.push(g.prefix, g.geometryElement, decimals, options, g.typeName, g.typeName, g.typeName);
     bindings.push(g.srsName, g.typeName, decimals, options & ~1, g.typeName, g.prefix, g.geometryElement);
   }
-  bindings.push(g.prefix, g.typeName);
+  bindings.push(g.prefix, g.typeName, g.member);
   return knex.raw(
-    `'<wfs:member><' || ? || ':' || ? || ' gml:id="' || ? || '.' || f.fid || '">' || ${props.length ? props.join(' || ') : `''`} || ${geometry} || '</' || ? || ':' || ? || '></wfs:member>' as feature`,
-    bindings,
+    `'<' || ? || '><' || ? || ':' || ? || ' gml:id="' || ? || '.' || f.fid || '">' || ${props.length ? props.join(' || ') : `''`} || ${geometry} || '</' || ? || ':' || ? || '></' || ? || '>' as feature`,
+    [g.member, ...bindings],
   );
 }
 

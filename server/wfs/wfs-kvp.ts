@@ -73,10 +73,24 @@ export function sortKeys(text: string): { element: string; descending: boolean }
     });
 }
 
-export type OutputFormat = 'gml32' | 'geojson';
+export type OutputFormat = 'gml32' | 'gml311' | 'geojson';
 
-/** OUTPUTFORMAT: GML 3.2 (the default) or GeoJSON, in the spellings clients use. */
-export function outputFormat(text: string | undefined): OutputFormat {
+/**
+ * OUTPUTFORMAT in the spellings clients use: GML 3.2 (the WFS 2.0 default) or GeoJSON; under WFS
+ * 1.1.0, GML 3.1.1 (its default) or GeoJSON.
+ */
+export function outputFormat(text: string | undefined, version: '2.0.0' | '1.1.0' = '2.0.0'): OutputFormat {
+  if (version === '1.1.0') {
+    const t = (text ?? '').toLowerCase().replace(/\s+/g, '');
+    if (t === '' || ['gml3', 'text/xml;subtype=gml/3.1.1', 'text/xml;subtype="gml/3.1.1"', 'text/xml'].includes(t))
+      return 'gml311';
+    if (['application/json', 'application/geo+json', 'json', 'geojson'].includes(t)) return 'geojson';
+    throw badRequest(
+      'invalid_parameter',
+      `OUTPUTFORMAT "${text}" is not offered by WFS 1.1.0 here: use text/xml; subtype=gml/3.1.1 or application/json.`,
+      { parameter: 'OUTPUTFORMAT', value: text },
+    );
+  }
   if (text === undefined || text.trim() === '') return 'gml32';
   // A "+" left unencoded in a query string arrives as a space.
   const t = text

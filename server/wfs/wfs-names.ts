@@ -12,6 +12,13 @@ export const OWS_NS = 'http://www.opengis.net/ows/1.1';
 export const XLINK_NS = 'http://www.w3.org/1999/xlink';
 export const XSI_NS = 'http://www.w3.org/2001/XMLSchema-instance';
 export const GML32_TYPE = 'application/gml+xml; version=3.2';
+/** WFS 1.1.0 (OGC 04-094) and what it speaks: GML 3.1.1, Filter Encoding 1.1, OWS 1.0. */
+export const WFS11_NS = 'http://www.opengis.net/wfs';
+export const GML311_NS = 'http://www.opengis.net/gml';
+export const OGC_NS = 'http://www.opengis.net/ogc';
+export const OWS10_NS = 'http://www.opengis.net/ows';
+export const GML311_TYPE = 'text/xml; subtype=gml/3.1.1';
+export type WfsVersion = '2.0.0' | '1.1.0';
 
 /** The geometry's element name in our feature types (a field with that name is renamed instead). */
 export const GEOMETRY_NAME = 'geometry';

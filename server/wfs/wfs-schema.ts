@@ -1,5 +1,14 @@
 import type { FieldDef, LayerRecord } from '../catalog/layer-types.js';
-import { FEATURE_NS, FEATURE_PREFIX, GEOMETRY_NAME, GML_NS, propertyElementNames, typeLocalName } from './wfs-names.js';
+import {
+  FEATURE_NS,
+  FEATURE_PREFIX,
+  GEOMETRY_NAME,
+  GML311_NS,
+  GML_NS,
+  propertyElementNames,
+  typeLocalName,
+  type WfsVersion,
+} from './wfs-names.js';
 import { esc } from '../http/xml.js';
 
 const XSD_TYPE: Record<FieldDef['type'], string> = {
@@ -11,10 +20,16 @@ const XSD_TYPE: Record<FieldDef['type'], string> = {
 };
 
 /**
- * DescribeFeatureType: the GML 3.2 application schema of the given layers, one element and one
- * complex type per layer, properties in the registry's order, then the geometry.
+ * DescribeFeatureType: the GML 3.2 application schema of the given layers (GML 3.1.1 for WFS
+ * 1.1.0), one element and one complex type per layer, properties in the registry's order, then
+ * the geometry.
  */
-export function featureTypeSchema(layers: LayerRecord[]): string {
+export function featureTypeSchema(layers: LayerRecord[], version: WfsVersion = '2.0.0'): string {
+  const old = version === '1.1.0';
+  const gmlNs = old ? GML311_NS : GML_NS;
+  const gmlXsd = old
+    ? 'http://schemas.opengis.net/gml/3.1.1/base/gml.xsd'
+    : 'http://schemas.opengis.net/gml/3.2.1/gml.xsd';
   const types = layers.map((layer) => {
     const name = typeLocalName(layer.slug);
     const names = propertyElementNames(layer);
@@ -28,14 +43,14 @@ export function featureTypeSchema(layers: LayerRecord[]): string {
     return (
       `<xsd:complexType name="${name}Type"><xsd:complexContent><xsd:extension base="gml:AbstractFeatureType">` +
       `<xsd:sequence>${props.join('')}</xsd:sequence></xsd:extension></xsd:complexContent></xsd:complexType>` +
-      `<xsd:element name="${name}" type="${FEATURE_PREFIX}:${name}Type" substitutionGroup="gml:AbstractFeature"/>`
+      `<xsd:element name="${name}" type="${FEATURE_PREFIX}:${name}Type" substitutionGroup="gml:${old ? '_Feature' : 'AbstractFeature'}"/>`
     );
   });
   return (
     `<?xml version="1.0" encoding="UTF-8"?>\n` +
-    `<xsd:schema xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:gml="${GML_NS}" xmlns:${FEATURE_PREFIX}="${FEATURE_NS}" ` +
+    `<xsd:schema xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:gml="${gmlNs}" xmlns:${FEATURE_PREFIX}="${FEATURE_NS}" ` +
     `targetNamespace="${FEATURE_NS}" elementFormDefault="qualified" version="1.0">` +
-    `<xsd:import namespace="${GML_NS}" schemaLocation="http://schemas.opengis.net/gml/3.2.1/gml.xsd"/>` +
+    `<xsd:import namespace="${gmlNs}" schemaLocation="${gmlXsd}"/>` +
     `${types.join('')}</xsd:schema>\n`
   );
 }

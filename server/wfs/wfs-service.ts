@@ -7,6 +7,7 @@ import type { FeaturePage, FeaturesService } from '../features/features-service.
 import { badRequest, notFound } from '../http/app-error.js';
 import { parseFesFilter } from '../features/fes-filter.js';
 import { capabilitiesXml } from './wfs-capabilities.js';
+import { capabilitiesXml110 } from './wfs-capabilities-110.js';
 import { parseCrs, type WfsCrs } from '../features/crs-names.js';
 import {
   bboxAsLonLat,
@@ -26,6 +27,7 @@ import {
   propertyOfElement,
   slugOfTypeName,
   typeLocalName,
+  type WfsVersion,
 } from './wfs-names.js';
 import { featureTypeSchema } from './wfs-schema.js';
 import type { XmlElement } from '../http/xml.js';
@@ -33,7 +35,7 @@ import type { XmlElement } from '../http/xml.js';
 /** What GetFeature answers: hits only, or a page in GML 3.2 members or GeoJSON feature text. */
 export type GetFeatureResult =
   | { kind: 'hits'; numberMatched: number }
-  | { kind: 'gml32'; page: FeaturePage; typeName: string; startIndex: number }
+  | { kind: 'gml32' | 'gml311'; page: FeaturePage; typeName: string; startIndex: number }
   | { kind: 'geojson'; page: FeaturePage; startIndex: number };
 
 /**
@@ -52,20 +54,30 @@ export class WfsService {
     return capabilitiesXml(await this.catalog.visibleLayers(caller), base, this.policy.maxLimit);
   }
 
+  /** WFS 1.1.0 capabilities, for desktop clients that speak only that version. */
+  async capabilities110(caller: Caller, base: string): Promise<string> {
+    return capabilitiesXml110(await this.catalog.visibleLayers(caller), base);
+  }
+
   /** All visible types without TYPENAMES (what GDAL asks first), else the named ones. */
-  async describe(caller: Caller, typeNames: string | undefined): Promise<string> {
+  async describe(caller: Caller, typeNames: string | undefined, version: WfsVersion = '2.0.0'): Promise<string> {
     const names = typeNames === undefined ? [] : [...new Set(typeNameList(typeNames))];
     const layers =
       names.length === 0
         ? await this.catalog.visibleLayers(caller)
         : await Promise.all(names.map((n) => this.layer(caller, n)));
-    return featureTypeSchema(layers);
+    return featureTypeSchema(layers, version);
   }
 
   /** kvp: the request's parameters by upper-case name; filter: the fes:Filter of an XML request. */
-  async getFeature(caller: Caller, kvp: Map<string, string>, filter?: XmlElement): Promise<GetFeatureResult> {
+  async getFeature(
+    caller: Caller,
+    kvp: Map<string, string>,
+    filter?: XmlElement,
+    version: WfsVersion = '2.0.0',
+  ): Promise<GetFeatureResult> {
     const layer = await this.layer(caller, oneTypeName(kvp));
-    const format: OutputFormat = outputFormat(kvp.get('OUTPUTFORMAT'));
+    const format: OutputFormat = outputFormat(kvp.get('OUTPUTFORMAT'), version);
     const crs = parseCrs(kvp.get('SRSNAME'));
     if (format === 'geojson' && crs.epsg !== 4326)
       throw badRequest(
@@ -107,7 +119,7 @@ export class WfsService {
         sortby: this.sortby(layer, kvp.get('SORTBY')),
         limit: wholeNumber(kvp, 'COUNT', 0) ?? wholeNumber(kvp, 'MAXFEATURES', 0),
         offset: startIndex,
-        gml: format === 'gml32' ? gmlEncoding(layer, properties, crs) : undefined,
+        gml: format === 'geojson' ? undefined : gmlEncoding(layer, properties, crs, format),
       },
       this.policy,
     );
@@ -115,7 +127,7 @@ export class WfsService {
     const page = await this.features.page(query);
     return format === 'geojson'
       ? { kind: 'geojson', page, startIndex }
-      : { kind: 'gml32', page, typeName: typeLocalName(layer.slug), startIndex };
+      : { kind: format, page, typeName: typeLocalName(layer.slug), startIndex };
   }
 
   /** A type name (prefixed or not) as a layer the caller may see; anything else is not found. */
@@ -132,7 +144,8 @@ export class WfsService {
 
   /** PROPERTYNAME as property names, and whether the geometry was asked for. */
   private properties(layer: LayerRecord, text: string | undefined): { names: string[] | null; geometry: boolean } {
-    if (text === undefined || text.trim() === '') return { names: null, geometry: true };
+    // `*` is every property (what OWSLib sends for WFS 1.1.0 when none is chosen).
+    if (text === undefined || text.trim() === '' || text.trim() === '*') return { names: null, geometry: true };
     const names: string[] = [];
     let geometry = false;
     for (const element of typeNameList(text)) {
@@ -181,9 +194,11 @@ function gmlEncoding(
   layer: LayerRecord,
   chosen: { names: string[] | null; geometry: boolean },
   crs: WfsCrs,
+  format: 'gml32' | 'gml311',
 ): GmlEncoding {
   const elements = propertyElementNames(layer);
   return {
+    member: format === 'gml311' ? 'gml:featureMember' : 'wfs:member',
     typeName: typeLocalName(layer.slug),
     prefix: FEATURE_PREFIX,
     elements: layer.fields
