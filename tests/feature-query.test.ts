@@ -205,6 +205,21 @@ describe('one feature query behind /api and /ogc', () => {
     expect(offset.links.find((l) => l.rel === 'prev')?.href).toContain('offset=90');
   });
 
+  it('gives a page past an offset exactly as the same slice of the whole, clipped to a district too', async () => {
+    // Layer pages through /api (district and clip) and sorted OGC pages: each offset page is the
+    // matching slice of one page holding everything, text for text.
+    const api = '/api/layers/batas-kelurahan-kota-tangerang/features';
+    for (const query of ['district=36.71.04&clip=true', 'sortby=-luas_km2,nama', 'bbox=106.6,-6.25,106.7,-6.1']) {
+      const base = query.startsWith('sortby') ? `/ogc/collections/${KEL}/items` : api;
+      const whole = (await s.json<Page>(`${base}?${query}&limit=500`)).body.features;
+      expect(whole.length, query).toBeGreaterThan(6);
+      for (const offset of [1, 5, whole.length - 2]) {
+        const page = (await s.json<Page>(`${base}?${query}&limit=3&offset=${offset}`)).body.features;
+        expect(page, `${query} offset=${offset}`).toEqual(whole.slice(offset, offset + 3));
+      }
+    }
+  });
+
   it('takes a property list as repeated parameters, as OWSLib sends it', async () => {
     const page = (await s.json<Page>(`/ogc/collections/${KEL}/items?properties=nama&properties=kode&limit=1`)).body;
     expect(Object.keys(page.features[0]?.properties ?? {}).sort()).toEqual(['kode', 'nama']);

@@ -130,14 +130,15 @@ export async function countFeatures(knex: Knex, q: Filters): Promise<number> {
  */
 export async function selectFeaturePage(knex: Knex, q: FeatureQuery): Promise<FeaturePageText> {
   const order = orderBy(knex, q);
-  const rows = filtered(knex, q)
-    .select('f.fid', projection(knex, q))
-    // Window rows are numbered before OFFSET skips any: number the page from 1.
-    .select(knex.raw('row_number() over (order by ?) - ? as rn', [order, q.offset]))
-    .orderByRaw('?', [order])
-    .limit(q.limit + 1);
-  if (q.after > 0) rows.andWhere('f.fid', '>', q.after);
-  if (q.offset > 0) rows.offset(q.offset);
+  const rows = q.offset > 0 ? pageAfterOffset(knex, q, order) : filtered(knex, q);
+  if (q.offset === 0) {
+    rows
+      .select('f.fid', projection(knex, q))
+      .select(knex.raw('row_number() over (order by ?) as rn', [order]))
+      .orderByRaw('?', [order])
+      .limit(q.limit + 1);
+    if (q.after > 0) rows.andWhere('f.fid', '>', q.after);
+  }
   const byCursor = q.after > 0 && q.offset === 0 && q.sortby.length === 0;
   const prev = byCursor
     ? knex.raw('(select coalesce((?), 0)) as prev_after', [
@@ -163,6 +164,29 @@ export async function selectFeaturePage(knex: Knex, q: FeatureQuery): Promise<Fe
     );
   const page = pages[0] ?? { found: 0, last_fid: null, prev_after: null, features: '' };
   return { found: page.found, lastFid: page.last_fid, prevAfter: page.prev_after, features: page.features };
+}
+
+/**
+ * The rows of a page past `offset`: the ids first (numbered, ordered, skipped and cut without
+ * building any text), then each kept feature's text. In one query the window would make the
+ * database build the text of every skipped row too, so a deep page cost several first pages.
+ */
+function pageAfterOffset(knex: Knex, q: FeatureQuery, order: Knex.Raw): Knex.QueryBuilder {
+  const ids = filtered(knex, q)
+    .select('f.fid')
+    // Window rows are numbered before OFFSET skips any: number the page from 1.
+    .select(knex.raw('row_number() over (order by ?) - ? as rn', [order, q.offset]))
+    .orderByRaw('?', [order])
+    .limit(q.limit + 1)
+    .offset(q.offset);
+  if (q.after > 0) ids.andWhere('f.fid', '>', q.after);
+  const rows = knex
+    .from(ids.as('i'))
+    .join('features as f', (j) => j.on('f.fid', '=', 'i.fid').andOnVal('f.layer_id', '=', q.layer.id))
+    .select('f.fid', 'i.rn', projection(knex, q));
+  // A clipped geometry needs the district's own geometry beside each feature.
+  if (q.district && q.clip) rows.join('districts as d', (j) => j.onVal('d.code', '=', q.district as string));
+  return rows;
 }
 
 /**
