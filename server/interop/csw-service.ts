@@ -1,4 +1,4 @@
-import type { Caller } from '../auth/access.js';
+import { visibilityKey, type Caller } from '../auth/access.js';
 import type { CatalogService } from '../catalog/catalog-service.js';
 import type { ElementsService } from '../elements/elements-service.js';
 import { CqlError, type Expr } from '../features/cql2-ast.js';
@@ -181,14 +181,29 @@ export class CswService {
     );
   }
 
-  /** Every record the caller may see: layers first, then data elements. */
+  /**
+   * Every record the caller may see, in identifier order. The registries hand back the same
+   * record objects while nothing changed, so the entries built from them are kept and reused
+   * until any of those objects differs (a harvest pages through 7,000 records).
+   */
   private async entries(caller: Caller, base: string): Promise<CswEntry[]> {
     const [layers, elements] = await Promise.all([
       this.catalog.visibleLayers(caller),
       this.elements.visibleElements(caller),
     ]);
-    return [...layers.map((l) => cswEntry(l, base)), ...elements.map((e) => cswElementEntry(e, base))];
+    const sources: object[] = [...layers, ...elements];
+    const key = `${visibilityKey(caller)}|${base}`;
+    const known = this.built.get(key);
+    if (known && known.sources.length === sources.length && known.sources.every((x, i) => x === sources[i]))
+      return [...known.entries];
+    const entries = [...layers.map((l) => cswEntry(l, base)), ...elements.map((e) => cswElementEntry(e, base))];
+    entries.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    if (this.built.size >= 16) this.built.clear();
+    this.built.set(key, { sources, entries });
+    return [...entries];
   }
+
+  private readonly built = new Map<string, { sources: object[]; entries: CswEntry[] }>();
 }
 
 function record(e: CswEntry, schema: string, set: ElementSet): string {
