@@ -80,7 +80,11 @@ async function main(): Promise<void> {
     await (await fetch(`${server.url}${variants.ogc?.(which === 'deep' ? deepest : 0) ?? ''}`, IDENTITY)).text();
     pageTimes[which].push(performance.now() - t0);
   }
-  const med = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 50);
+  const med = (xs: number[]) =>
+    percentile(
+      [...xs].sort((a, b) => a - b),
+      50,
+    );
 
   // CSW: the whole catalogue paged by 100 on one keep-alive connection, as a harvester does.
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
