@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import yauzl from 'yauzl';
 import { hasGdal } from './support/clients.js';
-import { adminAuth, createLayer } from './support/layers.js';
+import { adminAuth, createLayer, replaceFeatures } from './support/layers.js';
 import { useTestServer } from './support/use-test-server.js';
 
 const run = promisify(execFile);
@@ -133,21 +133,13 @@ describe('zipped Shapefile download', () => {
           [106.643, -6.187],
         ],
       ];
-      const upload = await s.get(`/api/layers/${slug}/features?mode=replace`, {
-        method: 'POST',
-        headers: { ...auth, 'Content-Type': 'application/geo+json' },
-        body: JSON.stringify({
-          type: 'FeatureCollection',
-          features: [
-            {
-              type: 'Feature',
-              properties: { nama_lengkap_bangunan: 'Gedung Ü', nama_lengkap_pemilik: 'Pemkot', jumlah: 3 },
-              geometry: { type: 'Polygon', coordinates: donut },
-            },
-          ],
-        }),
-      });
-      expect(upload.status).toBe(200);
+      await replaceFeatures(s, auth, slug, [
+        {
+          type: 'Feature',
+          properties: { nama_lengkap_bangunan: 'Gedung Ü', nama_lengkap_pemilik: 'Pemkot', jumlah: 3 },
+          geometry: { type: 'Polygon', coordinates: donut },
+        },
+      ]);
       const file = await save(`/api/layers/${slug}/download.shp.zip`, 'donut.shp.zip');
       const { stdout } = await run(
         'ogrinfo',
@@ -246,17 +238,9 @@ describe('GeoPackage download', () => {
     const before = await s.get(`/api/layers/${slug}/download.gpkg`);
     const etag = before.headers.get('etag');
     await before.arrayBuffer();
-    const upload = await s.get(`/api/layers/${slug}/features?mode=replace`, {
-      method: 'POST',
-      headers: { ...auth, 'Content-Type': 'application/geo+json' },
-      body: JSON.stringify({
-        type: 'FeatureCollection',
-        features: [
-          { type: 'Feature', properties: { nama: 'Satu' }, geometry: { type: 'Point', coordinates: [106.64, -6.18] } },
-        ],
-      }),
-    });
-    expect(upload.status).toBe(200);
+    await replaceFeatures(s, auth, slug, [
+      { type: 'Feature', properties: { nama: 'Satu' }, geometry: { type: 'Point', coordinates: [106.64, -6.18] } },
+    ]);
     const after = await s.get(`/api/layers/${slug}/download.gpkg`);
     expect(after.headers.get('etag')).not.toBe(etag);
     const file = path.join(dir, 'after.gpkg');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { copyLines, inlineBindings } from '../server/db/copy-out.js';
-import { adminAuth, createLayer } from './support/layers.js';
+import { adminAuth, createLayer, replaceFeatures } from './support/layers.js';
 import { useTestServer } from './support/use-test-server.js';
 
 /**
@@ -53,12 +53,7 @@ describe('GeoJSON download stream', () => {
       properties: { nama: `${AWKWARD[i % AWKWARD.length]} #${i}`, nomor: i % 7 === 0 ? null : i },
       geometry: { type: 'Point', coordinates: [106.6 + (i % 100) * 0.001, -6.2 + Math.floor(i / 100) * 0.001] },
     }));
-    const upload = await s.get(`/api/layers/${slug}/features?mode=replace`, {
-      method: 'POST',
-      headers: { ...auth, 'Content-Type': 'application/geo+json' },
-      body: JSON.stringify({ type: 'FeatureCollection', features }),
-    });
-    expect(upload.status, await upload.clone().text()).toBe(200);
+    await replaceFeatures(s, auth, slug, features);
 
     const res = await s.get(`/api/layers/${slug}/download.geojson`, { headers: auth });
     expect(res.status).toBe(200);

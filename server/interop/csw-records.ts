@@ -3,7 +3,8 @@ import type { ElementRecord } from '../elements/element-types.js';
 import type { Expr, GeometryLiteral } from '../features/cql2-ast.js';
 import type { FilterTarget } from '../features/fes-filter.js';
 import { esc } from '../http/xml.js';
-import { elementIso, layerIso, topicCategory, type IsoSource } from './iso19139.js';
+import { elementIso, layerIso, type IsoSource } from './iso-sources.js';
+import { topicCategory } from './iso19139.js';
 
 /** A layer or data element as a catalogue record: the fields CSW queryables and Dublin Core read. */
 export interface CswEntry {

@@ -18,7 +18,8 @@ import {
   type ElementSet,
 } from './csw-records.js';
 import { CSW_NS, GMD_SCHEMA, type CswRequest } from './csw-request.js';
-import { elementIso, GCO_NS, GMD_NS, iso19139Record, isoRecordXml } from './iso19139.js';
+import { elementIso } from './iso-sources.js';
+import { GCO_NS, GMD_NS, iso19139Record, isoRecordXml } from './iso19139.js';
 
 const OPEN = `xmlns:csw="${CSW_NS}" xmlns:dc="${DC_NS}" xmlns:dct="${DCT_NS}" xmlns:ows="${OWS10_NS}" xmlns:gmd="${GMD_NS}" xmlns:gco="${GCO_NS}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"`;
 const SORTABLE: Record<string, (e: CswEntry) => string> = {
@@ -112,13 +113,15 @@ export class CswService {
         );
       return { key, descending: s.descending };
     });
-    entries.sort((a, b) => {
-      for (const { key, descending } of keys) {
-        const [x, y] = [key(a), key(b)];
-        if (x !== y) return (x < y ? -1 : 1) * (descending ? -1 : 1);
-      }
-      return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-    });
+    // Entries come in identifier order already: sort only when SortBy asks for another.
+    if (keys.length > 0)
+      entries.sort((a, b) => {
+        for (const { key, descending } of keys) {
+          const [x, y] = [key(a), key(b)];
+          if (x !== y) return (x < y ? -1 : 1) * (descending ? -1 : 1);
+        }
+        return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+      });
     const max = Math.min(r.maxRecords, MAX_RECORDS);
     const page = resultType === 'results' ? entries.slice(r.startPosition - 1, r.startPosition - 1 + max) : [];
     const after = r.startPosition - 1 + page.length;

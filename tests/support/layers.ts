@@ -22,3 +22,18 @@ export async function createLayer(
   });
   expect(res.status, await res.clone().text()).toBe(201);
 }
+
+/** Replaces a layer's features through the API (POST …/features?mode=replace) and expects 200. */
+export async function replaceFeatures(
+  s: Pick<TestServer, 'get'>,
+  auth: Record<string, string>,
+  slug: string,
+  features: Record<string, unknown>[],
+): Promise<void> {
+  const res = await s.get(`/api/layers/${slug}/features?mode=replace`, {
+    method: 'POST',
+    headers: { ...auth, 'Content-Type': 'application/geo+json' },
+    body: JSON.stringify({ type: 'FeatureCollection', features }),
+  });
+  expect(res.status, await res.clone().text()).toBe(200);
+}
