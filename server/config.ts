@@ -40,6 +40,7 @@ const schema = z.object({
   TILE_CACHE_MB: z.coerce.number().int().min(0).max(16_384).default(64),
   TILES_MAX_LAYERS: z.coerce.number().int().min(1).max(100).default(20),
   TILES_MAX_FEATURES: z.coerce.number().int().min(100).max(1_000_000).default(10_000),
+  TILES_MAX_BYTES: z.coerce.number().int().min(0).max(64 * 1024 * 1024).default(512_000),
   TILES_REGISTRY_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   RENDER_MAX_SIZE: z.coerce.number().int().min(256).max(16_384).default(4096),
   RENDER_MAX_FEATURES: z.coerce.number().int().min(100).max(10_000_000).default(200_000),
@@ -116,6 +117,8 @@ export interface Config {
   tilesMaxLayers: number;
   /** Most features per layer per tile (see server/tiles/tile-sql.ts for the rule). */
   tilesMaxFeatures: number;
+  /** Most bytes of one composite tile before the smallest features are dropped (0: no budget). */
+  tilesMaxBytes: number;
   /** How long unversioned tile requests may reuse a registry lookup while change notices are not received. */
   tilesRegistryTtlMs: number;
   /** Largest WIDTH/HEIGHT of a rendered map (WMS GetMap, static maps). */
@@ -204,6 +207,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     tileCacheBytes: e.TILE_CACHE_MB * 1024 * 1024,
     tilesMaxLayers: e.TILES_MAX_LAYERS,
     tilesMaxFeatures: e.TILES_MAX_FEATURES,
+    tilesMaxBytes: e.TILES_MAX_BYTES,
     tilesRegistryTtlMs: e.TILES_REGISTRY_TTL_MS,
     renderMaxSize: e.RENDER_MAX_SIZE,
     renderMaxFeatures: e.RENDER_MAX_FEATURES,

@@ -65,6 +65,7 @@ export function buildServices(deps: AppDeps): Services {
     useMvt: deps.db.capabilities.mvt,
     maxLayers: config.tilesMaxLayers,
     maxFeatures: config.tilesMaxFeatures,
+    maxBytes: config.tilesMaxBytes,
     registryTtlMs: config.tilesRegistryTtlMs,
     changes: deps.db.changes,
   });

@@ -2,6 +2,8 @@
 export interface CachedTile {
   raw: Uint8Array;
   gzip?: Uint8Array;
+  /** The per-layer feature cap the byte budget lowered the tile to (absent: not trimmed). */
+  trimmedCap?: number;
 }
 
 /**

@@ -5,6 +5,8 @@ const MVT = 'application/vnd.mapbox-vector-tile';
 export const IMMUTABLE = 'public, max-age=31536000, immutable';
 /** Unversioned or stale-versioned: current content, briefly cacheable, revalidated by ETag. */
 export const SHORT = 'public, max-age=60';
+/** Set when the tile byte budget (TILES_MAX_BYTES) dropped features from a tile. */
+export const TRIMMED_HEADER = 'X-Tile-Trimmed';
 
 /**
  * Writes a tile answer: headers once, the body as is. Shared by the Express route and the in-memory
@@ -35,6 +37,11 @@ export function writeTile(
   if (answer.body.byteLength === 0) {
     res.writeHead(204, headers).end();
     return;
+  }
+  if (answer.trimmedCap !== undefined) {
+    // Said in a header: the tile is complete as drawn, but each layer kept only its largest features.
+    headers[TRIMMED_HEADER] = `max-features-per-layer=${answer.trimmedCap}`;
+    headers['Access-Control-Expose-Headers'] = TRIMMED_HEADER;
   }
   if (answer.gzipped) headers['Content-Encoding'] = 'gzip';
   headers['Content-Type'] = MVT;

@@ -18,7 +18,7 @@ describe('tile SQL', () => {
     expect(q?.sql).not.toContain('drop table');
     expect(q?.sql).not.toContain('nama');
     const { unit, pixel } = tileParams(14);
-    expect(q?.bindings).toEqual([unit, pixel, 14, 13046, 8473, roads.name, 7, 500, 'sekolah', '["nama"]', 9, 500]);
+    expect(q?.bindings).toEqual([unit, pixel, 14, 13046, 8473, roads.name, 7, 500, 'sekolah', 'nama', 'nama', 9, 500]);
     expect((q?.sql.match(/\?/g) ?? []).length).toBe(q?.bindings.length);
   });
 
@@ -40,8 +40,20 @@ describe('tile SQL', () => {
   it('gives the JS encoder the same candidates, with the layer index to sort rows back', () => {
     const q = featureRowsQuery([roads, schools], p);
     expect((q?.sql.match(/union all/g) ?? []).length).toBe(1);
-    expect(q?.bindings.slice(5)).toEqual([0, 7, 500, 1, '["nama"]', 9, 500]);
+    expect(q?.bindings.slice(5)).toEqual([0, 7, 500, 1, 'nama', 'nama', 9, 500]);
     expect((q?.sql.match(/\?/g) ?? []).length).toBe(q?.bindings.length);
+  });
+
+  it('picks listed fields by key, in calls of at most 100 arguments, and none for an empty list', () => {
+    const many = Array.from({ length: 90 }, (_, i) => `f${i}`);
+    const q = mvtQuery([{ ...schools, fields: many }], p);
+    expect((q?.sql.match(/jsonb_build_object\(/g) ?? []).length).toBe(3);
+    expect(q?.sql).not.toContain('jsonb_each');
+    expect((q?.sql.match(/\?/g) ?? []).length).toBe(q?.bindings.length);
+    expect(q?.bindings).toContain('f89');
+    const none = mvtQuery([{ ...schools, fields: [] }], p);
+    expect(none?.sql).toContain(`'{}'::jsonb as properties`);
+    expect(none?.bindings).toEqual([...q!.bindings.slice(0, 6), 9, 500]);
   });
 
   it('sizes a tile unit and a screen pixel from the zoom (EPSG:3857 metres)', () => {

@@ -58,23 +58,35 @@ function candidateClause(type: GeometryType): string {
      limit ?`;
 }
 
-function propertiesExpr(subset: boolean): string {
-  return subset
-    ? `(select coalesce(jsonb_object_agg(e.key, e.value), '{}'::jsonb) from jsonb_each(f.properties) e
-         where e.key in (select jsonb_array_elements_text(?::jsonb)))`
-    : 'f.properties';
+/** Pairs per jsonb_build_object call (PostgreSQL passes at most 100 arguments to a function). */
+const PAIRS_PER_CALL = 40;
+
+/**
+ * The tile's properties: all of them, or the listed fields picked by key (no per-row subquery).
+ * Binds the field names, each twice (key, lookup); a field a feature lacks comes out as JSON
+ * null, which ST_AsMVT and the JS encoder both leave out, as MVT has no null.
+ */
+function propertiesExpr(fieldCount: number | null): string {
+  if (fieldCount === null) return 'f.properties';
+  if (fieldCount === 0) return `'{}'::jsonb`;
+  const calls: string[] = [];
+  for (let start = 0; start < fieldCount; start += PAIRS_PER_CALL) {
+    const pairs = Math.min(PAIRS_PER_CALL, fieldCount - start);
+    calls.push(`jsonb_build_object(${Array.from({ length: pairs }, () => '?::text, f.properties -> ?::text').join(', ')})`);
+  }
+  return calls.join(' || ');
 }
 
 const mvtFragments = new Map<string, string>();
 const jsFragments = new Map<string, string>();
 
-/** ST_AsMVT of one layer; binds: name, [fields], layer id, cap. */
-function mvtFragment(type: GeometryType, subset: boolean): string {
-  const key = `${type}|${subset}`;
+/** ST_AsMVT of one layer; binds: name, [fields twice each], layer id, cap. */
+function mvtFragment(type: GeometryType, fieldCount: number | null): string {
+  const key = `${type}|${fieldCount}`;
   let sql = mvtFragments.get(key);
   if (!sql) {
     sql = `(select coalesce(ST_AsMVT(q, ?, 4096, 'geom', 'fid'), ''::bytea) from (
-       select f.fid, ST_AsMVTGeom(${geometryExpr(type)}, t.e, 4096, ${BUFFER}, true) as geom, ${propertiesExpr(subset)} as properties
+       select f.fid, ST_AsMVTGeom(${geometryExpr(type)}, t.e, 4096, ${BUFFER}, true) as geom, ${propertiesExpr(fieldCount)} as properties
        ${candidateClause(type)}) q where q.geom is not null)`;
     mvtFragments.set(key, sql);
   }
@@ -84,15 +96,15 @@ function mvtFragment(type: GeometryType, subset: boolean): string {
 /**
  * The same candidates clipped to the buffered tile and moved into tile units (y down) for the
  * JS encoder; exteriors are forced clockwise on the map so they come out positive in tile
- * coordinates. Binds: layer index, [fields], layer id, cap.
+ * coordinates. Binds: layer index, [fields twice each], layer id, cap.
  */
-function jsFragment(type: GeometryType, subset: boolean): string {
-  const key = `${type}|${subset}`;
+function jsFragment(type: GeometryType, fieldCount: number | null): string {
+  const key = `${type}|${fieldCount}`;
   let sql = jsFragments.get(key);
   if (!sql) {
     const clipped =
       type === 'Point' ? geometryExpr(type) : `ST_ClipByBox2D(ST_ForcePolygonCW(${geometryExpr(type)}), t.eb)`;
-    sql = `(select ?::int as layer, f.fid, ${propertiesExpr(subset)}::text as properties,
+    sql = `(select ?::int as layer, f.fid, ${propertiesExpr(fieldCount)}::text as properties,
        ST_AsGeoJSON(ST_TransScale(${clipped}, -ST_XMin(t.e), -ST_YMax(t.e),
          4096.0 / (ST_XMax(t.e) - ST_XMin(t.e)), -4096.0 / (ST_YMax(t.e) - ST_YMin(t.e))), 0) as geometry
        ${candidateClause(type)})`;
@@ -115,7 +127,7 @@ function envelopeBindings(p: TileParams): number[] {
 export function mvtQuery(layers: TileLayerSpec[], p: TileParams): BuiltQuery | null {
   const active = layers.filter((l) => p.z >= l.minZoom);
   if (active.length === 0) return null;
-  const sql = `${ENVELOPE_CTE} select ${active.map((l) => mvtFragment(l.geometryType, l.fields !== null)).join(' || ')} as tile`;
+  const sql = `${ENVELOPE_CTE} select ${active.map((l) => mvtFragment(l.geometryType, l.fields?.length ?? null)).join(' || ')} as tile`;
   return {
     sql,
     bindings: [...envelopeBindings(p), ...active.flatMap((l) => [l.name, ...fieldBinding(l), l.id, p.cap])],
@@ -126,7 +138,7 @@ export function mvtQuery(layers: TileLayerSpec[], p: TileParams): BuiltQuery | n
 export function featureRowsQuery(layers: TileLayerSpec[], p: TileParams): BuiltQuery | null {
   const active = layers.map((l, index) => ({ l, index })).filter(({ l }) => p.z >= l.minZoom);
   if (active.length === 0) return null;
-  const sql = `${ENVELOPE_CTE} ${active.map(({ l }) => jsFragment(l.geometryType, l.fields !== null)).join(' union all ')}`;
+  const sql = `${ENVELOPE_CTE} ${active.map(({ l }) => jsFragment(l.geometryType, l.fields?.length ?? null)).join(' union all ')}`;
   return {
     sql,
     bindings: [...envelopeBindings(p), ...active.flatMap(({ l, index }) => [index, ...fieldBinding(l), l.id, p.cap])],
@@ -134,7 +146,7 @@ export function featureRowsQuery(layers: TileLayerSpec[], p: TileParams): BuiltQ
 }
 
 function fieldBinding(l: TileLayerSpec): string[] {
-  return l.fields === null ? [] : [JSON.stringify(l.fields)];
+  return (l.fields ?? []).flatMap((name) => [name, name]);
 }
 
 // Read in the same statement (one snapshot) as the features, to detect a change during rendering.

@@ -8,6 +8,7 @@ import type { ChangeFeed } from '../db/change-feed.js';
 import { etagMatches, shortHash } from '../http/etag.js';
 import { LayerLookups, type Remembered } from './layer-lookups.js';
 import { encodeTile, type TileLayer } from './mvt-encoder.js';
+import { nextCap } from './tile-budget.js';
 import type { TileCache } from './tile-cache.js';
 import { parseLayerList, type TileCoord } from './tile-coords.js';
 import { featureRowsQuery, mvtQuery, runFeatureRowsQuery, runMvtQuery, type TileLayerSpec } from './tile-sql.js';
@@ -18,6 +19,8 @@ export interface TileOptions {
   useMvt: boolean;
   maxLayers: number;
   maxFeatures: number;
+  /** Most bytes of one (composite) tile before features are dropped; 0 = no budget. See tile-budget.ts. */
+  maxBytes?: number;
   /**
    * How long the tile path may reuse a registry lookup (ms) while the database's change notices
    * are not being received; with them, until a notice. A URL naming another version always looks again.
@@ -34,6 +37,8 @@ export interface TileAnswer {
   etag: string;
   /** The URL named the layers' current data versions: the answer never changes. */
   immutable: boolean;
+  /** The per-layer feature cap the byte budget lowered this tile to (absent: not trimmed). */
+  trimmedCap?: number | undefined;
 }
 
 /**
@@ -137,8 +142,9 @@ export class TilesService {
     if (etagMatches(ifNoneMatch, etag)) return 'not-modified';
     const entry = this.cache.peek(key);
     if (!entry) return null;
-    if (!acceptGzip || entry.raw.byteLength === 0) return { body: entry.raw, gzipped: false, etag, immutable };
-    return entry.gzip ? { body: entry.gzip, gzipped: true, etag, immutable } : null;
+    const trimmedCap = entry.trimmedCap;
+    if (!acceptGzip || entry.raw.byteLength === 0) return { body: entry.raw, gzipped: false, etag, immutable, trimmedCap };
+    return entry.gzip ? { body: entry.gzip, gzipped: true, etag, immutable, trimmedCap } : null;
   }
 
   /**
@@ -162,25 +168,51 @@ export class TilesService {
 
     let entry = this.cache.get(key);
     if (!entry) {
-      const { raw, consistent } = await this.render(layers, coord);
-      entry = { raw };
+      const { raw, consistent, trimmedCap } = await this.render(layers, coord);
+      entry = trimmedCap === undefined ? { raw } : { raw, trimmedCap };
       // Data changed between reading versions and rendering: answer, but do not cache under the old key.
       if (consistent) this.cache.set(key, entry);
       else immutable = false;
     }
-    if (!acceptGzip || entry.raw.byteLength === 0) return { body: entry.raw, gzipped: false, etag, immutable };
+    const trimmedCap = entry.trimmedCap;
+    if (!acceptGzip || entry.raw.byteLength === 0) return { body: entry.raw, gzipped: false, etag, immutable, trimmedCap };
     if (!entry.gzip) {
       entry.gzip = await gzip(entry.raw);
       this.cache.set(key, entry);
     }
-    return { body: entry.gzip, gzipped: true, etag, immutable };
+    return { body: entry.gzip, gzipped: true, etag, immutable, trimmedCap };
   }
 
-  /** One SQL statement for the whole composite tile, ST_AsMVT where the database has it, the JS encoder otherwise. */
+  /**
+   * The tile within the byte budget: drawn with the configured per-layer cap, and again with a
+   * lower one while it is over budget (at most three more times; see tile-budget.ts).
+   */
   async render(
     layers: LayerRecord[],
     coord: TileCoord,
     useMvt = this.options.useMvt,
+  ): Promise<{ raw: Uint8Array; consistent: boolean; trimmedCap?: number }> {
+    const budget = this.options.maxBytes ?? 0;
+    let cap = this.options.maxFeatures;
+    let drawn = await this.draw(layers, coord, cap, useMvt);
+    let trimmedCap: number | undefined;
+    for (let round = 0; budget > 0 && drawn.raw.byteLength > budget && round < 4; round++) {
+      const lower = nextCap(drawn.raw, budget, cap);
+      if (lower === null) break;
+      cap = lower;
+      trimmedCap = cap;
+      const again = await this.draw(layers, coord, cap, useMvt);
+      drawn = { raw: again.raw, consistent: drawn.consistent && again.consistent };
+    }
+    return trimmedCap === undefined ? drawn : { ...drawn, trimmedCap };
+  }
+
+  /** One SQL statement for the whole composite tile, ST_AsMVT where the database has it, the JS encoder otherwise. */
+  private async draw(
+    layers: LayerRecord[],
+    coord: TileCoord,
+    cap: number,
+    useMvt: boolean,
   ): Promise<{ raw: Uint8Array; consistent: boolean }> {
     const specs: TileLayerSpec[] = layers.map((l) => ({
       id: l.id,
@@ -189,7 +221,7 @@ export class TilesService {
       minZoom: l.minZoom,
       fields: l.tileFields,
     }));
-    const params = { ...coord, cap: this.options.maxFeatures };
+    const params = { ...coord, cap };
     const versions = layers.reduce((sum, l) => sum + l.dataVersion, 0);
     if (useMvt) {
       const q = mvtQuery(specs, params);
