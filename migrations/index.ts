@@ -11,6 +11,7 @@ import * as elementHistory from './009-element-history.js';
 import * as elementSearch from './010-element-search.js';
 import * as changeNotices from './011-change-notices.js';
 import * as rateWindows from './012-rate-windows.js';
+import * as layerSearch from './013-layer-search.js';
 
 export interface Migration {
   name: string;
@@ -32,4 +33,5 @@ export const migrations: Migration[] = [
   elementSearch,
   changeNotices,
   rateWindows,
+  layerSearch,
 ];

@@ -29,6 +29,7 @@ const ALL_MIGRATIONS = [
   '010-element-search',
   '011-change-notices',
   '012-rate-windows',
+  '013-layer-search',
 ];
 
 describe('fixtures', () => {
@@ -102,6 +103,25 @@ describe('features table', () => {
     });
     await expect(change).rejects.toBe(undo);
   });
+
+  it('keeps the narrow search copy of every layer in step with the layer (insert, update, delete)', async () => {
+    expect(await count('layer_search')).toBe(await count('layers'));
+    const undo = new Error('undo the test change');
+    const change = db.knex.transaction(async (trx) => {
+      const layer = await layerRow(trx, { slug: 'batas-kota-tangerang' });
+      const search = (id: number) => trx('layer_search').where({ id }).first<Record<string, unknown> | undefined>();
+      await trx('layers')
+        .where({ id: layer.id })
+        .update({ title: 'Judul baru', classification: 'terbatas', search_a: 'judul baru' });
+      const updated = await search(layer.id);
+      expect(updated).toMatchObject({ title: 'Judul baru', classification: 'terbatas' });
+      expect(String(updated?.search_vector)).toContain("'judul'");
+      await trx('layers').where({ id: layer.id }).del();
+      expect(await search(layer.id)).toBeUndefined();
+      throw undo;
+    });
+    await expect(change).rejects.toBe(undo);
+  });
 });
 
 describe('migrations', () => {
@@ -112,6 +132,7 @@ describe('migrations', () => {
     try {
       if (server) expect(await migrateLatest(fresh.knex)).toEqual(ALL_MIGRATIONS);
       expect(await migrateDownAll(fresh.knex)).toEqual([
+        '013-layer-search',
         '012-rate-windows',
         '011-change-notices',
         '010-element-search',

@@ -239,8 +239,8 @@ export interface LayerFilters {
 }
 
 /**
- * Two steps: the matching ids are ranked and counted on narrow rows, then only the page's rows
- * are joined to their full metadata.
+ * Two steps: the matching ids are ranked and counted on the narrow `layer_search` rows (kept in
+ * step with `layers` by a trigger), then only the page's rows are joined to their full metadata.
  */
 export async function searchLayers(
   knex: Knex,
@@ -259,7 +259,7 @@ export async function searchLayers(
             )
           : knex.raw('l.title, l.slug');
   const matches = whereLayerVisible(
-    knex('layers as l')
+    knex('layer_search as l')
       .select('l.id')
       .select(knex.raw('count(*) over ()::int as total'))
       .select(knex.raw('row_number() over (order by ?) as rn', [order])),
