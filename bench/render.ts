@@ -1,8 +1,7 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { seedIfEmpty } from '../fixtures/seed.js';
 import { openDatabase } from '../server/db/database.js';
 import { lonLatTo3857 } from '../server/render/map-frame.js';
@@ -14,6 +13,7 @@ import { startNginx } from '../tests/support/nginx.js';
 import { freePort } from '../tests/support/ports.js';
 import { fmt, percentile, runConcurrent, sleep, startServer } from './support.js';
 import type { LayerRecord } from '../server/catalog/layer-types.js';
+import { wrk, type WrkResult } from './wrk.js';
 
 /**
  * npm run bench:render — issue 13's measures, all in one run on one PostgreSQL database:
@@ -27,7 +27,6 @@ import type { LayerRecord } from '../server/catalog/layer-types.js';
  *   3. Print: an A3 300 dpi PDF of a kecamatan with 5 layers.
  * BENCH_DATABASE_URL names the database (seeded at `full` scale on first use).
  */
-const run = promisify(execFile);
 const databaseUrl = process.env.BENCH_DATABASE_URL ?? '';
 const CONNECTIONS = Number(process.env.RENDER_CONNECTIONS ?? 8);
 const SECONDS = Number(process.env.RENDER_SECONDS ?? 15);
@@ -35,46 +34,6 @@ const ROUNDS = Number(process.env.RENDER_ROUNDS ?? 3);
 const POSITIONS = 24;
 const WIDTH = 1024;
 const HEIGHT = 768;
-
-const LUA = `
-local paths = {}
-for line in io.lines(os.getenv("RENDER_URLS")) do paths[#paths + 1] = line end
-local counter = 0
-function setup(thread) thread:set("offset", math.random(1, #paths)) end
-function init(args) counter = offset or 0 end
-function request()
-  counter = counter + 1
-  return wrk.format("GET", paths[(counter % #paths) + 1])
-end
-function done(summary, latency, requests)
-  io.write(string.format('{"requests":%d,"duration_us":%d,"p50_us":%d,"p99_us":%d,"errors":%d,"status":%d}\\n',
-    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
-    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout, summary.errors.status))
-end
-`;
-
-interface Load {
-  rps: number;
-  p50: number;
-  p99: number;
-  failed: number;
-}
-
-async function wrk(base: string, urls: string, lua: string): Promise<Load> {
-  const { stdout } = await run(
-    '/usr/bin/wrk',
-    ['-t', '2', '-c', String(CONNECTIONS), '-d', `${SECONDS}s`, '--timeout', '30s', '-s', lua, base],
-    { env: { ...process.env, RENDER_URLS: urls }, maxBuffer: 1 << 20 },
-  );
-  const j = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as Record<string, number>;
-  const seconds = (j.duration_us ?? 1) / 1e6;
-  return {
-    rps: (j.requests ?? 0) / seconds,
-    p50: (j.p50_us ?? 0) / 1000,
-    p99: (j.p99_us ?? 0) / 1000,
-    failed: (j.errors ?? 0) + (j.status ?? 0),
-  };
-}
 
 /** Map frames at zoom 16 around points of the densest layer's extent, EPSG:3857. */
 function frames(bbox: [number, number, number, number]): [number, number, number, number][] {
@@ -173,17 +132,13 @@ async function main(): Promise<void> {
   const boxes = frames(layers[2]?.bbox ?? [106.6, -6.2, 106.7, -6.1]);
   const q = (b: number[]) =>
     `SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&LAYERS=${slugs.join(',')}&STYLES=&CRS=EPSG:3857&BBOX=${b.join(',')}&WIDTH=${WIDTH}&HEIGHT=${HEIGHT}&FORMAT=image/png`;
-  const ours = path.join(dir, 'ours.txt');
-  const theirs = path.join(dir, 'mapserver.txt');
-  await fs.writeFile(ours, boxes.map((b) => `/wms?${q(b)}`).join('\n'));
-  await fs.writeFile(theirs, boxes.map((b) => `/mapserv?map=${encodeURIComponent(files.map)}&${q(b)}`).join('\n'));
-  const lua = path.join(dir, 'render.lua');
-  await fs.writeFile(lua, LUA);
-  for (const [base, file] of [
+  const ours = boxes.map((b) => `/wms?${q(b)}`);
+  const theirs = boxes.map((b) => `/mapserv?map=${encodeURIComponent(files.map)}&${q(b)}`);
+  for (const [base, paths] of [
     [server.url, ours],
     [nginx.url, theirs],
   ] as const) {
-    const first = (await fs.readFile(file, 'utf8')).split('\n')[0] ?? '';
+    const first = paths[0] ?? '';
     const res = await fetch(base + first);
     const type = res.headers.get('content-type');
     const bytes = (await res.arrayBuffer()).byteLength;
@@ -193,16 +148,18 @@ async function main(): Promise<void> {
 
   const workers2Port = await freePort();
   const workers2 = await startServer({ DATABASE_URL: databaseUrl, WORKERS: '2' }, workers2Port);
-  const configs: { name: string; base: string; file: string }[] = [
-    { name: 'satupeta /wms, 1 process', base: server.url, file: ours },
-    { name: 'satupeta /wms, WORKERS=2', base: workers2.url, file: ours },
-    { name: 'MapServer 8, FastCGI ×2 (nginx)', base: nginx.url, file: theirs },
+  const configs: { name: string; base: string; paths: string[] }[] = [
+    { name: 'satupeta /wms, 1 process', base: server.url, paths: ours },
+    { name: 'satupeta /wms, WORKERS=2', base: workers2.url, paths: ours },
+    { name: 'MapServer 8, FastCGI ×2 (nginx)', base: nginx.url, paths: theirs },
   ];
-  const results = new Map<string, Load[]>();
-  for (const c of configs) await wrk(c.base, c.file, lua).catch(() => undefined); // warm caches and pools
+  const load = (c: (typeof configs)[number]) =>
+    wrk({ base: c.base, paths: c.paths, connections: CONNECTIONS, seconds: SECONDS });
+  const results = new Map<string, WrkResult[]>();
+  for (const c of configs) await load(c).catch(() => undefined); // warm caches and pools
   for (let round = 0; round < ROUNDS; round++) {
     for (const c of configs.map((_, i) => configs[(i + round) % configs.length] as (typeof configs)[number])) {
-      const r = await wrk(c.base, c.file, lua);
+      const r = await load(c);
       results.set(c.name, [...(results.get(c.name) ?? []), r]);
       console.log(
         `round ${round + 1} ${c.name.padEnd(34)} ${fmt(r.rps, 1).padStart(6)} maps/s  p50 ${fmt(r.p50, 0)} ms  p99 ${fmt(r.p99, 0)} ms  failed ${r.failed}`,

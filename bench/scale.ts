@@ -10,6 +10,7 @@ import { startNginx } from '../tests/support/nginx.js';
 import { PgCluster } from '../tests/support/pg-cluster.js';
 import { freePort } from '../tests/support/ports.js';
 import { fmt, percentile, sleep, startServer, type ServerProcess } from './support.js';
+import { ROTATION_LUA, WRK } from './wrk.js';
 
 /**
  * npm run bench:scale — issue 16's deployment under load: wrk with 500 connections against
@@ -29,7 +30,6 @@ const run = promisify(execFile);
 const CONNECTIONS = Number(process.env.SCALE_CONNECTIONS ?? 500);
 const SECONDS = Number(process.env.SCALE_SECONDS ?? 20);
 const ROUNDS = Number(process.env.SCALE_ROUNDS ?? 2);
-const WRK = '/usr/bin/wrk';
 const CLK_TCK = 100;
 
 interface Result {
@@ -43,18 +43,8 @@ interface Result {
   cpu: Record<string, number>;
 }
 
-/** wrk's Lua: each thread walks the URL file from its own offset; `done` prints one JSON line. */
-const LUA = `
-local paths = {}
-for line in io.lines(os.getenv("SCALE_URLS")) do paths[#paths + 1] = line end
-local counter = 0
-local offset = 0
-function setup(thread) thread:set("offset", math.random(1, #paths)) end
-function init(args) counter = offset or 0 end
-function request()
-  counter = counter + 1
-  return wrk.format("GET", paths[(counter % #paths) + 1], { ["Accept-Encoding"] = "gzip" })
-end
+/** wrk's Lua: the shared URL rotation (gzip asked, as browsers do); `done` prints one JSON line. */
+const LUA = `${ROTATION_LUA}
 function done(summary, latency, requests)
   local e = summary.errors
   io.write(string.format('{"requests":%d,"duration_us":%d,"p50_us":%d,"p99_us":%d,' ..
@@ -207,7 +197,7 @@ async function main(): Promise<void> {
         const { stdout } = await run(
           WRK,
           ['-t', '2', '-c', String(CONNECTIONS), '-d', `${SECONDS}s`, '--timeout', '10s', '-s', luaFile, c.url],
-          { env: { ...process.env, SCALE_URLS: file }, maxBuffer: 1 << 20 },
+          { env: { ...process.env, WRK_URLS: file, WRK_HEADER: 'Accept-Encoding: gzip' }, maxBuffer: 1 << 20 },
         );
         const healthTimes = (await health.stop()).sort((a, b) => a - b);
         const after = Object.fromEntries(

@@ -40,7 +40,12 @@ const schema = z.object({
   TILE_CACHE_MB: z.coerce.number().int().min(0).max(16_384).default(64),
   TILES_MAX_LAYERS: z.coerce.number().int().min(1).max(100).default(20),
   TILES_MAX_FEATURES: z.coerce.number().int().min(100).max(1_000_000).default(10_000),
-  TILES_MAX_BYTES: z.coerce.number().int().min(0).max(64 * 1024 * 1024).default(512_000),
+  TILES_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(64 * 1024 * 1024)
+    .default(512_000),
   TILES_REGISTRY_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   RENDER_MAX_SIZE: z.coerce.number().int().min(256).max(16_384).default(4096),
   RENDER_MAX_FEATURES: z.coerce.number().int().min(100).max(10_000_000).default(200_000),

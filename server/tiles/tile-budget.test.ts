@@ -32,11 +32,18 @@ describe('tile byte budget', () => {
     expect(featureCounts(new Uint8Array(0))).toEqual([]);
   });
 
-  it('lowers the cap of the busiest layer by the overshoot, a little under', () => {
+  it('lowers the cap so the layers at their bytes per feature come to 90 % of the budget', () => {
     const tile = encodeTile([layer('a', 1000), layer('b', 10)]);
-    const cap = nextCap(tile, Math.floor(tile.byteLength / 2), 10_000);
-    expect(cap).toBeGreaterThan(350);
-    expect(cap).toBeLessThan(500);
+    const cap = nextCap(tile, Math.floor(tile.byteLength / 2), 10_000) ?? 0;
+    expect(cap).toBeGreaterThan(400);
+    expect(cap).toBeLessThan(460);
+    // Many layers of the same size share the budget: each is cut to the same cap.
+    const twenty = encodeTile(Array.from({ length: 20 }, (_, i) => layer(`l${i}`, 300)));
+    const shared = nextCap(twenty, Math.floor(twenty.byteLength / 4), 10_000) ?? 0;
+    expect(shared).toBeGreaterThan(60);
+    expect(shared).toBeLessThan(75);
+    const kept = encodeTile(Array.from({ length: 20 }, (_, i) => layer(`l${i}`, shared)));
+    expect(kept.byteLength).toBeLessThanOrEqual(Math.floor(twenty.byteLength / 4));
     // The cap never rises above the busiest layer's count, and a one-feature tile cannot be helped.
     expect(nextCap(tile, tile.byteLength - 1, 10_000)).toBeLessThan(1000);
     expect(nextCap(encodeTile([layer('a', 1)]), 1, 10_000)).toBeNull();

@@ -1,31 +1,50 @@
 /**
  * The composite tile's byte budget. A tile over budget is drawn again with a lower per-layer
  * feature cap: each layer keeps its largest features (the tile SQL's order), so the smallest go
- * first, and layers with few features keep all of them. The cap comes from the tile itself: the
- * busiest layer's feature count scaled by budget / size, a little under, so one or two more
- * rounds at most usually fit.
+ * first, and layers with fewer features than the cap keep all of them. The cap comes from the
+ * tile itself (features and bytes of each layer), so one or two more rounds usually fit.
  */
 
-/** Features per layer present in an encoded MVT, in layer order (reads only the message framing). */
-export function featureCounts(tile: Uint8Array): number[] {
-  const counts: number[] = [];
+/** Features and bytes of each layer present in an encoded MVT, in layer order (reads only the message framing). */
+export function layerStats(tile: Uint8Array): { features: number; bytes: number }[] {
+  const stats: { features: number; bytes: number }[] = [];
   forEachField(tile, 0, tile.byteLength, (field, start, end) => {
     if (field !== 3) return; // Tile.layers
     let n = 0;
     forEachField(tile, start, end, (f) => {
       if (f === 2) n++; // Layer.features
     });
-    counts.push(n);
+    stats.push({ features: n, bytes: end - start });
   });
-  return counts;
+  return stats;
 }
 
-/** The next per-layer cap for a tile of `size` bytes over `budget`, or null when lowering it cannot help. */
+/** Features per layer present in an encoded MVT (empty layers are left out, as encoders do). */
+export function featureCounts(tile: Uint8Array): number[] {
+  return layerStats(tile).map((s) => s.features);
+}
+
+/**
+ * The next per-layer cap for a tile over `budget`, or null when lowering it cannot help: the
+ * largest cap under which the layers, at their average bytes per feature, come to 90 % of the
+ * budget (a layer under the cap keeps its size). Dropped features are the smallest, so usually
+ * below average in bytes: a second round may be needed, which the caller allows.
+ */
 export function nextCap(tile: Uint8Array, budget: number, currentCap: number): number | null {
-  const busiest = Math.min(currentCap, Math.max(0, ...featureCounts(tile)));
+  const layers = layerStats(tile).filter((l) => l.features > 0);
+  const busiest = Math.min(currentCap, Math.max(0, ...layers.map((l) => l.features)));
   if (busiest <= 1) return null;
-  const cap = Math.floor(busiest * (budget / tile.byteLength) * 0.9);
-  return Math.max(1, Math.min(cap, busiest - 1));
+  const estimate = (cap: number) =>
+    layers.reduce((sum, l) => sum + Math.min(l.features, cap) * (l.bytes / l.features), 0);
+  let lo = 1;
+  let hi = busiest - 1;
+  if (estimate(lo) > budget * 0.9) return 1;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (estimate(mid) <= budget * 0.9) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 /** Calls `visit` for each field of the message in [start, end); length-delimited fields get their bounds. */

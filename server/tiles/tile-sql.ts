@@ -72,7 +72,9 @@ function propertiesExpr(fieldCount: number | null): string {
   const calls: string[] = [];
   for (let start = 0; start < fieldCount; start += PAIRS_PER_CALL) {
     const pairs = Math.min(PAIRS_PER_CALL, fieldCount - start);
-    calls.push(`jsonb_build_object(${Array.from({ length: pairs }, () => '?::text, f.properties -> ?::text').join(', ')})`);
+    calls.push(
+      `jsonb_build_object(${Array.from({ length: pairs }, () => '?::text, f.properties -> ?::text').join(', ')})`,
+    );
   }
   return calls.join(' || ');
 }

@@ -143,7 +143,8 @@ export class TilesService {
     const entry = this.cache.peek(key);
     if (!entry) return null;
     const trimmedCap = entry.trimmedCap;
-    if (!acceptGzip || entry.raw.byteLength === 0) return { body: entry.raw, gzipped: false, etag, immutable, trimmedCap };
+    if (!acceptGzip || entry.raw.byteLength === 0)
+      return { body: entry.raw, gzipped: false, etag, immutable, trimmedCap };
     return entry.gzip ? { body: entry.gzip, gzipped: true, etag, immutable, trimmedCap } : null;
   }
 
@@ -175,7 +176,8 @@ export class TilesService {
       else immutable = false;
     }
     const trimmedCap = entry.trimmedCap;
-    if (!acceptGzip || entry.raw.byteLength === 0) return { body: entry.raw, gzipped: false, etag, immutable, trimmedCap };
+    if (!acceptGzip || entry.raw.byteLength === 0)
+      return { body: entry.raw, gzipped: false, etag, immutable, trimmedCap };
     if (!entry.gzip) {
       entry.gzip = await gzip(entry.raw);
       this.cache.set(key, entry);

@@ -20,6 +20,8 @@ export interface MapLayer {
   columns: { name: string; type: 'text' | 'float8' }[];
   /** MAPSERVER CLASS lines drawn without an SLD (the same style by hand). */
   classes?: string;
+  /** MAXFEATURES: at most this many features per request (a tile cap, as ours). */
+  maxFeatures?: number;
 }
 
 /**
@@ -45,7 +47,12 @@ export async function writeMapfile(
     DATA "geom_3857 from (select fid, geom_3857${cols ? `, ${cols}` : ''} from features where layer_id = ${l.layerId}) as sub using unique fid using srid=3857"
     PROJECTION "init=epsg:3857" END
     METADATA "wms_title" "${l.name}" "gml_include_items" "all" END
-    STATUS ON
+    STATUS ON${
+      l.maxFeatures
+        ? `
+    MAXFEATURES ${l.maxFeatures}`
+        : ''
+    }
 ${l.classes ?? '    CLASS STYLE COLOR 200 200 200 END END'}
   END`;
   });
