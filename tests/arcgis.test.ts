@@ -299,6 +299,22 @@ describe('bad requests answer the ArcGIS error shape, and the server keeps servi
     expect(Array.isArray(body.error.details)).toBe(true);
   });
 
+  it('takes a long POSTed where clause, up to a bound that keeps every value bindable', async () => {
+    const post = async (where: string) => {
+      const res = await s.get(`${uji}/0/query`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ where, returnCountOnly: 'true' }).toString(),
+      });
+      expect(res.status).toBe(200);
+      return (await res.json()) as { count?: number } & Partial<ArcgisError>;
+    };
+    const list = (n: number) => `jumlah IN (${Array.from({ length: n }, (_, i) => i).join(',')})`;
+    expect((await post(list(8_000))).count).toBe(UJI_COUNT - Math.ceil(UJI_COUNT / 7));
+    expect((await post(list(20_000))).error).toMatchObject({ code: 400, messageCode: 'invalid_filter' });
+    expect((await post(Array.from({ length: 3_000 }, (_, i) => `jumlah=${i}`).join(' OR '))).count).toBeGreaterThan(0);
+  });
+
   it('answers missing folders, services, layers and paths as ArcGIS 404s', async () => {
     for (const path of [
       '/arcgis/rest/services/tidak-ada',

@@ -26,6 +26,7 @@ export type QueryResult =
     };
 
 const MAX_OBJECT_IDS = 10_000;
+const MAX_WHERE = 50_000;
 /** Feature ids are PostgreSQL integers. */
 const MAX_FID = 2_147_483_647;
 
@@ -155,6 +156,13 @@ function missing(path: string): Error {
 }
 
 function whereExpr(text: string, fields: ReturnType<typeof esriFields>): Expr {
+  // Bounded so that no clause needs more bound values than one statement may carry (65,535).
+  if (text.length > MAX_WHERE)
+    throw badRequest(
+      'invalid_filter',
+      `where is longer than ${MAX_WHERE.toLocaleString('en')} characters; select long lists of features by objectIds.`,
+      { parameter: 'where', length: text.length },
+    );
   try {
     return parseWhere(text, whereSchema(fields));
   } catch (err) {
