@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createUjiLayer, featureServer, query, UJI, UJI_COUNT } from './support/arcgis.js';
-import { adminAuth } from './support/layers.js';
+import { createUjiLayer, featureServer, query, UJI, UJI_COUNT, type FeatureSet } from './support/arcgis.js';
+import { adminAuth, createLayer, replaceFeatures } from './support/layers.js';
 import { useTestServer } from './support/use-test-server.js';
 
 // Its own database copy (it adds a layer); pages of 40 so that the 104 kelurahan take three.
@@ -257,6 +257,110 @@ describe('spatial filters', () => {
       await ids(kel, { geometry: JSON.stringify({ rings: [outer, hole] }), geometryType: 'esriGeometryPolygon' }),
     ).toEqual(want);
     expect(want.length).toBeLessThan((await fids(KEL, 'true')).length);
+  });
+});
+
+describe('Esri geometries', () => {
+  /** Each feature's coordinates as PostGIS writes them (7 decimals), by id. */
+  async function coordinates(where: string, geom: string): Promise<Map<number, unknown>> {
+    const { rows } = await s.db.knex.raw<{ rows: { fid: number; c: unknown }[] }>(
+      `select f.fid, (ST_AsGeoJSON(${geom}, 7)::json -> 'coordinates') as c
+         from features f join layers l on l.id = f.layer_id where ${where} order by f.fid`,
+    );
+    return new Map(rows.map((r) => [r.fid, r.c]));
+  }
+  async function pages(service: string): Promise<FeatureSet['features']> {
+    const out: FeatureSet['features'] = [];
+    for (let offset = 0; ; offset += 40) {
+      const page = await query(s, service, { where: '1=1', resultOffset: String(offset) });
+      out.push(...page.features);
+      if (!page.exceededTransferLimit) return out;
+    }
+  }
+
+  it('writes every ring of every polygon part, exteriors clockwise, as rings', async () => {
+    const want = await coordinates(`l.slug = '${KEL}'`, 'ST_ForcePolygonCW(ST_Multi(f.geom))');
+    const got = await pages(kel);
+    expect(got).toHaveLength(want.size);
+    for (const f of got) {
+      const parts = want.get(f.attributes.OBJECTID as number) as number[][][][];
+      expect(f.geometry?.rings).toEqual(parts.flat());
+    }
+  });
+
+  it('writes a multipolygon with a hole as its rings, and a multipoint as points, a one-point one as x/y', async () => {
+    const auth = await adminAuth(s.db.knex, 'arcgis-shapes');
+    const square = (x: number, y: number, d: number, clockwise: boolean) => {
+      const v = (n: number) => Math.round(n * 1e7) / 1e7;
+      const r = [
+        [x, y],
+        [v(x + d), y],
+        [v(x + d), v(y + d)],
+        [x, v(y + d)],
+        [x, y],
+      ];
+      return clockwise ? r.reverse() : r;
+    };
+    const base = { agency: 'setda', theme: 'batas-wilayah', fields: [{ name: 'nama', type: 'string' }] };
+    await createLayer(s, auth, { ...base, slug: 'setda-uji-arcgis-bidang', title: 'Bidang', geometryType: 'Polygon' });
+    await replaceFeatures(s, auth, 'setda-uji-arcgis-bidang', [
+      {
+        type: 'Feature',
+        properties: { nama: 'dua bagian' },
+        geometry: {
+          type: 'MultiPolygon',
+          coordinates: [
+            [square(106.6, -6.2, 0.01, false), square(106.603, -6.197, 0.004, true)],
+            [square(106.62, -6.2, 0.01, false)],
+          ],
+        },
+      },
+    ]);
+    const [bidang] = (await query(s, featureServer('setda', 'setda-uji-arcgis-bidang'), { where: '1=1' })).features;
+    // Esri: exteriors clockwise, the hole counter-clockwise, all parts' rings in one list.
+    expect(bidang?.geometry?.rings).toEqual([
+      square(106.6, -6.2, 0.01, true),
+      square(106.603, -6.197, 0.004, false),
+      square(106.62, -6.2, 0.01, true),
+    ]);
+    await createLayer(s, auth, { ...base, slug: 'setda-uji-arcgis-titik', title: 'Titik', geometryType: 'Point' });
+    await replaceFeatures(s, auth, 'setda-uji-arcgis-titik', [
+      { type: 'Feature', properties: {}, geometry: { type: 'MultiPoint', coordinates: [[106.6, -6.2]] } },
+      {
+        type: 'Feature',
+        properties: {},
+        geometry: {
+          type: 'MultiPoint',
+          coordinates: [
+            [106.6, -6.2],
+            [106.61, -6.21],
+          ],
+        },
+      },
+    ]);
+    const titik = (await query(s, featureServer('setda', 'setda-uji-arcgis-titik'), { where: '1=1' })).features;
+    expect(titik.map((f) => f.geometry)).toEqual([
+      { x: 106.6, y: -6.2 },
+      {
+        points: [
+          [106.6, -6.2],
+          [106.61, -6.21],
+        ],
+      },
+    ]);
+  });
+
+  it('writes lines as paths, one per part', async () => {
+    const { rows } = await s.db.knex.raw<{ rows: { slug: string; agency_code: string }[] }>(
+      `select slug, agency_code from layers where geometry_type = 'LineString' and classification = 'publik'
+          and feature_count > 0 order by feature_count limit 1`,
+    );
+    const line = rows[0];
+    if (!line) throw new Error('no line layer');
+    const want = await coordinates(`l.slug = '${line.slug}'`, 'ST_Multi(f.geom)');
+    const got = await pages(featureServer(line.agency_code, line.slug));
+    expect(got).toHaveLength(want.size);
+    for (const f of got) expect(f.geometry?.paths).toEqual(want.get(f.attributes.OBJECTID as number));
   });
 });
 
