@@ -2,6 +2,9 @@ import type { RequestListener } from 'node:http';
 import compression from 'compression';
 import express, { type Express } from 'express';
 import type { AppDeps } from './app-deps.js';
+import { arcgisErrorAnswer } from './arcgis/arcgis-errors.js';
+import { arcgisRoutes } from './arcgis/routes.js';
+import { tokenParameter } from './arcgis/token-parameter.js';
 import { authRoutes } from './auth/routes.js';
 import { catalogRoutes } from './catalog/routes.js';
 import { districtRoutes } from './districts/routes.js';
@@ -98,6 +101,8 @@ export function buildApp(deps: AppDeps, services: Services = buildServices(deps)
   );
   app.use(cors());
   app.use(refuseNul());
+  // ArcGIS clients send their token as a parameter: read before the caller is identified.
+  app.use('/arcgis/rest', tokenParameter());
   app.use(attachCaller(s.tokens, new WindowCounter(deps.db.knex, 'auth', config.authFailureLimit, 15 * 60_000)));
   app.use(privateForTokens());
   app.use(writeRateLimit(new WindowCounter(deps.db.knex, 'write', config.writeRateLimit, 60_000)));
@@ -135,6 +140,7 @@ export function buildApp(deps: AppDeps, services: Services = buildServices(deps)
   app.use(ogcTileRoutes(deps, s.ogc, s.tiles));
   app.use(wfsRoutes(deps, s.wfs));
   app.use(wmsRoutes(deps, s.wms));
+  app.use(arcgisRoutes(deps, s.arcgis));
   app.use(styles.root);
   app.use(embedPreviewRoutes(deps, s.render));
 
@@ -145,6 +151,7 @@ export function buildApp(deps: AppDeps, services: Services = buildServices(deps)
   );
   app.use(express.static(deps.config.clientDir, { index: 'index.html', extensions: ['html'], maxAge: '5m' }));
   app.use(notFoundHandler());
+  app.use('/arcgis/rest', errorHandler(deps.log, deps.db.reads, arcgisErrorAnswer));
   app.use(errorHandler(deps.log, deps.db.reads));
   return app;
 }

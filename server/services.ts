@@ -1,4 +1,5 @@
 import type { AppDeps } from './app-deps.js';
+import { ArcgisService } from './arcgis/arcgis-service.js';
 import { TokenStore } from './auth/token-store.js';
 import { CatalogService } from './catalog/catalog-service.js';
 import { DistrictsService } from './districts/districts-service.js';
@@ -45,6 +46,7 @@ export interface Services {
   styles: StyleService;
   print: PrintService;
   wms: WmsService;
+  arcgis: ArcgisService;
   metrics: Metrics;
 }
 
@@ -137,5 +139,7 @@ export function buildServices(deps: AppDeps): Services {
     }),
     render,
     wms: new WmsService(catalog, features, render),
+    // maxRecordCount is the largest feature page any protocol serves.
+    arcgis: new ArcgisService(catalog, features, config.featuresMaxLimit),
   };
 }

@@ -139,8 +139,10 @@ describe('an OpenAPI-driven fuzz of every GET operation', () => {
     ops.push(...rest, ...sample);
     const layer = await firstSlug(s.db.knex, 'publik');
     const element = ((await (await s.get('/api/elements?limit=1')).json()) as { items: { id: string }[] }).items[0]?.id;
+    const agency = await s.db.knex('layers').where('slug', layer).first<{ agency_code: string }>('agency_code');
     Object.assign(real, {
       layer,
+      agency: agency?.agency_code ?? 'x',
       element: element ?? 'x',
       code: '36.71.01',
       fid: '1',
@@ -154,7 +156,7 @@ describe('an OpenAPI-driven fuzz of every GET operation', () => {
     });
   });
 
-  /** A path parameter's real value: a layer id, an element id or a district code by where it is. */
+  /** A path parameter's real value: a layer id (and its agency), an element id or a district code by where it is. */
   function realValue(op: Operation, name: string): string {
     if (name === 'id') return op.path.startsWith('/api/elements') ? (real.element ?? '') : (real.layer ?? '');
     if (name === 'collectionId' || name === 'layers') return real.layer ?? '';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { arcgisOpenApiPaths } from '../arcgis/arcgis-openapi.js';
 import { OPENAPI_ERROR_RESPONSE } from '../http/error-codes.js';
 import { layerSearchQuery } from '../catalog/routes.js';
 import type { Config } from '../config.js';
@@ -98,7 +99,7 @@ export function openApiDocument(config: Config, base: string): Record<string, un
       title: 'satupeta — Satu Data Satu Peta Kota Tangerang',
       version: '1.0.0',
       description:
-        "GeoJSON, vector tiles, map images and a CKAN/DCAT catalog of the city's public layers. The OGC API (Features, Tiles) has its own document at /ogc/api, as OGC clients expect; WMS, WFS and CSW describe themselves with GetCapabilities.",
+        "GeoJSON, vector tiles, map images and a CKAN/DCAT catalog of the city's public layers. The OGC API (Features, Tiles) has its own document at /ogc/api, as OGC clients expect; WMS, WFS and CSW describe themselves with GetCapabilities; the GeoServices REST API (ArcGIS) is under /arcgis/rest.",
     },
     servers: [{ url: base }],
     components: {
@@ -473,6 +474,7 @@ export function openApiDocument(config: Config, base: string): Record<string, un
         rdfAnswer,
       ),
       '/catalog/themes': get('Our themes as a SKOS concept scheme', ['catalog'], [], rdfAnswer),
+      ...arcgisOpenApiPaths(),
     },
   };
 }

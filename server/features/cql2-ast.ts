@@ -43,7 +43,14 @@ export type Expr =
   | { kind: 'isNull'; property: string; negate: boolean }
   | { kind: 'spatial'; op: SpatialOp; args: [SpatialArg, SpatialArg] }
   /** Feature ids (WFS/FES ResourceId); no CQL2 text form. */
-  | { kind: 'ids'; ids: number[] };
+  | { kind: 'ids'; ids: number[] }
+  /** The feature id compared with a number (GeoServices `OBJECTID > 100`); no CQL2 text form. */
+  | { kind: 'fid'; op: Comparison; value: number }
+  /**
+   * The feature's bounding box intersects this lon/lat box (GeoServices
+   * esriSpatialRelEnvelopeIntersects: envelope against envelope, no exact test); no CQL2 text form.
+   */
+  | { kind: 'envelopeIntersects'; bbox: [number, number, number, number] };
 
 export class CqlError extends Error {
   constructor(
@@ -143,4 +150,20 @@ export function checkGeometry(g: GeometryLiteral, position: number): GeometryLit
       break;
   }
   return g;
+}
+
+/** The lon/lat envelope of a geometry literal; null for one without positions. */
+export function geometryEnvelope(g: GeometryLiteral): [number, number, number, number] | null {
+  if (g.type === 'BBox') return g.bbox;
+  const xs: number[] = [];
+  const ys: number[] = [];
+  const walk = (c: unknown): void => {
+    if (Array.isArray(c) && typeof c[0] === 'number') {
+      xs.push(c[0]);
+      ys.push(c[1] as number);
+    } else if (Array.isArray(c)) c.forEach(walk);
+  };
+  if (g.type === 'GeometryCollection') g.geometries.forEach((m) => walk('coordinates' in m ? m.coordinates : null));
+  else walk(g.coordinates);
+  return xs.length ? [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)] : null;
 }

@@ -155,6 +155,14 @@ export function cql2ToSql(expr: Expr, fields: FieldDef[], geometryProperty = 'ge
         if (e.ids.length === 0) return 'false';
         bindings.push(...e.ids);
         return `(f.fid in (${e.ids.map(() => '?::int').join(', ')}))`;
+      case 'fid':
+        // numeric: an id compared with 1e12 or 2.5 is a plain comparison, never a failed cast.
+        bindings.push(e.value);
+        return `(f.fid ${e.op} ?::numeric)`;
+      case 'envelopeIntersects':
+        // && is the bounding-box test the (layer_id, geom) GiST index answers by itself.
+        bindings.push(...e.bbox);
+        return '(f.geom && ST_MakeEnvelope(?, ?, ?, ?, 4326))';
     }
   };
   return { sql: walk(expr), bindings };

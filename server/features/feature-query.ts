@@ -7,7 +7,7 @@ import { parseCql2 } from './cql2-parser.js';
 import { cql2ToSql, type SqlFilter } from './cql2-sql.js';
 
 /**
- * The one feature query every protocol runs (/api, /ogc; WFS and GeoServices later): validated
+ * The one feature query every protocol runs (/api, /ogc, /wfs, /arcgis/rest): validated
  * at the edge by buildFeatureQuery, executed by FeaturesService. Geometries are EPSG:4326 lon/lat.
  */
 export interface FeatureQuery {
@@ -33,6 +33,28 @@ export interface FeatureQuery {
   offset: number;
   /** Write GML 3.2 members instead of GeoJSON Features (WFS); null: GeoJSON. */
   gml: GmlEncoding | null;
+  /** Write GeoServices (Esri JSON) features instead (ArcGIS REST); null: not. */
+  esri: EsriEncoding | null;
+}
+
+/**
+ * Features written for the GeoServices REST API (ArcGIS clients) by the database: attributes
+ * under the layer's Esri field names with ArcGIS's value conventions (dates as epoch
+ * milliseconds of their UTC day, booleans as 1/0), the feature id as the object id field, and
+ * the geometry as Esri JSON (rings clockwise) or as a GeoJSON Feature's. Names reach SQL only as
+ * bound values.
+ */
+export interface EsriEncoding {
+  /** Esri JSON `{attributes, geometry}` or GeoJSON Features with the same properties. */
+  format: 'esri' | 'geojson';
+  /** The attributes written, in order: registry property, Esri field name, field type. */
+  fields: [string, string, FieldDef['type']][];
+  /** The object id field's name (the feature id). */
+  oidField: string;
+  /** null: no geometry. 3857 reads the stored Web Mercator copy (no per-request reprojection). */
+  srid: 4326 | 3857 | null;
+  /** Decimal places of coordinates. */
+  decimals: number;
 }
 
 /**
@@ -82,6 +104,7 @@ export interface FeatureQueryInput {
   after?: number | undefined;
   offset?: number | undefined;
   gml?: GmlEncoding | undefined;
+  esri?: EsriEncoding | undefined;
 }
 
 /** Page size policy of one protocol: /api refuses a too-large limit, OGC clamps it as the standard asks. */
@@ -139,6 +162,7 @@ export function buildFeatureQuery(layer: LayerRecord, input: FeatureQueryInput, 
     after: input.after ?? 0,
     offset,
     gml: input.gml ?? null,
+    esri: input.esri ?? null,
   };
 }
 

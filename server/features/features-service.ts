@@ -11,7 +11,9 @@ import { writeGeoPackage } from './gpkg-writer.js';
 import { refreshLayerStats } from './feature-write-sql.js';
 import {
   countFeatures,
+  featureExtent,
   selectFeature,
+  selectFeatureIds,
   selectFeaturePage,
   selectFeatureChunk,
   selectFeatureRows,
@@ -216,6 +218,31 @@ export class FeaturesService {
         if (!trx.isCompleted()) await trx.rollback();
       }
     });
+  }
+
+  /**
+   * One page without its count, for protocols that only say whether more features follow
+   * (GeoServices exceededTransferLimit): no count query per request.
+   */
+  async slice(q: FeatureQuery): Promise<{ features: string; numberReturned: number; more: boolean }> {
+    await this.checkDistrict(q);
+    const page = await selectFeaturePage(this.knex, q);
+    return { features: page.features, numberReturned: Math.min(page.found, q.limit), more: page.found > q.limit };
+  }
+
+  /** The ids of every feature the query selects, in its order (GeoServices returnIdsOnly). */
+  async ids(q: FeatureQuery): Promise<number[]> {
+    await this.checkDistrict(q);
+    return selectFeatureIds(this.knex, q);
+  }
+
+  /** How many features the query selects and their box, lon/lat (4326) or Web Mercator metres (3857). */
+  async extent(
+    q: FeatureQuery,
+    srid: 4326 | 3857,
+  ): Promise<{ count: number; bbox: [number, number, number, number] | null }> {
+    await this.checkDistrict(q);
+    return featureExtent(this.knex, q, srid);
   }
 
   /** numberMatched alone (WFS resultType=hits), from the same cache as pages. */

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { propertyValueSql } from './cql2-sql.js';
+import { esriFeatureText } from './esri-sql.js';
 import { ID_PROPERTY, type FeatureQuery, type GmlEncoding } from './feature-query.js';
 
 /** A page as the database wrote it: GeoJSON Feature texts joined by commas, ready to splice. */
@@ -79,8 +80,9 @@ function gmlText(knex: Knex, g: GmlEncoding, geomExpr: string): Knex.Raw {
 
 const MEMBER = { MultiPoint: 'pointMember', MultiCurve: 'curveMember', MultiSurface: 'surfaceMember' } as const;
 
-/** Each feature's text: GeoJSON, or a GML member when the query asks for GML. */
+/** Each feature's text: GeoJSON, a GML member or GeoServices JSON, as the query asks. */
 function projection(knex: Knex, q: FeatureQuery): Knex.Raw {
+  if (q.esri) return esriFeatureText(knex, q.esri, q.layer.geometryType);
   const geom = q.district && q.clip ? CLIPPED_GEOM : PLAIN_GEOM;
   return q.gml ? gmlText(knex, q.gml, geom) : featureText(knex, q.properties, geom);
 }
@@ -122,6 +124,36 @@ function orderBy(knex: Knex, q: Pick<FeatureQuery, 'layer' | 'sortby'>): Knex.Ra
 export async function countFeatures(knex: Knex, q: Filters): Promise<number> {
   const rows: { n: number }[] = await filtered(knex, q).select(knex.raw('count(*)::int as n'));
   return rows[0]?.n ?? 0;
+}
+
+/** The ids of every feature passing the filters, in the query's order. */
+export async function selectFeatureIds(knex: Knex, q: Filters & Pick<FeatureQuery, 'sortby'>): Promise<number[]> {
+  const rows: { fid: number }[] = await filtered(knex, q)
+    .select('f.fid')
+    .orderByRaw('?', [orderBy(knex, q)]);
+  return rows.map((r) => r.fid);
+}
+
+/**
+ * How many features pass the filters and the box around them, in EPSG:4326 (lon/lat) or from the
+ * stored EPSG:3857 copy (metres); null box when none pass.
+ */
+export async function featureExtent(
+  knex: Knex,
+  q: Filters,
+  srid: 4326 | 3857,
+): Promise<{ count: number; bbox: [number, number, number, number] | null }> {
+  const column = srid === 3857 ? 'f.geom_3857' : 'f.geom';
+  const rows: { n: number; x0: number | null; y0: number | null; x1: number | null; y1: number | null }[] = await knex
+    .from(
+      filtered(knex, q)
+        .select(knex.raw(`ST_Extent(${column}) as e, count(*)::int as n`))
+        .as('s'),
+    )
+    .select('s.n', knex.raw('ST_XMin(s.e) as x0, ST_YMin(s.e) as y0, ST_XMax(s.e) as x1, ST_YMax(s.e) as y1'));
+  const r = rows[0];
+  if (!r || r.x0 === null || r.y0 === null || r.x1 === null || r.y1 === null) return { count: r?.n ?? 0, bbox: null };
+  return { count: r.n, bbox: [r.x0, r.y0, r.x1, r.y1] };
 }
 
 /**

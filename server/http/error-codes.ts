@@ -13,7 +13,7 @@ export const ERROR_CODES = {
   unknown_property: [400, 'A property name (properties, sortby) the layer does not have'],
   invalid_filter: [
     400,
-    'A CQL2 filter that cannot be read, names a non-queryable or compares values of the wrong type',
+    'A CQL2 filter (ArcGIS REST: a where clause) that cannot be read, names a non-queryable or compares values of the wrong type',
   ],
   limit_too_large: [400, 'limit above FEATURES_MAX_LIMIT on /api (OGC clamps instead)'],
   unknown_agency: [400, 'No agency with that code'],
@@ -23,7 +23,14 @@ export const ERROR_CODES = {
   missing_parameter: [400, 'WFS/WMS/CSW: a required parameter (REQUEST, TYPENAMES…) is missing'],
   operation_not_supported: [400, 'WFS/WMS/CSW: a REQUEST the service does not offer'],
   version_not_supported: [400, 'WFS/WMS/CSW: a VERSION the service does not speak'],
-  unknown_crs: [400, 'WMS / static maps: a CRS or SRS that is not offered (EPSG:4326, EPSG:3857, CRS:84)'],
+  unknown_crs: [
+    400,
+    'WMS / static maps / ArcGIS REST: a CRS, SRS or spatial reference that is not offered (EPSG:4326, EPSG:3857, CRS:84; WKID 4326, 102100)',
+  ],
+  parameter_not_supported: [
+    400,
+    'ArcGIS REST: a query parameter the service knows but does not support yet (outStatistics, returnDistinctValues, quantizationParameters…)',
+  ],
   unknown_format: [400, 'WMS / static maps: an image FORMAT or INFO_FORMAT that is not offered'],
   unknown_style: [400, "WMS: a STYLES entry that is not the layer's style (leave it empty or say default)"],
   invalid_point: [400, 'WMS GetFeatureInfo: I/J (1.1.1: X/Y) outside the image'],
@@ -44,6 +51,7 @@ export const ERROR_CODES = {
   resource_not_found: [404, 'CKAN: no resource with that id'],
   tile_matrix_set_not_found: [404, 'OGC API Tiles: only WebMercatorQuad is offered'],
   token_not_found: [404, 'No token with that id'],
+  service_not_found: [404, 'ArcGIS REST: no visible folder, service or layer at that path'],
   // Tiles
   invalid_tile: [400, 'z/x/y are not whole numbers'],
   tile_out_of_range: [400, 'z above 22, or x/y outside 0..2^z-1'],

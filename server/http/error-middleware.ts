@@ -19,12 +19,21 @@ export function notFoundHandler(): RequestHandler {
   };
 }
 
+/** How a protocol writes an error: its HTTP status and body (ArcGIS REST has its own shape). */
+export type ErrorAnswer = (e: AppError, requestId: string | undefined) => { status: number; body: unknown };
+
+const OUR_ANSWER: ErrorAnswer = (e, requestId) => ({
+  status: e.status,
+  body: { error: { code: e.code, message: e.message, details: e.details, requestId } } satisfies ErrorBody,
+});
+
 /**
  * One JSON shape for every error; never SQL text or a stack trace. Unknown errors are logged and
  * become 500. A read whose replica went away before anything was written is passed on (next) for
- * the handler to answer again from the primary.
+ * the handler to answer again from the primary. A protocol with its own error shape mounts
+ * another one with its `answer` in front of this one.
  */
-export function errorHandler(log: Logger, reads?: ReadRouter | null): ErrorRequestHandler {
+export function errorHandler(log: Logger, reads?: ReadRouter | null, answer = OUR_ANSWER): ErrorRequestHandler {
   return (err: unknown, req, res, next) => {
     if (res.headersSent) {
       next(err);
@@ -44,10 +53,8 @@ export function errorHandler(log: Logger, reads?: ReadRouter | null): ErrorReque
       res.set('Retry-After', String(RETRY_AFTER_SECONDS));
     } else if (appError.status >= 500)
       log.error({ reqId: req.id, err, method: req.method, url: req.originalUrl }, 'request failed');
-    const body: ErrorBody = {
-      error: { code: appError.code, message: appError.message, details: appError.details, requestId: req.id },
-    };
-    res.status(appError.status).json(body);
+    const { status, body } = answer(appError, req.id);
+    res.status(status).json(body);
   };
 }
 

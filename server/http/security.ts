@@ -90,11 +90,11 @@ export function cors(): RequestHandler {
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /**
- * Reads that protocols send as POST (CKAN actions from ckanapi, WFS GetFeature and CSW in XML): they
- * change nothing, so they do not count as writes; a harvester POSTing 2,491 package_show calls
- * is not throttled to 120 a minute.
+ * Reads that protocols send as POST (CKAN actions from ckanapi, WFS GetFeature and CSW in XML,
+ * ArcGIS REST queries as forms): they change nothing, so they do not count as writes; a
+ * harvester POSTing 2,491 package_show calls is not throttled to 120 a minute.
  */
-const READ_BY_POST = [/^\/api\/3\/action\//, /^\/wfs$/, /^\/csw$/];
+const READ_BY_POST = [/^\/api\/3\/action\//, /^\/wfs$/, /^\/csw$/, /^\/arcgis\/rest\//];
 
 /** Counts writes per token (or address, for calls that will fail authentication anyway); 429 past the limit. */
 export function writeRateLimit(writes: WindowCounter): RequestHandler {

@@ -1,6 +1,6 @@
 import type { LayerRecord } from '../catalog/layer-types.js';
 import type { ElementRecord } from '../elements/element-types.js';
-import type { Expr, GeometryLiteral } from '../features/cql2-ast.js';
+import { geometryEnvelope, type Expr } from '../features/cql2-ast.js';
 import type { FilterTarget } from '../features/fes-filter.js';
 import { esc } from '../http/xml.js';
 import { elementIso, layerIso, type IsoSource } from './iso-sources.js';
@@ -126,7 +126,7 @@ export function matches(e: CswEntry, x: Expr): boolean {
     case 'isNull':
       return (values(x.property).filter((v) => v !== '').length === 0) !== x.negate;
     case 'spatial': {
-      const lit = x.args.map((a) => ('geometry' in a ? envelope(a.geometry) : null)).find((g) => g !== null);
+      const lit = x.args.map((a) => ('geometry' in a ? geometryEnvelope(a.geometry) : null)).find((g) => g !== null);
       if (!e.bbox || !lit) return false;
       const b = e.bbox;
       const intersects = b[0] <= lit[2] && b[2] >= lit[0] && b[1] <= lit[3] && b[3] >= lit[1];
@@ -136,7 +136,13 @@ export function matches(e: CswEntry, x: Expr): boolean {
       return intersects;
     }
     case 'ids':
+    case 'fid':
       return false;
+    case 'envelopeIntersects': {
+      const b = e.bbox;
+      const l = x.bbox;
+      return b !== null && b[0] <= l[2] && b[2] >= l[0] && b[1] <= l[3] && b[3] >= l[1];
+    }
   }
 }
 
@@ -193,22 +199,6 @@ export function likeMatcher(pattern: string): (text: string) => boolean {
     const last = pieces[pieces.length - 1] as string[];
     return text.length - last.length >= pos && at(text, last, text.length - last.length);
   };
-}
-
-/** The lon/lat envelope of a geometry literal. */
-function envelope(g: GeometryLiteral): [number, number, number, number] | null {
-  if (g.type === 'BBox') return g.bbox;
-  const xs: number[] = [];
-  const ys: number[] = [];
-  const walk = (c: unknown): void => {
-    if (Array.isArray(c) && typeof c[0] === 'number') {
-      xs.push(c[0]);
-      ys.push(c[1] as number);
-    } else if (Array.isArray(c)) c.forEach(walk);
-  };
-  if (g.type === 'GeometryCollection') g.geometries.forEach((m) => walk('coordinates' in m ? m.coordinates : null));
-  else walk(g.coordinates);
-  return xs.length ? [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)] : null;
 }
 
 export type ElementSet = 'brief' | 'summary' | 'full';
