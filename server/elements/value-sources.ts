@@ -1,6 +1,5 @@
 import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
-import ExcelJS from 'exceljs';
 import { unreadable } from '../ingest/problems.js';
 import { AppError } from '../http/app-error.js';
 
@@ -216,6 +215,8 @@ function tooLongRecord(line: number): AppError {
 
 /** Rows of the first worksheet of an XLSX workbook, streamed; formulas are kept as formulas so they can be refused. */
 export async function* readXlsx(file: string): AsyncGenerator<SourceRow> {
+  // Loaded on the first workbook, not at start-up.
+  const { default: ExcelJS } = await import('exceljs');
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, {
     worksheets: 'emit',
     sharedStrings: 'cache',

@@ -1,5 +1,4 @@
 import { createRequire } from 'node:module';
-import PDFDocument from 'pdfkit';
 import { inPosition } from '../features/crs-names.js';
 import { lonLatToPixel, type MapFrame } from './map-frame.js';
 import { idNumber, MM, scaleBarMetres, type Box, type SheetLayout } from './print-layout.js';
@@ -44,7 +43,9 @@ type Doc = PDFKit.PDFDocument;
  * millimetre on paper is `denominator` millimetres on the ground at the map's centre; vector
  * furniture around it. Noto Sans, the font of the map's labels.
  */
-export function printPdf(s: PrintSheet): Promise<Buffer> {
+export async function printPdf(s: PrintSheet): Promise<Buffer> {
+  // Loaded on the first print, not at start-up (pdfkit is the slowest module to load).
+  const { default: PDFDocument } = await import('pdfkit');
   const { layout: l } = s;
   const doc = new PDFDocument({
     size: [l.page.w, l.page.h],
