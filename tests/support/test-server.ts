@@ -21,7 +21,13 @@ export async function startTestServer(
 ): Promise<TestServer> {
   const db = await openTestDatabase(options);
   const config = loadConfig({ LOG_LEVEL: 'silent', ...env });
-  const server = createServer(buildHandler({ db, config, log: pino({ level: 'silent' }) })).listen(0, '127.0.0.1');
+  const server = createServer(buildHandler({ db, config, log: pino({ level: 'silent' }) }));
+  // The server shares this process with the test: while a test parses a big answer the event
+  // loop is busy for both, and a keep-alive timer that comes due during that time closes the
+  // socket just as the test's next request goes out on it (ECONNRESET, seen once on a loaded CI
+  // machine). Real clients run in their own process; here idle sockets may wait a minute.
+  server.keepAliveTimeout = 60_000;
+  server.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const get = (p: string, init?: RequestInit) => fetch(url + p, init);
