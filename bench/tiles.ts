@@ -221,7 +221,7 @@ async function main(): Promise<void> {
       if (na !== nb) differ++;
     }
     console.log(
-      `${name} set: features in all tiles satupeta ${oursN.toLocaleString('en')} / MapServer ${msN.toLocaleString('en')} (tiles whose counts differ: ${differ} of ${jobs.length}; ours drops sub-pixel features); bytes ${fmt(oursBytes / 1e6)} MB / ${fmt(msBytes / 1e6)} MB; largest of ours ${fmt(maxOurs / 1024, 0)} KB`,
+      `${name} set: features in all tiles satupeta ${oursN.toLocaleString('en')} / MapServer ${msN.toLocaleString('en')} (tiles whose counts differ: ${differ} of ${jobs.length}: ours keeps features in the 64-unit buffer and drops sub-pixel ones, MapServer keeps what intersects the tile); bytes ${fmt(oursBytes / 1e6)} MB / ${fmt(msBytes / 1e6)} MB; largest of ours ${fmt(maxOurs / 1024, 0)} KB`,
     );
   }
 

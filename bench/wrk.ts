@@ -34,8 +34,8 @@ end
 const LUA = `${ROTATION_LUA}
 function done(summary, latency, requests)
   local e = summary.errors
-  io.write(string.format('{"requests":%d,"bytes":%d,"duration_us":%d,"p50_us":%d,"p99_us":%d,"errors":%d,"status":%d}\\n',
-    summary.requests, summary.bytes, summary.duration, latency:percentile(50), latency:percentile(99),
+  io.write(string.format('{"requests":%d,"bytes":%d,"duration_us":%d,"p50_us":%d,"p95_us":%d,"p99_us":%d,"errors":%d,"status":%d}\\n',
+    summary.requests, summary.bytes, summary.duration, latency:percentile(50), latency:percentile(95), latency:percentile(99),
     e.connect + e.read + e.write + e.timeout, e.status))
 end
 `;
@@ -44,6 +44,7 @@ export interface WrkResult {
   rps: number;
   bytesPerSecond: number;
   p50: number;
+  p95: number;
   p99: number;
   /** Socket errors and timeouts plus answers of 4xx/5xx. */
   failed: number;
@@ -92,6 +93,7 @@ export async function wrk(r: WrkRun): Promise<WrkResult> {
       rps: (j.requests ?? 0) / seconds,
       bytesPerSecond: (j.bytes ?? 0) / seconds,
       p50: (j.p50_us ?? 0) / 1000,
+      p95: (j.p95_us ?? 0) / 1000,
       p99: (j.p99_us ?? 0) / 1000,
       failed: (j.errors ?? 0) + (j.status ?? 0),
     };

@@ -27,8 +27,9 @@ export interface MapLayer {
 /**
  * A mapfile drawing layers of our `features` table from PostGIS with MapServer, as a PALAPA node
  * running MapServer would publish them; `geom_3857` serves EPSG:3857 maps without reprojection,
- * as our renderer reads it. The map folder also gets the config file MapServer 8 needs to accept
- * `map=` from this folder.
+ * as our renderer reads it; under FastCGI each process keeps its PostgreSQL connection between
+ * requests (CLOSE_CONNECTION=DEFER, MapServer's documented setting for that). The map folder
+ * also gets the config file MapServer 8 needs to accept `map=` from this folder.
  */
 export async function writeMapfile(
   dir: string,
@@ -47,6 +48,7 @@ export async function writeMapfile(
     DATA "geom_3857 from (select fid, geom_3857${cols ? `, ${cols}` : ''} from features where layer_id = ${l.layerId}) as sub using unique fid using srid=3857"
     PROJECTION "init=epsg:3857" END
     METADATA "wms_title" "${l.name}" "gml_include_items" "all" END
+    PROCESSING "CLOSE_CONNECTION=DEFER"
     STATUS ON${
       l.maxFeatures
         ? `
