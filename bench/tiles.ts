@@ -42,7 +42,10 @@ const databaseUrl = process.env.BENCH_DATABASE_URL ?? '';
 const SECONDS = Number(process.env.TILES_SECONDS ?? 8);
 const ROUNDS = Number(process.env.TILES_ROUNDS ?? 3);
 const CAP = 10_000;
-const CONNECTIONS = [1, 8];
+const CONNECTIONS = (process.env.TILES_CONNECTIONS ?? '1,8').split(',').map(Number);
+/** Parts of a run, to look at one thing again: TILES_SETS=bench,dense, TILES_SIDES=satupeta,replayed,… (name prefixes). */
+const SETS = (process.env.TILES_SETS ?? 'bench,dense').split(',');
+const SIDES = (process.env.TILES_SIDES ?? 'satupeta,mapserver,replayed,naive').split(',');
 
 interface Coord {
   z: number;
@@ -138,7 +141,9 @@ async function main(): Promise<void> {
     ];
     for (const c of cover(box)) if (c.z >= layer.minZoom) denseJobs.push({ layer, c });
   }
-  const sets = { bench: benchJobs, dense: denseJobs };
+  const sets = Object.fromEntries(
+    Object.entries({ bench: benchJobs, dense: denseJobs }).filter(([name]) => SETS.includes(name)),
+  );
   console.log(
     `backend postgresql ${db.capabilities.postgresVersion}, PostGIS ${db.capabilities.postgisVersion}; ${os.cpus().length} cores; ${SECONDS} s per side per round, ${ROUNDS} rounds`,
   );
@@ -250,7 +255,7 @@ async function main(): Promise<void> {
     name: string;
     run: (jobs: Job[], connections: number) => Promise<WrkResult | number>;
   }
-  const sides: Side[] = [
+  const allSides: Side[] = [
     {
       name: 'satupeta',
       run: (jobs, c) => wrk({ base: ours.url, paths: jobs.map(ourPath), connections: c, seconds: SECONDS }),
@@ -262,6 +267,7 @@ async function main(): Promise<void> {
     { name: 'replayed SQL', run: (jobs, c) => runFor(jobs, c, SECONDS, replay) },
     { name: 'naive ST_AsMVT', run: (jobs, c) => runFor(jobs, c, SECONDS, naive) },
   ];
+  const sides = allSides.filter((side) => SIDES.some((p) => side.name.toLowerCase().startsWith(p.toLowerCase())));
   const rps = (r: WrkResult | number) => (typeof r === 'number' ? r : r.rps);
   const results = new Map<string, number[]>();
   const failures: string[] = [];
