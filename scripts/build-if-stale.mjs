@@ -55,7 +55,10 @@ const fileList = createHash('sha256')
   .update(files.map(([name]) => name).join('\n'))
   .digest('hex');
 const built = lastBuild();
-if (built && newestSource <= built.at && built.files === fileList) {
+if (process.argv.includes('--stamp')) {
+  // `npm run build` ends here: it just built everything, so the next start need not.
+  fs.writeFileSync(STAMP, `${fileList}\n`);
+} else if (built && newestSource <= built.at && built.files === fileList) {
   console.log('build is current (no source changed since dist/.build-stamp); not rebuilding');
 } else {
   const startedAt = Date.now();
