@@ -13,7 +13,7 @@ import { TileCache } from '../server/tiles/tile-cache.js';
 import { mvtQuery, runMvtQuery, tileParams, type TileLayerSpec } from '../server/tiles/tile-sql.js';
 import { TilesService } from '../server/tiles/tiles-service.js';
 import { MAPSERV, writeMapfile } from '../tests/support/mapserver.js';
-import { decodeTile } from '../tests/support/mvt.js';
+import { decodeTile, tileOf } from '../tests/support/mvt.js';
 import { startNginx } from '../tests/support/nginx.js';
 import { freePort } from '../tests/support/ports.js';
 import { fmt, sleep, startServer } from './support.js';
@@ -57,15 +57,6 @@ interface Job {
   c: Coord;
 }
 
-function tileOf(lon: number, lat: number, z: number): Coord {
-  const n = 2 ** z;
-  const r = (lat * Math.PI) / 180;
-  return {
-    z,
-    x: Math.floor(((lon + 180) / 360) * n),
-    y: Math.floor(((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * n),
-  };
-}
 /** A 3×3 block of tiles around a point at each zoom 12–16. */
 function block(lon: number, lat: number): Coord[] {
   return [12, 13, 14, 15, 16].flatMap((z) => {
