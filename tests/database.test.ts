@@ -61,7 +61,7 @@ describe('fixtures', () => {
   it('keep feature counts and extents of layers in step with their features', async () => {
     const { rows } = await db.knex.raw<{ rows: { n: number }[] }>(
       `select count(*)::int as n from layers l
-        where l.feature_count <> (select count(*) from features f where f.layer_id = l.id)`,
+        where l.feature_count <> (select count(*) from features f where f.layer_id = l.storage_id)`,
     );
     expect(rows[0]?.n).toBe(0);
   });
@@ -164,4 +164,22 @@ describe('migrations', () => {
 
 it('knows which backend it runs on', () => {
   expect(db.backend).toBe(inject('databaseUrl') ? 'postgresql' : 'embedded');
+});
+
+describe.skipIf(!serverUrl())('a connection whose backend was terminated', () => {
+  it('is never handed out again, even before its socket has closed', async () => {
+    const one = await openDatabase({ databaseUrl: serverUrl() ?? '', poolMax: 1, dataDir: '', migrate: false });
+    try {
+      for (let round = 0; round < 5; round++) {
+        const before = await one.knex.raw<{ rows: { pid: number }[] }>('select pg_backend_pid() as pid');
+        // The backend ends itself while answering: FATAL 57P01 arrives as this query's error.
+        await expect(one.knex.raw('select pg_terminate_backend(pg_backend_pid())')).rejects.toThrow();
+        // At once, with no event-loop turn for the socket's close to arrive: a fresh connection answers.
+        const after = await one.knex.raw<{ rows: { pid: number }[] }>('select pg_backend_pid() as pid');
+        expect(after.rows[0]?.pid).not.toBe(before.rows[0]?.pid);
+      }
+    } finally {
+      await one.close();
+    }
+  });
 });

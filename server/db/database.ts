@@ -106,6 +106,28 @@ const REPLICA_ACQUIRE_MS = 2000;
 /** The readiness probe's own connection gives up after this (the probe answers 503 past 3 s anyway). */
 const PING_TIMEOUT_MS = 3000;
 
+/** Connections whose backend has said FATAL (terminated, shutting down): never handed out again. */
+const saidFatal = new WeakSet<object>();
+
+/**
+ * Marks a connection as dead the moment its backend reports a FATAL error, not when its socket
+ * closes: a terminated backend may take a while to exit on a busy machine, and until the close
+ * arrives the pool would hand the dead connection to the next request (which then failed too).
+ */
+function watchFatal(
+  client: {
+    connection?: { on(event: 'errorMessage', listener: (msg: { severity?: string; code?: string }) => void): void };
+  },
+  done: (err: Error | null, client: unknown) => void,
+): void {
+  client.connection?.on('errorMessage', (msg) => {
+    // The severity may be translated (lc_messages); the SQLSTATE of a terminated backend is not.
+    if (msg.severity === 'FATAL' || msg.severity === 'PANIC' || /^57P0[123]$/.test(msg.code ?? ''))
+      saidFatal.add(client);
+  });
+  done(null, client);
+}
+
 function openPostgres(url: string, poolMax: number, acquireMs = 10_000): Knex {
   return knexFactory({
     client: 'pg',
@@ -113,7 +135,7 @@ function openPostgres(url: string, poolMax: number, acquireMs = 10_000): Knex {
     // picks) inflates cost estimates past jit_above_cost, so PostgreSQL spent ~240 ms compiling a
     // 10,000-feature page that runs in ~230 ms without it (bench/RESULTS.md, WFS).
     connection: { connectionString: url, application_name: 'satupeta', options: '-c jit=off' },
-    pool: { min: 0, max: poolMax },
+    pool: { min: 0, max: poolMax, afterCreate: watchFatal, validate: (c: object) => !saidFatal.has(c) },
     acquireConnectionTimeout: acquireMs,
     log: KNEX_LOG,
   });
