@@ -12,6 +12,7 @@ import * as elementSearch from './010-element-search.js';
 import * as changeNotices from './011-change-notices.js';
 import * as rateWindows from './012-rate-windows.js';
 import * as layerSearch from './013-layer-search.js';
+import * as layerVersions from './014-layer-versions.js';
 
 export interface Migration {
   name: string;
@@ -34,4 +35,5 @@ export const migrations: Migration[] = [
   changeNotices,
   rateWindows,
   layerSearch,
+  layerVersions,
 ];

@@ -122,7 +122,7 @@ export function buildApp(deps: AppDeps, services: Services = buildServices(deps)
   api.use(healthRoutes(deps, s.catalog, s.tiles.cacheStats()));
   app.use(metricsRoutes(s.metrics));
   api.use(catalogRoutes(deps, s.catalog));
-  api.use(featureRoutes(deps, s.features));
+  api.use(featureRoutes(deps, s.features, s.versions));
   api.use(districtRoutes(deps, s.districts));
   api.use(elementValueRoutes(deps, s.elements, s.elementValues, s.metrics));
   api.use(elementRoutes(deps, s.elements));
@@ -131,7 +131,7 @@ export function buildApp(deps: AppDeps, services: Services = buildServices(deps)
   api.use(renderRoutes(deps, s.render, s.print));
   const styles = styleRoutes(deps, s.styles, s.render, () => s.tiles.forgetLayers());
   api.use(styles.api);
-  api.use(ingestRoutes(deps, s.ingest, s.layerWrites, () => s.tiles.forgetLayers(), s.metrics));
+  api.use(ingestRoutes(deps, s.ingest, s.versions, s.layerWrites, () => s.tiles.forgetLayers(), s.metrics));
   app.use(interopRoutes(deps, s.ckan));
   app.use(cswRoutes(deps, s.csw, s.nodeStatus));
   app.use(dcatRoutes(deps, s.ckan, s.districts));

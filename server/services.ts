@@ -11,6 +11,7 @@ import { GlyphsService } from './glyphs/glyphs-service.js';
 import { Metrics } from './health/metrics.js';
 import { IngestService } from './ingest/ingest-service.js';
 import { LayerWriteService } from './ingest/layer-write.js';
+import { VersionsService } from './ingest/versions-service.js';
 import { CkanService } from './interop/ckan-service.js';
 import { CswService } from './interop/csw-service.js';
 import { NodeStatusService } from './interop/node-status.js';
@@ -39,6 +40,7 @@ export interface Services {
   csw: CswService;
   nodeStatus: NodeStatusService;
   ingest: IngestService;
+  versions: VersionsService;
   layerWrites: LayerWriteService;
   glyphs: GlyphsService;
   wfs: WfsService;
@@ -78,6 +80,7 @@ export function buildServices(deps: AppDeps): Services {
   });
   const elements = new ElementsService(knex, catalog, districts);
   const layerWrites = new LayerWriteService(knex, catalog);
+  const versions = new VersionsService(knex, catalog, elements);
   const metrics = new Metrics();
   const { reads } = deps.db;
   metrics.pools(() => [{ name: 'primary', knex: deps.db.primary }, ...(reads?.replicaPools() ?? [])]);
@@ -123,7 +126,8 @@ export function buildServices(deps: AppDeps): Services {
     ckan: new CkanService(catalog, elements),
     csw: new CswService(catalog, elements),
     nodeStatus: new NodeStatusService(catalog, elements),
-    ingest: new IngestService(knex, deps.db.backend, catalog, features, districts, elements, config.upload),
+    ingest: new IngestService(knex, deps.db.backend, catalog, features, districts, elements, versions, config.upload),
+    versions,
     layerWrites,
     styles: new StyleService(knex, catalog, layerWrites),
     print: new PrintService(render, districts, elements, {

@@ -36,7 +36,7 @@ async function countByDistrict(level: string, layerLike: string): Promise<Map<st
   const { rows } = await s.db.knex.raw<{ rows: { code: string; n: number }[] }>(
     `select d.code, count(f.fid)::int as n
        from districts d
-       left join (select f.fid, f.geom from features f join layers l on l.id = f.layer_id
+       left join (select f.fid, f.geom from features f join layers l on l.storage_id = f.layer_id
                    where l.classification = 'publik' and l.slug like ?) f on ST_Within(ST_PointOnSurface(f.geom), d.geom)
       where d.level = ? group by d.code`,
     [layerLike, level],
@@ -116,7 +116,7 @@ describe('data elements computed from layers', () => {
     expect(res.headers.get('location')).toMatch(/\/api\/elements\/uji-panjang-jalan$/);
     const { rows: expected } = await s.db.knex.raw<{ rows: { code: string; km: number }[] }>(
       `select d.code, coalesce(sum(ST_Length(ST_Intersection(f.geom, d.geom)::geography)) / 1000, 0) as km
-         from districts d left join (select f.geom from features f join layers l on l.id = f.layer_id
+         from districts d left join (select f.geom from features f join layers l on l.storage_id = f.layer_id
                                       where l.slug like 'dpupr-ruas-jalan-sisja-%' and l.classification = 'publik') f on ST_Intersects(f.geom, d.geom)
         where d.level = 'kelurahan' group by d.code`,
     );

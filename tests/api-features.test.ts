@@ -56,7 +56,7 @@ describe('GeoJSON features', () => {
       (
         await s.db
           .knex('features as f')
-          .join('layers as l', 'l.id', 'f.layer_id')
+          .join('layers as l', 'l.storage_id', 'f.layer_id')
           .where('l.slug', 'batas-kelurahan-kota-tangerang')
           .count<{ n: string }[]>('* as n')
       )[0]?.n,

@@ -67,8 +67,8 @@ async function snapshot(slug: string) {
   } = await s.db.knex.raw<{
     rows: { n: number; digest: string | null; version: number; fields: unknown; history: number; count: number }[];
   }>(
-    `select (select count(*)::int from features f where f.layer_id = l.id) as n,
-            (select md5(string_agg(f.fid || ':' || f.properties::text || ':' || encode(ST_AsEWKB(f.geom), 'hex'), ',' order by f.fid)) from features f where f.layer_id = l.id) as digest,
+    `select (select count(*)::int from features f where f.layer_id = l.storage_id) as n,
+            (select md5(string_agg(f.fid || ':' || f.properties::text || ':' || encode(ST_AsEWKB(f.geom), 'hex'), ',' order by f.fid)) from features f where f.layer_id = l.storage_id) as digest,
             l.data_version as version, l.fields, l.feature_count as count,
             (select count(*)::int from layer_history h where h.layer_id = l.id) as history
        from layers l where l.slug = ?`,
@@ -239,7 +239,7 @@ describe('creating a layer and loading it', () => {
     });
     const fids = (await s.db
       .knex('features as f')
-      .join('layers as l', 'l.id', 'f.layer_id')
+      .join('layers as l', 'l.storage_id', 'f.layer_id')
       .where('l.slug', LAYERS.point)
       .orderBy('fid')
       .pluck('fid')) as number[];
@@ -303,7 +303,7 @@ describe('creating a layer and loading it', () => {
     expect(status).toBe(200);
     expect(body.repaired).toBe(1);
     const { rows } = await s.db.knex.raw<{ rows: { valid: boolean }[] }>(
-      `select bool_and(ST_IsValid(f.geom)) as valid from features f join layers l on l.id = f.layer_id where l.slug = ?`,
+      `select bool_and(ST_IsValid(f.geom)) as valid from features f join layers l on l.storage_id = f.layer_id where l.slug = ?`,
       [LAYERS.polygon],
     );
     expect(rows[0]?.valid).toBe(true);
@@ -504,7 +504,7 @@ describe('concurrent uploads to one layer', () => {
     expect(accepted).toBeGreaterThanOrEqual(1);
     for (const r of results.filter((x) => x.status === 409)) expect(r.body.error?.code).toBe('upload_in_progress');
     const { rows: nameRows } = await s.db.knex.raw<{ rows: { nama: string }[] }>(
-      `select f.properties->>'nama' as nama from features f join layers l on l.id = f.layer_id where l.slug = ?`,
+      `select f.properties->>'nama' as nama from features f join layers l on l.storage_id = f.layer_id where l.slug = ?`,
       [LAYERS.polygon],
     );
     const names = nameRows.map((r) => r.nama);
@@ -528,7 +528,7 @@ describe('concurrent uploads to one layer', () => {
     const ok = appends.filter((r) => r.status === 200).length;
     const fids = (await s.db
       .knex('features as f')
-      .join('layers as l', 'l.id', 'f.layer_id')
+      .join('layers as l', 'l.storage_id', 'f.layer_id')
       .where('l.slug', LAYERS.point)
       .orderBy('fid')
       .pluck('fid')) as number[];

@@ -137,7 +137,7 @@ describe('CQL2 filters on items', () => {
     ],
   ])('%s with %s matches PostGIS on %s', async (fn, postgis, wkt) => {
     const { rows } = await s.db.knex.raw<{ rows: { fid: number }[] }>(
-      `select f.fid from features f join layers l on l.id = f.layer_id
+      `select f.fid from features f join layers l on l.storage_id = f.layer_id
         where l.slug = ? and ${postgis}(f.geom, ST_GeomFromText(?, 4326)) order by f.fid`,
       [KEL, wkt],
     );

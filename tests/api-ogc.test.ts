@@ -62,7 +62,7 @@ describe('OGC API Features', () => {
       (
         await s.db
           .knex('features as f')
-          .join('layers as l', 'l.id', 'f.layer_id')
+          .join('layers as l', 'l.storage_id', 'f.layer_id')
           .where('l.slug', KEL)
           .count<{ c: string }[]>('* as c')
       )[0]?.c,

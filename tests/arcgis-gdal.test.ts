@@ -31,7 +31,7 @@ describe.skipIf(!hasGdal)("GDAL's ESRIJSON driver reads the FeatureServer as a r
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'satupeta-esrijson-'));
     const agency = await s.db.knex('layers').where('slug', KEL).first<{ agency_code: string }>('agency_code');
     url = `${s.url}${featureServer(agency?.agency_code ?? '', KEL)}/0/query?where=1%3D1&outFields=*&f=json`;
-    const from = 'from features f join layers l on l.id = f.layer_id where l.slug = ?';
+    const from = 'from features f join layers l on l.storage_id = f.layer_id where l.slug = ?';
     const result = await s.db.knex.raw<{ rows: Row[] }>(
       `select f.fid, f.properties ->> 'nama' as nama ${from} order by f.fid`,
       [KEL],

@@ -19,7 +19,7 @@ beforeAll(async () => {
 /** Feature ids of a layer that pass a SQL condition over `features f`, in id order. */
 async function fids(slug: string, where: string, bindings: (string | number)[] = []): Promise<number[]> {
   const { rows } = await s.db.knex.raw<{ rows: { fid: number }[] }>(
-    `select f.fid from features f join layers l on l.id = f.layer_id where l.slug = ? and (${where}) order by f.fid`,
+    `select f.fid from features f join layers l on l.storage_id = f.layer_id where l.slug = ? and (${where}) order by f.fid`,
     [slug, ...bindings],
   );
   return rows.map((r) => r.fid);
@@ -137,7 +137,7 @@ describe('paging', () => {
 
   it('orders by orderByFields (then the id) across pages', async () => {
     const { rows } = await s.db.knex.raw<{ rows: { fid: number }[] }>(
-      `select f.fid from features f join layers l on l.id = f.layer_id where l.slug = ?
+      `select f.fid from features f join layers l on l.storage_id = f.layer_id where l.slug = ?
         order by f.properties ->> 'nama' desc nulls last, f.fid`,
       [KEL],
     );
@@ -265,7 +265,7 @@ describe('Esri geometries', () => {
   async function coordinates(where: string, geom: string): Promise<Map<number, unknown>> {
     const { rows } = await s.db.knex.raw<{ rows: { fid: number; c: unknown }[] }>(
       `select f.fid, (ST_AsGeoJSON(${geom}, 7)::json -> 'coordinates') as c
-         from features f join layers l on l.id = f.layer_id where ${where} order by f.fid`,
+         from features f join layers l on l.storage_id = f.layer_id where ${where} order by f.fid`,
     );
     return new Map(rows.map((r) => [r.fid, r.c]));
   }
@@ -367,7 +367,7 @@ describe('Esri geometries', () => {
 describe('output spatial reference and extents', () => {
   it('writes geometries in 102100 when outSR asks, matching PostGIS to the centimetre', async () => {
     const { rows } = await s.db.knex.raw<{ rows: { fid: number; x: number; y: number }[] }>(
-      `select f.fid, ST_X(p) as x, ST_Y(p) as y from features f join layers l on l.id = f.layer_id,
+      `select f.fid, ST_X(p) as x, ST_Y(p) as y from features f join layers l on l.storage_id = f.layer_id,
          lateral (select ST_StartPoint(ST_ExteriorRing(ST_GeometryN(ST_ForcePolygonCW(ST_Multi(f.geom_3857)), 1))) as p) q
         where l.slug = ? order by f.fid limit 1`,
       [KEL],
@@ -388,7 +388,7 @@ describe('output spatial reference and extents', () => {
     }>(
       `select ST_XMin(e) as x0, ST_YMin(e) as y0, ST_XMax(e) as x1, ST_YMax(e) as y1, ST_XMin(m) as m0, ST_YMax(m) as m1, n
          from (select ST_Extent(f.geom) as e, ST_Extent(f.geom_3857) as m, count(*)::int as n
-                 from features f join layers l on l.id = f.layer_id where l.slug = ? and (f.properties ->> 'nama') like 'P%') s`,
+                 from features f join layers l on l.storage_id = f.layer_id where l.slug = ? and (f.properties ->> 'nama') like 'P%') s`,
       [KEL],
     );
     const want = rows[0];

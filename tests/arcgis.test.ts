@@ -196,7 +196,7 @@ describe('restricted layers', () => {
 
     const token = (auth.Authorization ?? '').replace('Bearer ', '');
     const { rows } = await s.db.knex.raw<{ rows: { n: number }[] }>(
-      'select count(*)::int as n from features f join layers l on l.id = f.layer_id where l.slug = ?',
+      'select count(*)::int as n from features f join layers l on l.storage_id = f.layer_id where l.slug = ?',
       [slug],
     );
     const counted = (body: { count: number }) => expect(body.count).toBe(rows[0]?.n);

@@ -85,7 +85,7 @@ describe('the stock CKAN harvester', () => {
     expect(load.status).toBeLessThan(500);
     await s.db.knex.raw(
       `update features set properties = properties || '{"diubah": true}'::jsonb
-        where layer_id = (select id from layers where slug = 'batas-kelurahan-kota-tangerang') and fid = 1`,
+        where layer_id = (select storage_id from layers where slug = 'batas-kelurahan-kota-tangerang') and fid = 1`,
     );
     const changed = await gather([`metadata_modified:[${firstRun.replace('Z', '000Z')} TO *]`]);
     const expected = ['batas-kelurahan-kota-tangerang'];

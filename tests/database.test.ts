@@ -30,6 +30,7 @@ const ALL_MIGRATIONS = [
   '011-change-notices',
   '012-rate-windows',
   '013-layer-search',
+  '014-layer-versions',
 ];
 
 describe('fixtures', () => {
@@ -132,6 +133,7 @@ describe('migrations', () => {
     try {
       if (server) expect(await migrateLatest(fresh.knex)).toEqual(ALL_MIGRATIONS);
       expect(await migrateDownAll(fresh.knex)).toEqual([
+        '014-layer-versions',
         '013-layer-search',
         '012-rate-windows',
         '011-change-notices',

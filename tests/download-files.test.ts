@@ -88,7 +88,7 @@ describe('zipped Shapefile download', () => {
     ].map((m) => [m[1], Number(m[2]), Number(m[3])] as const);
     const want = await sql<{ nama: string; luas: number; a: number }>(
       `select f.properties ->> 'nama' as nama, (f.properties ->> 'luas_km2')::float8 as luas, ST_Area(f.geom) as a
-         from features f join layers l on l.id = f.layer_id where l.slug = ? order by f.fid`,
+         from features f join layers l on l.storage_id = f.layer_id where l.slug = ? order by f.fid`,
       [KEL],
     );
     expect(got.map((g) => [g[0], g[1]])).toEqual(want.map((w) => [w.nama, w.luas]));
@@ -205,7 +205,7 @@ describe('GeoPackage download', () => {
     ].map((m) => [Number(m[1]), m[2], Number(m[3]), Number(m[4])] as const);
     const want = await sql<{ fid: number; nama: string; luas: number; a: number }>(
       `select f.fid, f.properties ->> 'nama' as nama, (f.properties ->> 'luas_km2')::float8 as luas, ST_Area(f.geom) as a
-         from features f join layers l on l.id = f.layer_id where l.slug = ? order by f.fid`,
+         from features f join layers l on l.storage_id = f.layer_id where l.slug = ? order by f.fid`,
       [KEL],
     );
     expect(got.map((g) => [g[0], g[1], g[2]])).toEqual(want.map((w) => [w.fid, w.nama, w.luas]));
@@ -215,7 +215,7 @@ describe('GeoPackage download', () => {
   it.skipIf(!hasGdal)('cuts to a district on request: its features, clipped at its boundary', async () => {
     const file = await save(`/api/layers/${KEL}/download.gpkg?district=36.71.05&clip=true`, 'cipondoh.gpkg');
     const [{ n }] = (await sql<{ n: number }>(
-      `select count(*)::int as n from features f join layers l on l.id = f.layer_id join districts d on d.code = '36.71.05'
+      `select count(*)::int as n from features f join layers l on l.storage_id = f.layer_id join districts d on d.code = '36.71.05'
         where l.slug = ? and ST_Intersects(f.geom, d.geom)`,
       [KEL],
     )) as [{ n: number }];

@@ -18,7 +18,7 @@ interface Download {
 
 async function biggestPublik(): Promise<{ slug: string; n: number }> {
   const { rows } = await s.db.knex.raw<{ rows: { slug: string; n: number }[] }>(
-    `select l.slug, (select count(*)::int from features f where f.layer_id = l.id) as n
+    `select l.slug, (select count(*)::int from features f where f.layer_id = l.storage_id) as n
        from layers l where l.classification = 'publik' order by l.feature_count desc, l.slug limit 1`,
   );
   const row = rows[0];

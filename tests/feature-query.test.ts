@@ -151,11 +151,11 @@ describe('one feature query behind /api and /ogc', () => {
   it('returns only features that truly intersect the box, not those whose bounding box does', async () => {
     // A thin box along the edge of one kelurahan's envelope catches neighbours by their boxes only.
     const { rows } = await s.db.knex.raw<{ rows: { n_box: number; n_exact: number; x: number; y: number }[] }>(
-      `with k as (select f.geom from features f join layers l on l.id = f.layer_id where l.slug = ? and f.properties ->> 'nama' = 'Pajang'),
+      `with k as (select f.geom from features f join layers l on l.storage_id = f.layer_id where l.slug = ? and f.properties ->> 'nama' = 'Pajang'),
             b as (select ST_MakeEnvelope(ST_XMax(k.geom) - 0.0005, ST_YMin(k.geom), ST_XMax(k.geom), ST_YMin(k.geom) + 0.0005, 4326) as e,
                          ST_XMax(k.geom) as x, ST_YMin(k.geom) as y from k)
-       select (select count(*)::int from features f join layers l on l.id = f.layer_id, b where l.slug = ? and f.geom && b.e) as n_box,
-              (select count(*)::int from features f join layers l on l.id = f.layer_id, b where l.slug = ? and ST_Intersects(f.geom, b.e)) as n_exact,
+       select (select count(*)::int from features f join layers l on l.storage_id = f.layer_id, b where l.slug = ? and f.geom && b.e) as n_box,
+              (select count(*)::int from features f join layers l on l.storage_id = f.layer_id, b where l.slug = ? and ST_Intersects(f.geom, b.e)) as n_exact,
               b.x, b.y from b`,
       [KEL, KEL, KEL],
     );

@@ -39,7 +39,7 @@ describe.skipIf(!hasGdal)('GDAL reads the OGC API as a real client', () => {
       (
         await s.db
           .knex('features as f')
-          .join('layers as l', 'l.id', 'f.layer_id')
+          .join('layers as l', 'l.storage_id', 'f.layer_id')
           .where('l.slug', KEL)
           .count<{ c: string }[]>('* as c')
       )[0]?.c,
@@ -59,7 +59,7 @@ describe.skipIf(!hasGdal)('GDAL reads the OGC API as a real client', () => {
   it('reads exactly the features that intersect a -spat box (bbox sent with 18 digits)', async () => {
     const box = [106.62, -6.2, 106.63, -6.19];
     const { rows } = await s.db.knex.raw<{ rows: { n: number }[] }>(
-      `select count(*)::int as n from features f join layers l on l.id = f.layer_id
+      `select count(*)::int as n from features f join layers l on l.storage_id = f.layer_id
         where l.slug = ? and ST_Intersects(f.geom, ST_MakeEnvelope(?, ?, ?, ?, 4326))`,
       [KEL, ...box],
     );

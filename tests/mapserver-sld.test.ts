@@ -153,7 +153,7 @@ describe.skipIf(!serverUrl() || !hasMapserver)('MapServer draws our SLD over the
     expect(colourDistance(await mapserverPixel(AIRPORT.lon, AIRPORT.lat), [0, 170, 0])).toBeLessThanOrEqual(1);
     const { rows } = await s.db.knex.raw<{ rows: { lon: number; lat: number }[] }>(
       `select ST_X(p) as lon, ST_Y(p) as lat from (select ST_PointOnSurface(f.geom) as p from features f
-         join layers l on l.id = f.layer_id where l.slug = ? and f.properties ->> 'nama' = 'Cipondoh') x`,
+         join layers l on l.storage_id = f.layer_id where l.slug = ? and f.properties ->> 'nama' = 'Cipondoh') x`,
       [KEL],
     );
     const cip = rows[0] as { lon: number; lat: number };

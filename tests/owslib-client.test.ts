@@ -43,7 +43,7 @@ describe.skipIf(!hasOwslib)('OWSLib reads the OGC API as a real client', () => {
     const sql = async (where: string, bindings: (string | number)[]) =>
       (
         await s.db.knex.raw<{ rows: { fid: number }[] }>(
-          `select f.fid from features f join layers l on l.id = f.layer_id where l.slug = ? and ${where} order by f.fid`,
+          `select f.fid from features f join layers l on l.storage_id = f.layer_id where l.slug = ? and ${where} order by f.fid`,
           [KEL, ...bindings],
         )
       ).rows.map((r) => r.fid);
@@ -55,7 +55,7 @@ describe.skipIf(!hasOwslib)('OWSLib reads the OGC API as a real client', () => {
     );
 
     const { rows: byArea } = await s.db.knex.raw<{ rows: { fid: number }[] }>(
-      `select f.fid from features f join layers l on l.id = f.layer_id where l.slug = ? order by (f.properties ->> 'luas_km2')::numeric desc, f.fid limit 5 offset 5`,
+      `select f.fid from features f join layers l on l.storage_id = f.layer_id where l.slug = ? order by (f.properties ->> 'luas_km2')::numeric desc, f.fid limit 5 offset 5`,
       [KEL],
     );
     expect(got.sortedIds).toEqual(byArea.map((r) => r.fid));

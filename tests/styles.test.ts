@@ -53,7 +53,7 @@ async function colourAt(slug: string, lon: number, lat: number): Promise<number[
 async function pointIn(nama: string): Promise<{ lon: number; lat: number }> {
   const { rows } = await s.db.knex.raw<{ rows: { lon: number; lat: number }[] }>(
     `select ST_X(p) as lon, ST_Y(p) as lat from (select ST_PointOnSurface(f.geom) as p from features f
-       join layers l on l.id = f.layer_id where l.slug = ? and f.properties ->> 'nama' = ?) x`,
+       join layers l on l.storage_id = f.layer_id where l.slug = ? and f.properties ->> 'nama' = ?) x`,
     [KEL, nama],
   );
   const row = rows[0];
@@ -118,7 +118,7 @@ describe('writing a style', () => {
     const saved = await putOk(KEL, { kind: 'categorized', property: 'nama', palette: 'Paired' });
     // The 12 most frequent values (all names are distinct: the first 12 by name), then "other".
     const { rows } = await s.db.knex.raw<{ rows: { nama: string }[] }>(
-      `select f.properties ->> 'nama' as nama from features f join layers l on l.id = f.layer_id
+      `select f.properties ->> 'nama' as nama from features f join layers l on l.storage_id = f.layer_id
         where l.slug = ? order by 1 limit 12`,
       [KEL],
     );
@@ -135,7 +135,7 @@ describe('writing a style', () => {
       width: 0,
     });
     const { rows } = await s.db.knex.raw<{ rows: { v: number }[] }>(
-      `select (f.properties ->> 'luas_km2')::float8 as v from features f join layers l on l.id = f.layer_id where l.slug = ?`,
+      `select (f.properties ->> 'luas_km2')::float8 as v from features f join layers l on l.storage_id = f.layer_id where l.slug = ?`,
       [KEL],
     );
     const breaks = classify(

@@ -20,7 +20,7 @@ beforeAll(async () => {
     `with w as (select 20037508.342789244 as o, 40075016.68557849 / 16384 as s)
      select l.slug, floor((ST_X(ST_Centroid(f.geom_3857)) + w.o) / w.s)::int as x,
             floor((w.o - ST_Y(ST_Centroid(f.geom_3857))) / w.s)::int as y
-       from features f join layers l on l.id = f.layer_id, w
+       from features f join layers l on l.storage_id = f.layer_id, w
       where l.classification = 'publik' and l.geometry_type = 'Polygon' and l.min_zoom <= 14 and l.slug <> ?
       group by 1, 2, 3 order by count(*) desc, 1 limit 1`,
     [KEL],
@@ -66,7 +66,7 @@ describe('composite tile byte budget', () => {
     expect((trimmed.get(KEL) ?? []).length).toBe(Math.min(cap, (full.get(KEL) ?? []).length));
     // Largest first: no dropped feature is larger than the smallest one kept.
     const { rows } = await budgeted.db.knex.raw<{ rows: { fid: number; area: number }[] }>(
-      `select f.fid, ST_Area(f.geom_3857) as area from features f join layers l on l.id = f.layer_id
+      `select f.fid, ST_Area(f.geom_3857) as area from features f join layers l on l.storage_id = f.layer_id
         where l.slug = ? and f.fid = any(?::int[])`,
       [layerSlug, allIds],
     );

@@ -24,7 +24,7 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 const kelFids = async (where: string, bindings: (string | number)[] = []) =>
   (
     await s.db.knex.raw<{ rows: { fid: number }[] }>(
-      `select f.fid from features f join layers l on l.id = f.layer_id where l.slug = ? and ${where} order by f.fid`,
+      `select f.fid from features f join layers l on l.storage_id = f.layer_id where l.slug = ? and ${where} order by f.fid`,
       [KEL, ...bindings],
     )
   ).rows.map((r) => r.fid);

@@ -24,7 +24,7 @@ async function sql<T>(text: string, bindings: (string | number)[] = []): Promise
 const kelFids = async (where: string, bindings: (string | number)[] = []) =>
   (
     await sql<{ fid: number }>(
-      `select f.fid from features f join layers l on l.id = f.layer_id where l.slug = ? and ${where} order by f.fid`,
+      `select f.fid from features f join layers l on l.storage_id = f.layer_id where l.slug = ? and ${where} order by f.fid`,
       [KEL, ...bindings],
     )
   ).map((r) => r.fid);
@@ -113,7 +113,7 @@ describe.skipIf(!hasOwslib)('OWSLib reads the WFS as a real client', () => {
   it('reads capabilities and schema, and gets features by bbox, POSTed filter, sort and paging, id and as GeoJSON', async () => {
     const got = await owslibWfs<OwslibRead>(s, 'tests/clients/owslib_wfs.py', KEL, kelFids);
     const byArea = await sql<{ fid: number }>(
-      `select f.fid from features f join layers l on l.id = f.layer_id where l.slug = ?
+      `select f.fid from features f join layers l on l.storage_id = f.layer_id where l.slug = ?
        order by (f.properties ->> 'luas_km2')::numeric desc, f.fid limit 5 offset 5`,
       [KEL],
     );

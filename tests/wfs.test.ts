@@ -35,7 +35,7 @@ const memberIds = (text: string) =>
 
 async function fids(where: string, bindings: (string | number)[] = []): Promise<number[]> {
   const { rows } = await s.db.knex.raw<{ rows: { fid: number }[] }>(
-    `select f.fid from features f join layers l on l.id = f.layer_id where l.slug = ? and ${where} order by f.fid`,
+    `select f.fid from features f join layers l on l.storage_id = f.layer_id where l.slug = ? and ${where} order by f.fid`,
     [KEL, ...bindings],
   );
   return rows.map((r) => r.fid);
@@ -132,7 +132,7 @@ describe('WFS 2.0 GetFeature', () => {
       `select f.fid, ST_X(ST_StartPoint(ST_ExteriorRing(ST_GeometryN(ST_ForcePolygonCCW(f.geom), 1)))) as x,
               ST_Y(ST_StartPoint(ST_ExteriorRing(ST_GeometryN(ST_ForcePolygonCCW(f.geom), 1)))) as y,
               ST_Transform(ST_StartPoint(ST_ExteriorRing(ST_GeometryN(ST_ForcePolygonCCW(f.geom), 1))), 3857) as m
-       from features f join layers l on l.id = f.layer_id where l.slug = ? order by f.fid limit 1`,
+       from features f join layers l on l.storage_id = f.layer_id where l.slug = ? order by f.fid limit 1`,
       [KEL],
     );
     const first = rows[0];
@@ -247,7 +247,7 @@ describe('WFS 2.0 GetFeature', () => {
     const text = await res.text();
     expect(res.status, text).toBe(200);
     const { rows } = await s.db.knex.raw<{ rows: { fid: number }[] }>(
-      `select f.fid from features f join layers l on l.id = f.layer_id where l.slug = ? and (f.properties->>'luas_km2')::numeric > 1
+      `select f.fid from features f join layers l on l.storage_id = f.layer_id where l.slug = ? and (f.properties->>'luas_km2')::numeric > 1
        order by (f.properties->>'luas_km2')::numeric desc, f.fid limit 5 offset 2`,
       [KEL],
     );
@@ -279,7 +279,7 @@ describe('WFS 2.0 GetFeature', () => {
   it('sorts by SORTBY, keeps only PROPERTYNAME, and answers GeoJSON in longitude/latitude', async () => {
     const text = await (await getFeature('COUNT=3&SORTBY=nama DESC&PROPERTYNAME=nama,geometry')).text();
     const { rows } = await s.db.knex.raw<{ rows: { fid: number }[] }>(
-      `select f.fid from features f join layers l on l.id = f.layer_id where l.slug = ? order by f.properties->>'nama' desc, f.fid limit 3`,
+      `select f.fid from features f join layers l on l.storage_id = f.layer_id where l.slug = ? order by f.properties->>'nama' desc, f.fid limit 3`,
       [KEL],
     );
     expect(memberIds(text)).toEqual(rows.map((r) => r.fid));

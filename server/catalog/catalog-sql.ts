@@ -4,6 +4,7 @@ import type { FieldDef, GeometryType, LayerRecord } from './layer-types.js';
 
 interface LayerRow {
   id: number;
+  storage_id: number;
   slug: string;
   title: string;
   description: string;
@@ -46,6 +47,7 @@ interface LayerRow {
 
 const LAYER_COLUMNS = [
   'l.id',
+  'l.storage_id',
   'l.slug',
   'l.title',
   'l.description',
@@ -98,6 +100,7 @@ function layerQuery(knex: Knex, caller: Caller): Knex.QueryBuilder {
 function toLayerRecord(r: LayerRow): LayerRecord {
   return {
     id: r.id,
+    storageId: r.storage_id,
     slug: r.slug,
     title: r.title,
     description: r.description,

@@ -41,6 +41,12 @@ export interface LayerInput {
 /** A layer as the registry holds it: the input plus identity, stats and version. */
 export interface LayerRecord extends LayerInput {
   id: number;
+  /**
+   * Where the features of the version this record describes are stored (`features.layer_id`):
+   * the current version's storage unless a version was asked for. Every feature statement reads
+   * this, never `id` (see migrations/014-layer-versions.ts).
+   */
+  storageId: number;
   agencyName: string;
   agencyShortName: string;
   themeName: string;

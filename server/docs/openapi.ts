@@ -16,6 +16,7 @@ import {
 import { downloadQuery, featuresQuery } from '../features/routes.js';
 import { layerCreateBody, layerPatchBody } from '../ingest/layer-write.js';
 import { uploadQuery } from '../ingest/routes.js';
+import { versionsOpenApiPaths } from '../ingest/versions-openapi.js';
 import { valuesUploadQuery } from '../elements/value-routes.js';
 import { packageSearchQuery } from '../interop/ckan-routes.js';
 import { dcatQuery } from '../interop/dcat-routes.js';
@@ -474,6 +475,7 @@ export function openApiDocument(config: Config, base: string): Record<string, un
         rdfAnswer,
       ),
       '/catalog/themes': get('Our themes as a SKOS concept scheme', ['catalog'], [], rdfAnswer),
+      ...versionsOpenApiPaths(),
       ...arcgisOpenApiPaths(),
     },
   };

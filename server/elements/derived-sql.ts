@@ -79,7 +79,7 @@ export async function computeDerived(knex: Knex, elementId: number): Promise<voi
       await trx.raw(
         `create temporary table derived_points on commit drop as
            select s.period, ST_PointOnSurface(f.geom) as pt
-             from element_sources s join features f on f.layer_id = s.layer_id
+             from element_sources s join layers l on l.id = s.layer_id join features f on f.layer_id = l.storage_id
             where s.element_id = ?`,
         [elementId],
       );
@@ -89,11 +89,12 @@ export async function computeDerived(knex: Knex, elementId: number): Promise<voi
     const from = byPoint
       ? `from derived_points f where f.period = p.period and f.pt && d.geom and ST_Intersects(d.geom, f.pt)`
       : `from features f
-          where f.layer_id in (select layer_id from src where src.period = p.period)
+          where f.layer_id in (select storage_id from src where src.period = p.period)
             and ST_Intersects(f.geom, d.geom)`;
     await trx('element_values').where({ element_id: elementId }).delete();
     await trx.raw(
-      `with src as (select layer_id, period from element_sources where element_id = ?),
+      `with src as (select l.storage_id, s.period from element_sources s join layers l on l.id = s.layer_id
+                     where s.element_id = ?),
             periods as (select distinct period from src),
             raw as (
               select p.period, d.code, d.level, (select ${measure} ${from}) as v

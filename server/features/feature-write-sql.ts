@@ -12,11 +12,11 @@ const BATCH = 2000;
 const ISO_DATE = '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])';
 
 /**
- * Inserts features of one layer. Each batch travels as one bound JSON document and is
+ * Inserts features into one storage (a layer version's `storageId`). Each batch travels as one bound JSON document and is
  * unpacked by the database; the EPSG:3857 copy is a generated column, and the layer's data
  * version moves on by trigger. Call refreshLayerStats afterwards.
  */
-export async function insertFeatures(knex: Knex, layerId: number, features: FeatureInput[]): Promise<void> {
+export async function insertFeatures(knex: Knex, storageId: number, features: FeatureInput[]): Promise<void> {
   for (let i = 0; i < features.length; i += BATCH) {
     const batch = features
       .slice(i, i + BATCH)
@@ -25,7 +25,7 @@ export async function insertFeatures(knex: Knex, layerId: number, features: Feat
       `insert into features (layer_id, fid, properties, geom)
        select ?, t.fid, t.properties, ST_SetSRID(ST_GeomFromGeoJSON(t.geometry), 4326)
          from jsonb_to_recordset(?::jsonb) as t(fid integer, properties jsonb, geometry jsonb)`,
-      [layerId, JSON.stringify(batch)],
+      [storageId, JSON.stringify(batch)],
     );
   }
 }
@@ -49,7 +49,7 @@ export async function refreshLayerStats(
        from (select i.id, c.n, c.ext
                from (select (jsonb_array_elements_text(?::jsonb))::int as id) i
                left join lateral (select count(*)::int as n, ST_SetSRID(ST_Extent(f.geom)::geometry, 4326) as ext
-                                    from features f where f.layer_id = i.id) c on true) s
+                                    from layers sl join features f on f.layer_id = sl.storage_id where sl.id = i.id) c on true) s
       where l.id = s.id`,
     [ids],
   );
@@ -57,8 +57,8 @@ export async function refreshLayerStats(
     `with city as materialized (select ST_Buffer(geom, 0.001) as g from districts where level = 'kota')
      update layers l
         set invalid_geometry_count = case ?::text when 'replace' then 0 when 'append' then coalesce(l.invalid_geometry_count, 0)
-              else (select count(*)::int from features f where f.layer_id = l.id and not ST_IsValid(f.geom)) end,
-            outside_city_count = (select count(*)::int from features f, city where f.layer_id = l.id and not ST_Intersects(city.g, f.geom))
+              else (select count(*)::int from features f where f.layer_id = l.storage_id and not ST_IsValid(f.geom)) end,
+            outside_city_count = (select count(*)::int from features f, city where f.layer_id = l.storage_id and not ST_Intersects(city.g, f.geom))
       where l.id in (select (jsonb_array_elements_text(?::jsonb))::int)`,
     [knownValid, ids],
   );
@@ -70,7 +70,7 @@ export async function refreshLayerStats(
                     max(left(f.properties ->> t.field, 10) collate "C") filter (where (f.properties ->> t.field) ~ ?) as hi
                from layers l2
                left join lateral (select e ->> 'name' as field from jsonb_array_elements(l2.fields) e where e ->> 'type' = 'date' limit 1) t on true
-               left join features f on f.layer_id = l2.id and t.field is not null
+               left join features f on f.layer_id = l2.storage_id and t.field is not null
               where l2.id in (select (jsonb_array_elements_text(?::jsonb))::int)
               group by l2.id) s
       where l.id = s.id`,
@@ -81,11 +81,12 @@ export async function refreshLayerStats(
   ]);
   await knex.raw(
     `insert into layer_districts (layer_id, district_code, feature_count)
-     select f.layer_id, d.code, count(*)::int
-       from features f
+     select l.id, d.code, count(*)::int
+       from layers l
+       join features f on f.layer_id = l.storage_id
        join districts d on ST_Intersects(d.geom, f.geom)
-      where f.layer_id in (select (jsonb_array_elements_text(?::jsonb))::int)
-      group by f.layer_id, d.code`,
+      where l.id in (select (jsonb_array_elements_text(?::jsonb))::int)
+      group by l.id, d.code`,
     [ids],
   );
 }

@@ -253,7 +253,7 @@ export class FeaturesService {
 
   /** One feature as GeoJSON text, or null. */
   one(layer: LayerRecord, fid: number): Promise<string | null> {
-    return selectFeature(this.knex, layer.id, fid);
+    return selectFeature(this.knex, layer.storageId, fid);
   }
 
   /**

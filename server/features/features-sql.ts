@@ -91,7 +91,7 @@ type Filters = Pick<FeatureQuery, 'layer' | 'bbox' | 'district' | 'where'>;
 
 /** The layer's features that pass the filters: true bbox intersection, district, CQL2 tree. */
 function filtered(knex: Knex, q: Filters): Knex.QueryBuilder {
-  const rows = knex('features as f').where('f.layer_id', q.layer.id);
+  const rows = knex('features as f').where('f.layer_id', q.layer.storageId);
   // ST_Intersects uses the (layer_id, geom) GiST index for the box test, then checks exactly.
   if (q.bbox) rows.whereRaw('ST_Intersects(f.geom, ST_MakeEnvelope(?, ?, ?, ?, 4326))', q.bbox);
   if (q.district) {
@@ -214,7 +214,7 @@ function pageAfterOffset(knex: Knex, q: FeatureQuery, order: Knex.Raw): Knex.Que
   if (q.after > 0) ids.andWhere('f.fid', '>', q.after);
   const rows = knex
     .from(ids.as('i'))
-    .join('features as f', (j) => j.on('f.fid', '=', 'i.fid').andOnVal('f.layer_id', '=', q.layer.id))
+    .join('features as f', (j) => j.on('f.fid', '=', 'i.fid').andOnVal('f.layer_id', '=', q.layer.storageId))
     .select('f.fid', 'i.rn', projection(knex, q));
   // A clipped geometry needs the district's own geometry beside each feature.
   if (q.district && q.clip) rows.join('districts as d', (j) => j.onVal('d.code', '=', q.district as string));
@@ -309,9 +309,10 @@ export async function textWidths(knex: Knex, q: Filters, names: string[]): Promi
   return new Map(names.map((n, i) => [n, Number(row?.[`w${i}`] ?? 0)]));
 }
 
-export async function selectFeature(knex: Knex, layerId: number, fid: number): Promise<string | null> {
+/** One feature of a storage (a layer version's `storageId`) as GeoJSON text. */
+export async function selectFeature(knex: Knex, storageId: number, fid: number): Promise<string | null> {
   const row = (await knex('features as f')
     .first(featureText(knex, null, PLAIN_GEOM))
-    .where({ 'f.layer_id': layerId, 'f.fid': fid })) as { feature: string } | undefined;
+    .where({ 'f.layer_id': storageId, 'f.fid': fid })) as { feature: string } | undefined;
   return row?.feature ?? null;
 }

@@ -11,6 +11,7 @@ import { buildFeatureQuery, type FeatureQuery, type LimitPolicy } from './featur
 import type { FeaturePage, FeaturesService, PageCursor } from './features-service.js';
 import { csvHeader, csvRows } from './csv-writer.js';
 import { GEOJSON, writeFeatureCollection } from './geojson-writer.js';
+import type { VersionsService } from '../ingest/versions-service.js';
 
 /** Query of GET /api/layers/{id}/features; also feeds the OpenAPI document. */
 export const featuresQuery = z.object({
@@ -33,6 +34,9 @@ export const featuresQuery = z.object({
   limit: intParam(1, 1_000_000_000).optional(),
   after: intParam(0, 2_147_483_647).default(0).describe('Cursor from the next link (feature id order)'),
   offset: intParam(0, 100_000_000).default(0).describe('Features to skip (with sortby, or instead of the cursor)'),
+  version: intParam(1, 2_147_483_647)
+    .optional()
+    .describe('A kept version of the layer (see /api/layers/{id}/versions); the current one when absent'),
 });
 
 /** Query of the whole-layer downloads: optionally only inside a district, clipped to it on request. */
@@ -96,7 +100,7 @@ export function pageLinks(req: Request, publicUrl: string | undefined, page: Fea
   return links;
 }
 
-export function featureRoutes(deps: AppDeps, features: FeaturesService): Router {
+export function featureRoutes(deps: AppDeps, features: FeaturesService, versions: VersionsService): Router {
   const router = Router();
   const policy: LimitPolicy = {
     defaultLimit: deps.config.featuresDefaultLimit,
@@ -106,7 +110,10 @@ export function featureRoutes(deps: AppDeps, features: FeaturesService): Router 
 
   router.get('/layers/:id/features', async (req, res) => {
     const q = parseQuery(req, featuresQuery);
-    const layer = await features.layer(req.caller, req.params.id);
+    const layer =
+      q.version === undefined
+        ? await features.layer(req.caller, req.params.id)
+        : await versions.layerAt(req.caller, req.params.id, q.version);
     const query = buildFeatureQuery(layer, { ...q, filterLang: q['filter-lang'], bboxStyle: 'api' }, policy);
     // A shared cache may keep an anonymous page for a minute (public only with PUBLIC_URL); the
     // page is a function of the layer's data version and the URL, so that is its ETag.
@@ -194,7 +201,7 @@ export function featureRoutes(deps: AppDeps, features: FeaturesService): Router 
     });
 
   router.get('/layers/:id/features/:fid', async (req, res) => {
-    parseQuery(req, z.object({}));
+    const { version } = parseQuery(req, featuresQuery.pick({ version: true }));
     const fid = z
       .string()
       .regex(/^\d{1,9}$/)
@@ -206,7 +213,10 @@ export function featureRoutes(deps: AppDeps, features: FeaturesService): Router 
         value: req.params.fid,
       });
     }
-    const layer = await features.layer(req.caller, req.params.id);
+    const layer =
+      version === undefined
+        ? await features.layer(req.caller, req.params.id)
+        : await versions.layerAt(req.caller, req.params.id, version);
     const feature = await features.one(layer, fid.data);
     if (!feature)
       throw notFound('feature_not_found', `Layer "${layer.slug}" has no feature with id ${fid.data}.`, {

@@ -6,7 +6,14 @@ export type { HistoryEntry };
 export interface NewHistoryEntry {
   layerId: number;
   actor: string;
-  action: 'create' | 'update_metadata' | 'update_style' | 'replace_features' | 'append_features';
+  action:
+    | 'create'
+    | 'update_metadata'
+    | 'update_style'
+    | 'replace_features'
+    | 'append_features'
+    | 'restore_version'
+    | 'remove_version_data';
   details: Record<string, unknown>;
   previousVersion: number | null;
   newVersion: number | null;

@@ -27,6 +27,7 @@ import {
 import { ProblemList } from './problems.js';
 import { readZippedShapefile } from './shapefile-source.js';
 import { Staging } from './staging.js';
+import type { VersionsService } from './versions-service.js';
 
 export type UploadFormat = 'geojson' | 'ndjson' | 'shapefile';
 export type UploadMode = 'replace' | 'append';
@@ -61,6 +62,8 @@ export interface UploadResult {
   deleted: number;
   repaired: number;
   featureCount: number;
+  /** The layer version the upload made (GET /api/layers/{id}/versions); the one before stays restorable. */
+  version: number;
   previousVersion: number;
   dataVersion: number;
   fields: FieldDef[];
@@ -87,6 +90,7 @@ export class IngestService {
     private readonly features: FeaturesService,
     private readonly districts: DistrictsService,
     private readonly elements: ElementsService,
+    private readonly versions: VersionsService,
     private readonly limits: UploadLimits,
   ) {}
 
@@ -125,7 +129,10 @@ export class IngestService {
         const repaired = await this.checkValidity(trx, layer.geometry_type, u.repair, problems);
         problems.throwIfAny();
         const validity = clock();
-        const deleted = await writeStaged(trx, this.backend, layer.id, u.mode === 'replace');
+        // The upload is a new version in a storage of its own; the previous one stays, restorable.
+        const storage = await this.versions.beginWrite(trx, layer.id, layer.storage_id, u.mode === 'append');
+        await writeStaged(trx, this.backend, storage);
+        const deleted = u.mode === 'replace' ? layer.feature_count : 0;
         const fields = mergeFields(layer.fields, ctx.fields, u.mode);
         await setLayerFields(trx, layer.id, fields);
         const write = clock();
@@ -133,6 +140,7 @@ export class IngestService {
         // Data elements computed from this layer move on with it, in the same transaction.
         await this.elements.refreshDerivedFor(trx, [layer.id]);
         const stats = clock();
+        const version = await this.versions.record(trx, layer.id, u.mode, actorName(caller));
         const after = await layerAfterUpload(trx, layer.id);
         if (!after) throw new Error('layer vanished inside its upload');
         const result: UploadResult = {
@@ -144,6 +152,7 @@ export class IngestService {
           deleted,
           repaired,
           featureCount: after.feature_count,
+          version,
           previousVersion: layer.data_version,
           dataVersion: after.data_version,
           fields,
@@ -163,6 +172,7 @@ export class IngestService {
             repaired,
             featureCountBefore: layer.feature_count,
             featureCount: after.feature_count,
+            version,
           },
           previousVersion: layer.data_version,
           newVersion: after.data_version,

@@ -9,13 +9,14 @@ export const MAX_LISTED = 100;
 
 export interface LockedLayer {
   id: number;
+  storage_id: number;
   geometry_type: GeometryType;
   fields: FieldDef[];
   data_version: number;
   feature_count: number;
 }
 
-/** One upload per layer at a time: false when another upload holds the layer. */
+/** One write of a layer's data at a time (an upload, a restore): false when another holds the layer. */
 export async function tryLockUploads(trx: Knex.Transaction, layerId: number): Promise<boolean> {
   const {
     rows: [locked],
@@ -28,7 +29,7 @@ export async function lockLayerRow(trx: Knex.Transaction, layerId: number): Prom
   const {
     rows: [layer],
   } = await trx.raw<{ rows: LockedLayer[] }>(
-    'select id, geometry_type, fields, data_version, feature_count from layers where id = ? for update',
+    'select id, storage_id, geometry_type, fields, data_version, feature_count from layers where id = ? for update',
     [layerId],
   );
   return layer ?? null;
@@ -68,32 +69,24 @@ export async function invalidStaged(
 }
 
 /**
- * Moves the staged rows into the layer (after deleting its features on replace), in spatial
- * (Z-order) order so neighbours share index and heap pages; returns how many were deleted. The
- * GIN index on properties takes new entries into its pending list and merges them later.
+ * Moves the staged rows into a storage (the layer's new version, see versions-service.ts) after
+ * the rows it already holds (an append's copy), in spatial (Z-order) order so neighbours share
+ * index and heap pages. The GIN index on properties takes new entries into its pending list and
+ * merges them later.
  */
-export async function writeStaged(
-  trx: Knex.Transaction,
-  backend: Backend,
-  layerId: number,
-  replace: boolean,
-): Promise<number> {
+export async function writeStaged(trx: Knex.Transaction, backend: Backend, storageId: number): Promise<void> {
   if (backend === 'postgresql')
     await trx.raw(`set local gin_pending_list_limit = '256MB'; set local work_mem = '256MB'`);
-  const deleted = replace
-    ? ((await trx.raw<{ rowCount: number }>('delete from features where layer_id = ?', [layerId])).rowCount ?? 0)
-    : 0;
   const {
     rows: [base],
   } = await trx.raw<{ rows: { max: number }[] }>(
     'select coalesce(max(fid), 0)::int as max from features where layer_id = ?',
-    [layerId],
+    [storageId],
   );
   await trx.raw(
     'insert into features (layer_id, fid, properties, geom) select ?, ? + idx + 1, properties, geom from ingest_rows order by sort_key',
-    [layerId, base?.max ?? 0],
+    [storageId, base?.max ?? 0],
   );
-  return deleted;
 }
 
 export async function setLayerFields(trx: Knex.Transaction, layerId: number, fields: FieldDef[]): Promise<void> {

@@ -4,12 +4,14 @@ import { z } from 'zod';
 import type { AppDeps } from '../app-deps.js';
 import type { Metrics } from '../health/metrics.js';
 import { intParam, parseQuery } from '../http/query.js';
-import { baseUrl, historyLinks } from '../http/links.js';
+import { baseUrl, historyLinks, withQuery } from '../http/links.js';
+import { badRequest } from '../http/app-error.js';
 import { layerDetail } from '../catalog/layer-json.js';
 import { parseBody } from '../http/body.js';
 import { layerCreateBody, layerPatchBody, type LayerWriteService } from './layer-write.js';
 import { requireToken } from '../auth/access.js';
 import type { IngestService } from './ingest-service.js';
+import type { VersionsService } from './versions-service.js';
 import { detectFormat, receiveToFile } from './receive.js';
 
 const historyQuery = z.object({ limit: intParam(1, 1000).default(100), before: intParam(1, 999_999_999).optional() });
@@ -31,6 +33,7 @@ export const uploadQuery = z.object({
 export function ingestRoutes(
   deps: AppDeps,
   ingest: IngestService,
+  versions: VersionsService,
   layers: LayerWriteService,
   onMetadataChange: () => void,
   metrics: Metrics,
@@ -95,6 +98,52 @@ export function ingestRoutes(
     }
   });
 
+  router.get('/layers/:id/versions', async (req, res) => {
+    const q = parseQuery(req, historyQuery);
+    const { layer, items, next } = await versions.list(req.caller, req.params.id, q.limit, q.before ?? null);
+    const base = baseUrl(req, deps.config.publicUrl);
+    const links = [{ href: withQuery(req, deps.config.publicUrl, {}), rel: 'self', type: 'application/json' }];
+    if (next !== null)
+      links.push({
+        href: withQuery(req, deps.config.publicUrl, { before: next }),
+        rel: 'next',
+        type: 'application/json',
+      });
+    res.set('Cache-Control', 'private, no-cache').json({
+      layer: layer.slug,
+      dataVersion: layer.dataVersion,
+      items: items.map((v) => ({ ...v, features: `${base}/api/layers/${layer.slug}/features?version=${v.version}` })),
+      links,
+    });
+  });
+
+  router.get('/layers/:id/versions/:version', async (req, res) => {
+    parseQuery(req, z.object({}));
+    const { layer, item } = await versions.get(req.caller, req.params.id, versionNumber(req.params.version));
+    const base = baseUrl(req, deps.config.publicUrl);
+    res.set('Cache-Control', 'private, no-cache').json({
+      layer: layer.slug,
+      ...item,
+      features: `${base}/api/layers/${layer.slug}/features?version=${item.version}`,
+    });
+  });
+
+  router.post('/layers/:id/versions/:version/restore', async (req, res) => {
+    requireToken(req.caller);
+    parseQuery(req, z.object({}));
+    const item = await versions.restore(req.caller, req.params.id, versionNumber(req.params.version));
+    deps.log.info({ layer: req.params.id, version: item.version, restoredFrom: item.restoredFrom }, 'version restored');
+    res.json({ layer: req.params.id, ...item });
+  });
+
+  router.delete('/layers/:id/versions/:version/features', async (req, res) => {
+    requireToken(req.caller);
+    parseQuery(req, z.object({}));
+    const done = await versions.removeData(req.caller, req.params.id, versionNumber(req.params.version));
+    deps.log.info({ layer: req.params.id, ...done }, 'version data removed');
+    res.json({ layer: req.params.id, ...done });
+  });
+
   router.get('/layers/:id/history', async (req, res) => {
     const q = parseQuery(req, historyQuery);
     const { layer, items } = await ingest.history(req.caller, req.params.id, q.limit, q.before ?? null);
@@ -105,4 +154,14 @@ export function ingestRoutes(
   });
 
   return router;
+}
+
+/** A version number from the path: a positive whole number. */
+function versionNumber(raw: string): number {
+  if (!/^\d{1,9}$/.test(raw) || Number(raw) < 1)
+    throw badRequest('invalid_parameter', 'A version number is a positive whole number, e.g. /versions/2.', {
+      parameter: 'version',
+      value: raw,
+    });
+  return Number(raw);
 }

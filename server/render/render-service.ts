@@ -132,7 +132,7 @@ export class RenderService {
     const rows = await selectRenderRows(
       this.knex,
       layers.map((l, i) => ({
-        id: l.id,
+        id: l.storageId,
         geometryType: l.geometryType,
         properties: propertiesRead(styles[i] ?? []).filter((p) => fields[i]?.has(p)),
         labels: (styles[i] ?? []).some((s) => s.type === 'symbol'),

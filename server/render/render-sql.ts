@@ -21,6 +21,7 @@ import type { MapFrame } from './map-frame.js';
 export const BUFFER = 8;
 
 export interface RenderLayerSpec {
+  /** The layer version's storage (`features.layer_id`), not the layer id. */
   id: number;
   geometryType: GeometryType;
   /** Properties the layer's style reads (bound as values, read with ->). */

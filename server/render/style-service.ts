@@ -84,7 +84,7 @@ export class StyleService {
           symbol,
           ...base,
         };
-      const values = known ? await frequentValues(this.knex, layer.id, b.property, AUTO_CATEGORIES) : [];
+      const values = known ? await frequentValues(this.knex, layer.storageId, b.property, AUTO_CATEGORIES) : [];
       // Land-use zones get the colours of spatial plans unless a palette is asked for.
       const zones = values.map((v) => landUseColor(String(v)));
       const colors =
@@ -111,7 +111,7 @@ export class StyleService {
         ...base,
       };
     const numeric = layer.fields.some((f) => f.name === b.property && (f.type === 'integer' || f.type === 'number'));
-    const values = numeric ? await numericValues(this.knex, layer.id, b.property) : [];
+    const values = numeric ? await numericValues(this.knex, layer.storageId, b.property) : [];
     if (numeric && values.length === 0)
       throw invalidStyle([
         {

@@ -16,6 +16,7 @@ import type { GeometryType } from '../catalog/layer-types.js';
 export const BUFFER = 64;
 
 export interface TileLayerSpec {
+  /** The layer version's storage (`features.layer_id`), not the layer id. */
   id: number;
   name: string;
   geometryType: GeometryType;

@@ -217,7 +217,7 @@ export class TilesService {
     useMvt: boolean,
   ): Promise<{ raw: Uint8Array; consistent: boolean }> {
     const specs: TileLayerSpec[] = layers.map((l) => ({
-      id: l.id,
+      id: l.storageId,
       name: l.slug,
       geometryType: l.geometryType,
       minZoom: l.minZoom,

@@ -1,0 +1,64 @@
+/**
+ * Layer versions in the OpenAPI document (/api/openapi.json): list, one version, restore, and an
+ * administrator's removal of a kept version's features. Reading a version's features is the
+ * `version` parameter of /api/layers/{id}/features.
+ */
+type Param = Record<string, unknown>;
+
+const pathParam = (name: string, description: string, type = 'string'): Param => ({
+  name,
+  in: 'path',
+  required: true,
+  description,
+  schema: { type },
+});
+const LAYER = pathParam('id', 'Layer id (slug), e.g. batas-kelurahan-kota-tangerang');
+const VERSION = pathParam('version', 'Version number (1 = the empty layer as created)', 'integer');
+const answers = (description: string) => ({
+  200: { description, content: { 'application/json': {} } },
+  '4XX': { $ref: '#/components/responses/Error' },
+});
+const bearer = [{ bearer: [] }];
+
+export function versionsOpenApiPaths(): Record<string, unknown> {
+  return {
+    '/api/layers/{id}/versions': {
+      get: {
+        summary: "A layer's versions, newest first: state, action, who, when, count, extent, schema and changes",
+        tags: ['versions'],
+        parameters: [
+          LAYER,
+          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000 } },
+          { name: 'before', in: 'query', schema: { type: 'integer' } },
+        ],
+        responses: answers('{ layer, dataVersion, items, links }'),
+      },
+    },
+    '/api/layers/{id}/versions/{version}': {
+      get: {
+        summary: 'One version, with its changes against the one before',
+        tags: ['versions'],
+        parameters: [LAYER, VERSION],
+        responses: answers('Version'),
+      },
+    },
+    '/api/layers/{id}/versions/{version}/restore': {
+      post: {
+        summary: 'Make a kept version current again, as a new version (no feature is copied)',
+        tags: ['versions'],
+        security: bearer,
+        parameters: [LAYER, VERSION],
+        responses: answers('The new version'),
+      },
+    },
+    '/api/layers/{id}/versions/{version}/features': {
+      delete: {
+        summary: "Delete a kept version's features, keeping its record (administrators; audited)",
+        tags: ['versions'],
+        security: bearer,
+        parameters: [LAYER, VERSION],
+        responses: answers('{ layer, version, deleted }'),
+      },
+    },
+  };
+}

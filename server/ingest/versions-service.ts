@@ -1,0 +1,247 @@
+import type { Knex } from 'knex';
+import { actorName, requireToken, requireWriter, type Caller } from '../auth/access.js';
+import type { CatalogService } from '../catalog/catalog-service.js';
+import type { FieldDef, LayerRecord } from '../catalog/layer-types.js';
+import type { ElementsService } from '../elements/elements-service.js';
+import { AppError } from '../http/app-error.js';
+import { recordHistory } from './history-sql.js';
+import { lockLayerRow, tryLockUploads } from './ingest-sql.js';
+import {
+  copyStorage,
+  getVersion,
+  listVersions,
+  newStorage,
+  recordVersion,
+  removeVersionData,
+  restoreStorage,
+  switchStorage,
+  type VersionAction,
+  type VersionRow,
+} from './versions-sql.js';
+
+/** One version of a layer as the API shows it. */
+export interface VersionJson {
+  version: number;
+  /** `published`: what every surface serves now; `superseded`: an earlier one, kept and restorable. */
+  state: VersionRow['state'];
+  action: VersionAction;
+  restoredFrom: number | null;
+  createdBy: string | null;
+  createdAt: string;
+  dataVersion: number;
+  featureCount: number;
+  bbox: [number, number, number, number] | null;
+  fields: FieldDef[];
+  /** Against the version before it: feature count and schema. */
+  changes: {
+    featureCount: number;
+    fieldsAdded: string[];
+    fieldsRemoved: string[];
+    fieldsRetyped: string[];
+  } | null;
+  /** Its features were deleted by an administrator (the record stays): it can no longer be read or restored. */
+  dataRemoved: { at: string; by: string | null } | null;
+}
+
+/**
+ * Layer versions (issue 15): every upload makes a new version in a storage of its own, the
+ * previous one kept; any kept version can be read and made current again. Uploads call
+ * `beginWrite` and `record` inside their transaction; the API lists, reads, restores and (an
+ * administrator) removes old versions' data.
+ */
+export class VersionsService {
+  constructor(
+    private readonly knex: Knex,
+    private readonly catalog: CatalogService,
+    private readonly elements: ElementsService,
+  ) {}
+
+  /**
+   * The storage a write of the layer goes into, already current: a fresh one for a replace, a
+   * copy of the current one for an append. The current version's storage is never written.
+   */
+  async beginWrite(trx: Knex.Transaction, layerId: number, currentStorage: number, copy: boolean): Promise<number> {
+    const storage = await newStorage(trx, layerId);
+    if (copy) await copyStorage(trx, currentStorage, storage);
+    await switchStorage(trx, layerId, storage);
+    return storage;
+  }
+
+  /** Records the layer as it now is (storage and refreshed stats) as its published version. */
+  record(trx: Knex.Transaction, layerId: number, action: VersionAction, actor: string): Promise<number> {
+    return recordVersion(trx, layerId, { action, actor });
+  }
+
+  /** A page of a layer's versions, newest first, for anyone who may see the layer. */
+  async list(
+    caller: Caller,
+    slug: string,
+    limit: number,
+    before: number | null,
+  ): Promise<{ layer: LayerRecord; items: VersionJson[]; next: number | null }> {
+    const layer = await this.catalog.getLayer(caller, slug);
+    const rows = await listVersions(this.knex, layer.id, limit + 1, before);
+    const items = rows.slice(0, limit).map((r, i) => versionJson(r, rows[i + 1] ?? null));
+    return { layer, items, next: rows.length > limit ? (items.at(-1)?.version ?? null) : null };
+  }
+
+  /** One version, with its changes against the one before. */
+  async get(caller: Caller, slug: string, version: number): Promise<{ layer: LayerRecord; item: VersionJson }> {
+    const layer = await this.catalog.getLayer(caller, slug);
+    const row = await this.row(layer, version);
+    return { layer, item: versionJson(row, version > 1 ? await getVersion(this.knex, layer.id, version - 1) : null) };
+  }
+
+  /**
+   * The layer as it was at a version: the record every feature surface reads, pointed at that
+   * version's storage, with its count, extent and schema. The current version is the layer itself.
+   */
+  async layerAt(caller: Caller, slug: string, version: number): Promise<LayerRecord> {
+    const layer = await this.catalog.getLayer(caller, slug);
+    const row = await this.row(layer, version);
+    if (row.state === 'published') return layer;
+    if (row.storage_id === null) throw dataRemoved(slug, version);
+    const bbox: LayerRecord['bbox'] =
+      row.xmin === null || row.ymin === null || row.xmax === null || row.ymax === null
+        ? null
+        : [row.xmin, row.ymin, row.xmax, row.ymax];
+    return {
+      ...layer,
+      storageId: row.storage_id,
+      dataVersion: row.data_version,
+      featureCount: row.feature_count,
+      fields: row.fields,
+      bbox,
+      timeExtent:
+        row.stats.timeMin !== null && row.stats.timeMax !== null ? [row.stats.timeMin, row.stats.timeMax] : null,
+    };
+  }
+
+  /**
+   * Makes a kept version current again, as a new version that shares its storage: no feature is
+   * copied, every cache key moves on, data elements computed from the layer follow.
+   */
+  async restore(caller: Caller, slug: string, version: number): Promise<VersionJson> {
+    const visible = await this.catalog.getLayer(caller, slug);
+    requireWriter(caller, visible.agencyCode);
+    return this.knex.transaction(async (trx) => {
+      if (!(await tryLockUploads(trx, visible.id))) throw busy(slug);
+      const layer = await lockLayerRow(trx, visible.id);
+      if (!layer) throw new Error('layer vanished inside its restore');
+      const row = await this.row(visible, version, trx);
+      if (row.state === 'published')
+        throw new AppError(409, 'version_is_current', `Version ${version} of "${slug}" is already the current one.`, {
+          layer: slug,
+          version,
+        });
+      if (row.storage_id === null) throw dataRemoved(slug, version);
+      await restoreStorage(trx, layer.id, row);
+      await this.elements.refreshDerivedFor(trx, [layer.id]);
+      const actor = actorName(caller);
+      const n = await recordVersion(trx, layer.id, { action: 'restore', actor, restoredFrom: version });
+      const made = await getVersion(trx, layer.id, n);
+      if (!made) throw new Error('restored version vanished');
+      await recordHistory(trx, {
+        layerId: layer.id,
+        actor,
+        action: 'restore_version',
+        details: { version: n, restoredFrom: version, featureCount: made.feature_count },
+        previousVersion: layer.data_version,
+        newVersion: made.data_version,
+      });
+      return versionJson(made, await getVersion(trx, layer.id, n - 1));
+    });
+  }
+
+  /**
+   * Deletes the features of a version that is not current, keeping its record (administrators
+   * only, audited): the one way published data is ever removed.
+   */
+  async removeData(caller: Caller, slug: string, version: number): Promise<{ version: number; deleted: number }> {
+    const who = requireToken(caller);
+    const layer = await this.catalog.getLayer(caller, slug);
+    if (who.role !== 'admin')
+      throw new AppError(403, 'forbidden', "Only an administrator may remove a version's data.", { role: who.role });
+    return this.knex.transaction(async (trx) => {
+      if (!(await tryLockUploads(trx, layer.id))) throw busy(slug);
+      const row = await this.row(layer, version, trx);
+      if (row.state === 'published')
+        throw new AppError(
+          409,
+          'version_is_current',
+          `Version ${version} of "${slug}" is the current one; restore another version first.`,
+          { layer: slug, version },
+        );
+      if (row.storage_id === null) throw dataRemoved(slug, version);
+      const actor = actorName(caller);
+      const deleted = await removeVersionData(trx, layer.id, version, actor);
+      await recordHistory(trx, {
+        layerId: layer.id,
+        actor,
+        action: 'remove_version_data',
+        details: { version, deleted },
+        previousVersion: null,
+        newVersion: null,
+      });
+      return { version, deleted };
+    });
+  }
+
+  private async row(layer: LayerRecord, version: number, knex: Knex = this.knex): Promise<VersionRow> {
+    const row = await getVersion(knex, layer.id, version);
+    if (!row)
+      throw new AppError(404, 'version_not_found', `Layer "${layer.slug}" has no version ${version}.`, {
+        layer: layer.slug,
+        version,
+        versions: `/api/layers/${layer.slug}/versions`,
+      });
+    return row;
+  }
+}
+
+function busy(slug: string): AppError {
+  return new AppError(
+    409,
+    'upload_in_progress',
+    `An upload or another version change of "${slug}" is running; try again when it has finished. Nothing was changed.`,
+    { layer: slug },
+  );
+}
+
+function dataRemoved(slug: string, version: number): AppError {
+  return new AppError(
+    410,
+    'version_data_removed',
+    `The features of version ${version} of "${slug}" were removed by an administrator; its record is all that is left.`,
+    { layer: slug, version },
+  );
+}
+
+function versionJson(r: VersionRow, before: VersionRow | null): VersionJson {
+  const types = new Map((before?.fields ?? []).map((f) => [f.name, f.type]));
+  const now = new Map(r.fields.map((f) => [f.name, f.type]));
+  return {
+    version: r.version,
+    state: r.state,
+    action: r.action,
+    restoredFrom: r.restored_from,
+    createdBy: r.created_by,
+    createdAt: r.created_at,
+    dataVersion: r.data_version,
+    featureCount: r.feature_count,
+    bbox:
+      r.xmin === null || r.ymin === null || r.xmax === null || r.ymax === null
+        ? null
+        : [r.xmin, r.ymin, r.xmax, r.ymax],
+    fields: r.fields,
+    changes: before
+      ? {
+          featureCount: r.feature_count - before.feature_count,
+          fieldsAdded: [...now.keys()].filter((n) => !types.has(n)),
+          fieldsRemoved: [...types.keys()].filter((n) => !now.has(n)),
+          fieldsRetyped: [...now].filter(([n, t]) => types.has(n) && types.get(n) !== t).map(([n]) => n),
+        }
+      : null,
+    dataRemoved: r.data_removed_at ? { at: r.data_removed_at, by: r.data_removed_by } : null,
+  };
+}
