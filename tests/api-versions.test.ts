@@ -251,6 +251,57 @@ describe('layer versions', () => {
     expect(await names()).toEqual(['A1', 'A2', 'A3', 'C1', 'M1', 'M2']);
   });
 
+  it('lists the features added, removed and changed between two versions, matched by feature id, paged', async () => {
+    type Diffed = { id: number; change: string; properties: Record<string, unknown>; before?: { properties: unknown } };
+    const diff = async (path: string) => {
+      const r = await call(`/api/layers/${LAYER}/versions/${path}`);
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+      return r.body as Omit<Answer, 'features'> & { summary: Record<string, number>; features: Diffed[] };
+    };
+    const appended = await diff('2/diff/3');
+    expect(appended.summary).toEqual({ added: 2, removed: 0, changed: 0, unchanged: 3 });
+    expect(appended.features.map((f) => [f.id, f.change, f.properties.nama])).toEqual([
+      [4, 'added', 'M1'],
+      [5, 'added', 'M2'],
+    ]);
+
+    const replaced = await diff('3/diff/4');
+    expect(replaced.summary).toEqual({ added: 0, removed: 4, changed: 1, unchanged: 0 });
+    expect(replaced.features[0]).toMatchObject({
+      id: 1,
+      change: 'changed',
+      properties: { nama: 'B1', kelas: 'baru' },
+      geometry: { type: 'Point', coordinates: [106.645, -6.185] },
+      before: { properties: { nama: 'A1', nilai: 1 }, geometry: { coordinates: [106.64, -6.18] } },
+    });
+    expect(replaced.features.slice(1).map((f) => [f.id, f.change, f.properties.nama])).toEqual([
+      [2, 'removed', 'A2'],
+      [3, 'removed', 'A3'],
+      [4, 'removed', 'M1'],
+      [5, 'removed', 'M2'],
+    ]);
+    expect((await diff('4/diff/3')).summary).toEqual({ added: 4, removed: 0, changed: 1, unchanged: 0 });
+    // A restore shares the restored version's storage: nothing differs.
+    expect((await diff('3/diff/5')).summary).toEqual({ added: 0, removed: 0, changed: 0, unchanged: 5 });
+
+    const ids: number[] = [];
+    let path: string | undefined = '3/diff/4?limit=2';
+    while (path) {
+      const page: { features: Diffed[]; links?: { rel: string; href: string }[] } = await diff(path);
+      ids.push(...page.features.map((f) => f.id));
+      const next: string | undefined = page.links?.find((l) => l.rel === 'next')?.href;
+      path = next ? next.slice(next.indexOf('/versions/') + '/versions/'.length) : undefined;
+    }
+    expect(ids).toEqual([1, 2, 3, 4, 5]);
+
+    const bad = await call(`/api/layers/${LAYER}/versions/2/diff/99`);
+    expect([bad.status, bad.body.error?.code]).toEqual([404, 'version_not_found']);
+    const word = await call(`/api/layers/${LAYER}/versions/dua/diff/3`);
+    expect([word.status, word.body.error?.code]).toEqual([400, 'invalid_parameter']);
+    const limit = await call(`/api/layers/${LAYER}/versions/2/diff/3?limit=5000`);
+    expect([limit.status, limit.body.error?.code]).toEqual([400, 'invalid_parameter']);
+  });
+
   it("lets only an administrator remove a kept version's features, audited, and keeps a shared storage", async () => {
     const remove = (version: number, who: Who) =>
       call(`/api/layers/${LAYER}/versions/${version}/features`, { method: 'DELETE', who });
@@ -275,6 +326,7 @@ describe('layer versions', () => {
     expect(shared.body).toMatchObject({ version: 3, deleted: 0 });
     expect(await names('&version=5')).toEqual(['A1', 'A2', 'A3', 'M1', 'M2']);
     expect((await call(`/api/layers/${LAYER}/features?version=3`)).status).toBe(410);
+    expect((await call(`/api/layers/${LAYER}/versions/3/diff/5`)).body.error?.code).toBe('version_data_removed');
 
     const history = (await call(`/api/layers/${LAYER}/history?limit=2`)).body.items ?? [];
     expect(history.map((h) => [h.action, h.details.version, h.details.deleted])).toEqual([

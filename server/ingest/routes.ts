@@ -15,6 +15,8 @@ import type { VersionsService } from './versions-service.js';
 import { detectFormat, receiveToFile } from './receive.js';
 
 const historyQuery = z.object({ limit: intParam(1, 1000).default(100), before: intParam(1, 999_999_999).optional() });
+const diffQuery = z.object({ limit: intParam(1, 1000).default(100), after: intParam(0, 2_147_483_647).default(0) });
+const GEOJSON_TYPE = 'application/geo+json';
 
 /** Query of POST /api/layers/{id}/features; also feeds the OpenAPI document. */
 export const uploadQuery = z.object({
@@ -126,6 +128,33 @@ export function ingestRoutes(
       ...item,
       features: `${base}/api/layers/${layer.slug}/features?version=${item.version}`,
     });
+  });
+
+  router.get('/layers/:id/versions/:from/diff/:to', async (req, res) => {
+    const q = parseQuery(req, diffQuery);
+    const from = versionNumber(req.params.from);
+    const to = versionNumber(req.params.to);
+    const { layer, summary, rows, next } = await versions.diff(req.caller, req.params.id, from, to, q.after, q.limit);
+    const links = [{ href: withQuery(req, deps.config.publicUrl, {}), rel: 'self', type: GEOJSON_TYPE }];
+    if (next !== null)
+      links.push({ href: withQuery(req, deps.config.publicUrl, { after: next }), rel: 'next', type: GEOJSON_TYPE });
+    res
+      .set('Cache-Control', 'private, no-cache')
+      .type(GEOJSON_TYPE)
+      .json({
+        type: 'FeatureCollection',
+        layer: layer.slug,
+        from,
+        to,
+        summary,
+        numberReturned: rows.length,
+        features: rows.map((r) => ({
+          ...(JSON.parse(r.feature) as object),
+          change: r.change,
+          ...(r.before ? { before: JSON.parse(r.before) as object } : {}),
+        })),
+        links,
+      });
   });
 
   router.post('/layers/:id/versions/:version/restore', async (req, res) => {

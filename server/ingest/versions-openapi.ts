@@ -42,6 +42,27 @@ export function versionsOpenApiPaths(): Record<string, unknown> {
         responses: answers('Version'),
       },
     },
+    '/api/layers/{id}/versions/{from}/diff/{to}': {
+      get: {
+        summary:
+          'Features added, removed or changed from one version to another (matched by feature id), with a summary; paged by feature id',
+        tags: ['versions'],
+        parameters: [
+          LAYER,
+          pathParam('from', 'Version to compare from', 'integer'),
+          pathParam('to', 'Version to compare to', 'integer'),
+          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000 } },
+          { name: 'after', in: 'query', schema: { type: 'integer', minimum: 0 } },
+        ],
+        responses: {
+          200: {
+            description: 'GeoJSON FeatureCollection with summary and links',
+            content: { 'application/geo+json': {} },
+          },
+          '4XX': { $ref: '#/components/responses/Error' },
+        },
+      },
+    },
     '/api/layers/{id}/versions/{version}/restore': {
       post: {
         summary: 'Make a kept version current again, as a new version (no feature is copied)',

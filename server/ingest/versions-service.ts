@@ -6,6 +6,7 @@ import type { ElementsService } from '../elements/elements-service.js';
 import { AppError } from '../http/app-error.js';
 import { recordHistory } from './history-sql.js';
 import { lockLayerRow, tryLockUploads } from './ingest-sql.js';
+import { diffPage, diffSummary, type DiffRow, type DiffSummary } from './version-diff-sql.js';
 import {
   copyStorage,
   getVersion,
@@ -115,6 +116,28 @@ export class VersionsService {
       timeExtent:
         row.stats.timeMin !== null && row.stats.timeMax !== null ? [row.stats.timeMin, row.stats.timeMax] : null,
     };
+  }
+
+  /**
+   * Feature-level differences from one version to another (either may be the later), paged by
+   * feature id: the summary counts every feature, the page lists up to `limit` that differ.
+   */
+  async diff(
+    caller: Caller,
+    slug: string,
+    from: number,
+    to: number,
+    after: number,
+    limit: number,
+  ): Promise<{ layer: LayerRecord; summary: DiffSummary; rows: DiffRow[]; next: number | null }> {
+    const layer = await this.catalog.getLayer(caller, slug);
+    const [a, b] = [await this.row(layer, from), await this.row(layer, to)];
+    if (a.storage_id === null) throw dataRemoved(slug, from);
+    if (b.storage_id === null) throw dataRemoved(slug, to);
+    const summary = await diffSummary(this.knex, a.storage_id, b.storage_id);
+    const page = await diffPage(this.knex, a.storage_id, b.storage_id, after, limit + 1);
+    const rows = page.slice(0, limit);
+    return { layer, summary, rows, next: page.length > limit ? (rows.at(-1)?.fid ?? null) : null };
   }
 
   /**
