@@ -13,6 +13,7 @@ import * as changeNotices from './011-change-notices.js';
 import * as rateWindows from './012-rate-windows.js';
 import * as layerSearch from './013-layer-search.js';
 import * as layerVersions from './014-layer-versions.js';
+import * as review from './015-review.js';
 
 export interface Migration {
   name: string;
@@ -36,4 +37,5 @@ export const migrations: Migration[] = [
   rateWindows,
   layerSearch,
   layerVersions,
+  review,
 ];

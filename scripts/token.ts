@@ -6,7 +6,7 @@ import { loadConfig } from '../server/config.js';
 import { openDatabase } from '../server/db/database.js';
 import { AppError } from '../server/http/app-error.js';
 
-const USAGE = `npm run token -- create --role admin|editor|viewer [--agency <code>]... [--name <text>]
+const USAGE = `npm run token -- create --role admin|walidata|pembina|editor|viewer [--agency <code>]... [--name <text>]
 npm run token -- list
 npm run token -- revoke <id>`;
 

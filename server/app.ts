@@ -131,7 +131,7 @@ export function buildApp(deps: AppDeps, services: Services = buildServices(deps)
   api.use(renderRoutes(deps, s.render, s.print));
   const styles = styleRoutes(deps, s.styles, s.render, () => s.tiles.forgetLayers());
   api.use(styles.api);
-  api.use(ingestRoutes(deps, s.ingest, s.versions, s.layerWrites, () => s.tiles.forgetLayers(), s.metrics));
+  api.use(ingestRoutes(deps, s.ingest, s.versions, s.review, s.layerWrites, () => s.tiles.forgetLayers(), s.metrics));
   app.use(interopRoutes(deps, s.ckan));
   app.use(cswRoutes(deps, s.csw, s.nodeStatus));
   app.use(dcatRoutes(deps, s.ckan, s.districts));

@@ -53,6 +53,12 @@ const schema = z.object({
   PRINT_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
   BASEMAP_STYLE_URL: z.url().optional(),
   WRITE_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(120),
+  REVIEW_REQUIRED: z.enum(['on', 'off']).default('on'),
+  REVIEW_TRUSTED_AGENCIES: z
+    .string()
+    .regex(/^[a-z0-9, -]*$/, 'must be agency codes separated by commas')
+    .default(''),
+  REVIEW_MIN_COMPLETENESS: z.coerce.number().int().min(0).max(100).default(50),
   AUTH_FAILURE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(20),
   EMBED_FRAME_ANCESTORS: z
     .string()
@@ -138,6 +144,11 @@ export interface Config {
   basemapStyleUrl: string | undefined;
   /** Writes (POST/PATCH/DELETE) per token per minute. */
   writeRateLimit: number;
+  /**
+   * Walidata review: whether a produsen's (editor's) upload waits as a draft for approval, the
+   * agencies trusted to publish without it, and the metadata completeness (0–100) approval needs.
+   */
+  review: { required: boolean; trustedAgencies: string[]; minCompleteness: number };
   /** Requests with a wrong token per client address per 15 minutes before 429. */
   authFailureLimit: number;
   /** Origins allowed to frame /embed (['*'] = any). */
@@ -220,6 +231,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     printConcurrency: e.PRINT_CONCURRENCY,
     basemapStyleUrl: e.BASEMAP_STYLE_URL,
     writeRateLimit: e.WRITE_RATE_LIMIT,
+    review: {
+      required: e.REVIEW_REQUIRED === 'on',
+      trustedAgencies: e.REVIEW_TRUSTED_AGENCIES.split(/[ ,]+/).filter(Boolean),
+      minCompleteness: e.REVIEW_MIN_COMPLETENESS,
+    },
     authFailureLimit: e.AUTH_FAILURE_LIMIT,
     embedFrameAncestors: e.EMBED_FRAME_ANCESTORS.split(/[ ,]+/).filter(Boolean),
     cspConnectSources: [

@@ -12,6 +12,7 @@ import { Metrics } from './health/metrics.js';
 import { IngestService } from './ingest/ingest-service.js';
 import { LayerWriteService } from './ingest/layer-write.js';
 import { VersionsService } from './ingest/versions-service.js';
+import { ReviewService } from './ingest/review-service.js';
 import { CkanService } from './interop/ckan-service.js';
 import { CswService } from './interop/csw-service.js';
 import { NodeStatusService } from './interop/node-status.js';
@@ -41,6 +42,7 @@ export interface Services {
   nodeStatus: NodeStatusService;
   ingest: IngestService;
   versions: VersionsService;
+  review: ReviewService;
   layerWrites: LayerWriteService;
   glyphs: GlyphsService;
   wfs: WfsService;
@@ -81,6 +83,7 @@ export function buildServices(deps: AppDeps): Services {
   const elements = new ElementsService(knex, catalog, districts);
   const layerWrites = new LayerWriteService(knex, catalog);
   const versions = new VersionsService(knex, catalog, elements);
+  const review = new ReviewService(knex, catalog, versions, elements, config.review);
   const metrics = new Metrics();
   const { reads } = deps.db;
   metrics.pools(() => [{ name: 'primary', knex: deps.db.primary }, ...(reads?.replicaPools() ?? [])]);
@@ -126,8 +129,19 @@ export function buildServices(deps: AppDeps): Services {
     ckan: new CkanService(catalog, elements),
     csw: new CswService(catalog, elements),
     nodeStatus: new NodeStatusService(catalog, elements),
-    ingest: new IngestService(knex, deps.db.backend, catalog, features, districts, elements, versions, config.upload),
+    ingest: new IngestService(
+      knex,
+      deps.db.backend,
+      catalog,
+      features,
+      districts,
+      elements,
+      versions,
+      review,
+      config.upload,
+    ),
     versions,
+    review,
     layerWrites,
     styles: new StyleService(knex, catalog, layerWrites),
     print: new PrintService(render, districts, elements, {

@@ -31,6 +31,7 @@ const ALL_MIGRATIONS = [
   '012-rate-windows',
   '013-layer-search',
   '014-layer-versions',
+  '015-review',
 ];
 
 describe('fixtures', () => {
@@ -133,6 +134,7 @@ describe('migrations', () => {
     try {
       if (server) expect(await migrateLatest(fresh.knex)).toEqual(ALL_MIGRATIONS);
       expect(await migrateDownAll(fresh.knex)).toEqual([
+        '015-review',
         '014-layer-versions',
         '013-layer-search',
         '012-rate-windows',

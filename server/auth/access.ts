@@ -1,8 +1,16 @@
 import type { Knex } from 'knex';
 import { AppError } from '../http/app-error.js';
 
-export type Role = 'admin' | 'editor' | 'viewer';
-export const ROLES: readonly Role[] = ['admin', 'editor', 'viewer'];
+/**
+ * Roles as Satu Data names them: `editor` is the produsen (uploads and submits its agency's
+ * layers), `walidata` verifies and publishes (every agency, or those in its scope), `pembina`
+ * oversees everything read-only, drafts included; `viewer` reads its agencies' terbatas layers.
+ */
+export type Role = 'admin' | 'walidata' | 'pembina' | 'editor' | 'viewer';
+export const ROLES: readonly Role[] = ['admin', 'walidata', 'pembina', 'editor', 'viewer'];
+
+/** Roles that see every layer of every agency (restricted ones included). */
+const SEES_ALL: readonly Role[] = ['admin', 'walidata', 'pembina'];
 
 /** Who is asking. Every surface receives one and asks this module what it may see and do. */
 export type Caller =
@@ -23,10 +31,23 @@ export function mayWrite(caller: Caller, agencyCode: string): boolean {
   return caller.role === 'admin' || (caller.role === 'editor' && caller.agencies.includes(agencyCode));
 }
 
+/** Whether the caller may approve or reject an agency's submitted versions (walidata in scope, admin). */
+export function mayReview(caller: Caller, agencyCode: string): boolean {
+  if (caller.kind === 'anonymous') return false;
+  if (caller.role === 'admin') return true;
+  return caller.role === 'walidata' && (caller.agencies.length === 0 || caller.agencies.includes(agencyCode));
+}
+
+/** Whether the caller may see an agency's unpublished versions: who writes, reviews or oversees them. */
+export function maySeeDrafts(caller: Caller, agencyCode: string): boolean {
+  if (caller.kind === 'anonymous') return false;
+  return caller.role === 'pembina' || mayWrite(caller, agencyCode) || mayReview(caller, agencyCode);
+}
+
 /** What a caller's view of the catalog depends on; callers with the same key see the same layers. */
 export function visibilityKey(caller: Caller): string {
   if (caller.kind === 'anonymous') return 'publik';
-  if (caller.role === 'admin') return 'all';
+  if (SEES_ALL.includes(caller.role)) return 'all';
   return `publik+${[...caller.agencies].sort().join(',')}`;
 }
 
@@ -36,12 +57,12 @@ export function visibilityKey(caller: Caller): string {
  * - anonymous: `publik` layers;
  * - viewer: `publik` layers and every layer of the agencies it is granted;
  * - editor: `publik` layers and every layer of its one agency (and may write those);
- * - admin: everything.
+ * - admin, walidata, pembina: everything.
  * Hidden layers then behave exactly like missing ones: absent from lists, counts and lookups.
  */
 export function whereLayerVisible(qb: Knex.QueryBuilder, caller: Caller, alias = 'l'): Knex.QueryBuilder {
   if (caller.kind === 'anonymous') return qb.where(`${alias}.classification`, 'publik');
-  if (caller.role === 'admin') return qb;
+  if (SEES_ALL.includes(caller.role)) return qb;
   return qb.whereRaw(`(${alias}.classification = 'publik' or ${alias}.agency_code = any(?::text[]))`, [
     caller.agencies,
   ]);

@@ -153,8 +153,8 @@ export class TokenStore {
   }
 
   private async checkScope(role: Role, agencies: string[]): Promise<void> {
-    if (role === 'admin' && agencies.length > 0)
-      throw badRequest('invalid_token_request', 'An admin token has no agency scope; leave agencies empty.', {
+    if ((role === 'admin' || role === 'pembina') && agencies.length > 0)
+      throw badRequest('invalid_token_request', `A ${role} token has no agency scope; leave agencies empty.`, {
         field: 'agencies',
       });
     if (role === 'editor' && agencies.length !== 1)

@@ -34,9 +34,14 @@ export const featuresQuery = z.object({
   limit: intParam(1, 1_000_000_000).optional(),
   after: intParam(0, 2_147_483_647).default(0).describe('Cursor from the next link (feature id order)'),
   offset: intParam(0, 100_000_000).default(0).describe('Features to skip (with sortby, or instead of the cursor)'),
-  version: intParam(1, 2_147_483_647)
+  version: z
+    .string()
+    .regex(/^(draft|[1-9]\d{0,8})$/, 'must be a version number or "draft"')
+    .transform((v) => (v === 'draft' ? ('draft' as const) : Number(v)))
     .optional()
-    .describe('A kept version of the layer (see /api/layers/{id}/versions); the current one when absent'),
+    .describe(
+      'A kept version of the layer (see /api/layers/{id}/versions), or "draft" (its open draft, for who may see it); the current one when absent',
+    ),
 });
 
 /** Query of the whole-layer downloads: optionally only inside a district, clipped to it on request. */

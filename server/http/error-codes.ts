@@ -91,6 +91,13 @@ export const ERROR_CODES = {
   version_not_found: [404, 'The layer has no version with that number (see /api/layers/{id}/versions)'],
   version_is_current: [409, 'The version asked to restore or remove is the current one'],
   version_data_removed: [410, "An administrator removed that version's features; only its record is left"],
+  version_not_published: [409, 'A draft is published by approval, not restored'],
+  draft_submitted: [409, 'The layer has a draft waiting for review: a new upload waits until walidata decides'],
+  version_not_submitted: [
+    409,
+    'Only a submitted draft can be approved or rejected, only a draft or rejected one submitted',
+  ],
+  approval_refused: [422, 'The draft fails the checks the city sets for publication; details.reasons lists them'],
   payload_too_large: [413, 'A body larger than UPLOAD_MAX_MB (unpacked)'],
   too_many_features: [413, 'More features than UPLOAD_MAX_FEATURES in one upload'],
   zip_too_large: [400, 'A zipped Shapefile that unpacks to more than 4 x UPLOAD_MAX_MB, or packs suspiciously tight'],

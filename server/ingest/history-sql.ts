@@ -13,7 +13,11 @@ export interface NewHistoryEntry {
     | 'replace_features'
     | 'append_features'
     | 'restore_version'
-    | 'remove_version_data';
+    | 'remove_version_data'
+    | 'draft_features'
+    | 'submit_version'
+    | 'reject_version'
+    | 'approve_version';
   details: Record<string, unknown>;
   previousVersion: number | null;
   newVersion: number | null;

@@ -28,6 +28,7 @@ import { ProblemList } from './problems.js';
 import { readZippedShapefile } from './shapefile-source.js';
 import { Staging } from './staging.js';
 import type { VersionsService } from './versions-service.js';
+import type { ReviewService } from './review-service.js';
 
 export type UploadFormat = 'geojson' | 'ndjson' | 'shapefile';
 export type UploadMode = 'replace' | 'append';
@@ -55,6 +56,8 @@ export interface UploadLimits {
 
 export interface UploadResult {
   layer: string;
+  /** `published`: every surface serves it now; `draft`: it waits for submission and walidata's approval. */
+  state: 'published' | 'draft';
   mode: UploadMode;
   format: UploadFormat;
   received: number;
@@ -91,6 +94,7 @@ export class IngestService {
     private readonly districts: DistrictsService,
     private readonly elements: ElementsService,
     private readonly versions: VersionsService,
+    private readonly review: ReviewService,
     private readonly limits: UploadLimits,
   ) {}
 
@@ -129,6 +133,49 @@ export class IngestService {
         const repaired = await this.checkValidity(trx, layer.geometry_type, u.repair, problems);
         problems.throwIfAny();
         const validity = clock();
+        if (this.review.needsReview(caller, visible.agencyCode)) {
+          // A produsen's upload is the layer's draft: written and checked alike, served to no one
+          // who does not ask for it, published by walidata's approval.
+          const draft = await this.review.beginDraft(trx, layer, slug, u.mode === 'append');
+          await writeStaged(trx, this.backend, draft.storage);
+          const fields = mergeFields(draft.baseFields, ctx.fields, u.mode);
+          const write = clock();
+          const saved = await this.review.saveDraft(trx, layer.id, draft, u.mode, actorName(caller), fields);
+          const stats = clock();
+          await recordHistory(trx, {
+            layerId: layer.id,
+            actor: actorName(caller),
+            action: 'draft_features',
+            details: {
+              mode: u.mode,
+              format: u.format,
+              file: u.name ?? null,
+              received,
+              repaired,
+              version: saved.version,
+              featureCount: saved.featureCount,
+            },
+            previousVersion: null,
+            newVersion: null,
+          });
+          return {
+            layer: slug,
+            state: 'draft' as const,
+            mode: u.mode,
+            format: u.format,
+            received,
+            inserted: received,
+            deleted: 0,
+            repaired,
+            featureCount: saved.featureCount,
+            version: saved.version,
+            previousVersion: layer.data_version,
+            dataVersion: layer.data_version,
+            fields,
+            warnings: { outsideCity: 0, droppedZ: ctx.droppedZ },
+            seconds: { read, validity, write, stats, total: read + validity + write + stats },
+          };
+        }
         // The upload is a new version in a storage of its own; the previous one stays, restorable.
         const storage = await this.versions.beginWrite(trx, layer.id, layer.storage_id, u.mode === 'append');
         await writeStaged(trx, this.backend, storage);
@@ -145,6 +192,7 @@ export class IngestService {
         if (!after) throw new Error('layer vanished inside its upload');
         const result: UploadResult = {
           layer: slug,
+          state: 'published',
           mode: u.mode,
           format: u.format,
           received,

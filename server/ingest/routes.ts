@@ -12,11 +12,14 @@ import { layerCreateBody, layerPatchBody, type LayerWriteService } from './layer
 import { requireToken } from '../auth/access.js';
 import type { IngestService } from './ingest-service.js';
 import type { VersionsService } from './versions-service.js';
+import type { ReviewService } from './review-service.js';
 import { detectFormat, receiveToFile } from './receive.js';
 
 const historyQuery = z.object({ limit: intParam(1, 1000).default(100), before: intParam(1, 999_999_999).optional() });
 const diffQuery = z.object({ limit: intParam(1, 1000).default(100), after: intParam(0, 2_147_483_647).default(0) });
 const GEOJSON_TYPE = 'application/geo+json';
+/** Body of POST …/versions/{n}/reject: what the produsen must fix. */
+const rejectBody = z.object({ note: z.string().trim().min(3).max(2000) }).strict();
 
 /** Query of POST /api/layers/{id}/features; also feeds the OpenAPI document. */
 export const uploadQuery = z.object({
@@ -36,6 +39,7 @@ export function ingestRoutes(
   deps: AppDeps,
   ingest: IngestService,
   versions: VersionsService,
+  review: ReviewService,
   layers: LayerWriteService,
   onMetadataChange: () => void,
   metrics: Metrics,
@@ -121,7 +125,7 @@ export function ingestRoutes(
 
   router.get('/layers/:id/versions/:version', async (req, res) => {
     parseQuery(req, z.object({}));
-    const { layer, item } = await versions.get(req.caller, req.params.id, versionNumber(req.params.version));
+    const { layer, item } = await versions.get(req.caller, req.params.id, versionRef(req.params.version));
     const base = baseUrl(req, deps.config.publicUrl);
     res.set('Cache-Control', 'private, no-cache').json({
       layer: layer.slug,
@@ -132,8 +136,8 @@ export function ingestRoutes(
 
   router.get('/layers/:id/versions/:from/diff/:to', async (req, res) => {
     const q = parseQuery(req, diffQuery);
-    const from = versionNumber(req.params.from);
-    const to = versionNumber(req.params.to);
+    const from = versionRef(req.params.from);
+    const to = versionRef(req.params.to);
     const { layer, summary, rows, next } = await versions.diff(req.caller, req.params.id, from, to, q.after, q.limit);
     const links = [{ href: withQuery(req, deps.config.publicUrl, {}), rel: 'self', type: GEOJSON_TYPE }];
     if (next !== null)
@@ -155,6 +159,29 @@ export function ingestRoutes(
         })),
         links,
       });
+  });
+
+  router.post('/layers/:id/versions/:version/submit', async (req, res) => {
+    requireToken(req.caller);
+    parseQuery(req, z.object({}));
+    const item = await review.submit(req.caller, req.params.id, versionRef(req.params.version));
+    res.json({ layer: req.params.id, ...item });
+  });
+
+  router.post('/layers/:id/versions/:version/approve', async (req, res) => {
+    requireToken(req.caller);
+    parseQuery(req, z.object({}));
+    const item = await review.approve(req.caller, req.params.id, versionRef(req.params.version));
+    deps.log.info({ layer: req.params.id, version: item.version }, 'draft approved');
+    res.json({ layer: req.params.id, ...item });
+  });
+
+  router.post('/layers/:id/versions/:version/reject', json, async (req, res) => {
+    requireToken(req.caller);
+    parseQuery(req, z.object({}));
+    const { note } = parseBody(rejectBody, req.body, 'Send { "note": "what to fix" }.', 'invalid_parameter');
+    const item = await review.reject(req.caller, req.params.id, versionRef(req.params.version), note);
+    res.json({ layer: req.params.id, ...item });
   });
 
   router.post('/layers/:id/versions/:version/restore', async (req, res) => {
@@ -193,4 +220,9 @@ function versionNumber(raw: string): number {
       value: raw,
     });
   return Number(raw);
+}
+
+/** A version number from the path, or "draft": the layer's open draft. */
+function versionRef(raw: string): number | 'draft' {
+  return raw === 'draft' ? 'draft' : versionNumber(raw);
 }

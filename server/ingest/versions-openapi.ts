@@ -14,6 +14,7 @@ const pathParam = (name: string, description: string, type = 'string'): Param =>
 });
 const LAYER = pathParam('id', 'Layer id (slug), e.g. batas-kelurahan-kota-tangerang');
 const VERSION = pathParam('version', 'Version number (1 = the empty layer as created)', 'integer');
+const DRAFT = pathParam('version', 'Version number, or "draft" for the layer\'s open draft');
 const answers = (description: string) => ({
   200: { description, content: { 'application/json': {} } },
   '4XX': { $ref: '#/components/responses/Error' },
@@ -61,6 +62,45 @@ export function versionsOpenApiPaths(): Record<string, unknown> {
           },
           '4XX': { $ref: '#/components/responses/Error' },
         },
+      },
+    },
+    '/api/layers/{id}/versions/{version}/submit': {
+      post: {
+        summary: "Submit a draft (or a rejected one, corrected) for walidata's review (the layer's produsen)",
+        tags: ['versions'],
+        security: bearer,
+        parameters: [LAYER, DRAFT],
+        responses: answers('The submitted version'),
+      },
+    },
+    '/api/layers/{id}/versions/{version}/approve': {
+      post: {
+        summary: 'Publish a submitted draft after the publication checks (walidata, admin)',
+        tags: ['versions'],
+        security: bearer,
+        parameters: [LAYER, DRAFT],
+        responses: answers('The published version'),
+      },
+    },
+    '/api/layers/{id}/versions/{version}/reject': {
+      post: {
+        summary: 'Reject a submitted draft with a note saying what to fix (walidata, admin)',
+        tags: ['versions'],
+        security: bearer,
+        parameters: [LAYER, DRAFT],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                required: ['note'],
+                properties: { note: { type: 'string', minLength: 3, maxLength: 2000 } },
+              },
+            },
+          },
+        },
+        responses: answers('The rejected version'),
       },
     },
     '/api/layers/{id}/versions/{version}/restore': {

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { actorName, requireToken, requireWriter, type Caller } from '../auth/access.js';
+import { actorName, maySeeDrafts, requireToken, requireWriter, type Caller } from '../auth/access.js';
 import type { CatalogService } from '../catalog/catalog-service.js';
 import type { FieldDef, LayerRecord } from '../catalog/layer-types.js';
 import type { ElementsService } from '../elements/elements-service.js';
@@ -7,6 +7,7 @@ import { AppError } from '../http/app-error.js';
 import { recordHistory } from './history-sql.js';
 import { lockLayerRow, tryLockUploads } from './ingest-sql.js';
 import { diffPage, diffSummary, type DiffRow, type DiffSummary } from './version-diff-sql.js';
+import { openDraft } from './draft-sql.js';
 import {
   copyStorage,
   getVersion,
@@ -16,9 +17,13 @@ import {
   removeVersionData,
   restoreStorage,
   switchStorage,
+  UNPUBLISHED,
   type VersionAction,
   type VersionRow,
 } from './versions-sql.js';
+
+/** A version by number, or the layer's open draft. */
+export type VersionRef = number | 'draft';
 
 /** One version of a layer as the API shows it. */
 export interface VersionJson {
@@ -42,6 +47,10 @@ export interface VersionJson {
   } | null;
   /** Its features were deleted by an administrator (the record stays): it can no longer be read or restored. */
   dataRemoved: { at: string; by: string | null } | null;
+  /** When its produsen submitted it for review (drafts). */
+  submittedAt: string | null;
+  /** Walidata's decision: who and when, and the note of a rejection. */
+  review: { by: string | null; at: string | null; note: string | null } | null;
 }
 
 /**
@@ -81,27 +90,41 @@ export class VersionsService {
     before: number | null,
   ): Promise<{ layer: LayerRecord; items: VersionJson[]; next: number | null }> {
     const layer = await this.catalog.getLayer(caller, slug);
-    const rows = await listVersions(this.knex, layer.id, limit + 1, before);
+    const drafts = maySeeDrafts(caller, layer.agencyCode);
+    const rows = await listVersions(this.knex, layer.id, limit + 1, before, drafts);
     const items = rows.slice(0, limit).map((r, i) => versionJson(r, rows[i + 1] ?? null));
     return { layer, items, next: rows.length > limit ? (items.at(-1)?.version ?? null) : null };
   }
 
-  /** One version, with its changes against the one before. */
-  async get(caller: Caller, slug: string, version: number): Promise<{ layer: LayerRecord; item: VersionJson }> {
+  /** One version, with its changes against the current one (a draft) or the one before. */
+  async get(caller: Caller, slug: string, ref: VersionRef): Promise<{ layer: LayerRecord; item: VersionJson }> {
     const layer = await this.catalog.getLayer(caller, slug);
-    const row = await this.row(layer, version);
-    return { layer, item: versionJson(row, version > 1 ? await getVersion(this.knex, layer.id, version - 1) : null) };
+    const row = await this.find(caller, layer, ref);
+    return { layer, item: versionJson(row, await this.previous(layer, row)) };
+  }
+
+  /** What a version is compared with: the published one for an unpublished version, else the one before. */
+  private async previous(layer: LayerRecord, row: VersionRow, knex: Knex = this.knex): Promise<VersionRow | null> {
+    if (UNPUBLISHED.includes(row.state)) {
+      const { rows } = await knex.raw<{ rows: { version: number }[] }>(
+        `select version from layer_versions where layer_id = ? and state = 'published'`,
+        [layer.id],
+      );
+      const published = rows[0]?.version;
+      return published === undefined ? null : getVersion(knex, layer.id, published);
+    }
+    return row.version > 1 ? getVersion(knex, layer.id, row.version - 1) : null;
   }
 
   /**
    * The layer as it was at a version: the record every feature surface reads, pointed at that
    * version's storage, with its count, extent and schema. The current version is the layer itself.
    */
-  async layerAt(caller: Caller, slug: string, version: number): Promise<LayerRecord> {
+  async layerAt(caller: Caller, slug: string, ref: VersionRef): Promise<LayerRecord> {
     const layer = await this.catalog.getLayer(caller, slug);
-    const row = await this.row(layer, version);
+    const row = await this.find(caller, layer, ref);
     if (row.state === 'published') return layer;
-    if (row.storage_id === null) throw dataRemoved(slug, version);
+    if (row.storage_id === null) throw dataRemoved(slug, row.version);
     const bbox: LayerRecord['bbox'] =
       row.xmin === null || row.ymin === null || row.xmax === null || row.ymax === null
         ? null
@@ -125,15 +148,15 @@ export class VersionsService {
   async diff(
     caller: Caller,
     slug: string,
-    from: number,
-    to: number,
+    from: VersionRef,
+    to: VersionRef,
     after: number,
     limit: number,
   ): Promise<{ layer: LayerRecord; summary: DiffSummary; rows: DiffRow[]; next: number | null }> {
     const layer = await this.catalog.getLayer(caller, slug);
-    const [a, b] = [await this.row(layer, from), await this.row(layer, to)];
-    if (a.storage_id === null) throw dataRemoved(slug, from);
-    if (b.storage_id === null) throw dataRemoved(slug, to);
+    const [a, b] = [await this.find(caller, layer, from), await this.find(caller, layer, to)];
+    if (a.storage_id === null) throw dataRemoved(slug, a.version);
+    if (b.storage_id === null) throw dataRemoved(slug, b.version);
     const summary = await diffSummary(this.knex, a.storage_id, b.storage_id);
     const page = await diffPage(this.knex, a.storage_id, b.storage_id, after, limit + 1);
     const rows = page.slice(0, limit);
@@ -151,12 +174,19 @@ export class VersionsService {
       if (!(await tryLockUploads(trx, visible.id))) throw busy(slug);
       const layer = await lockLayerRow(trx, visible.id);
       if (!layer) throw new Error('layer vanished inside its restore');
-      const row = await this.row(visible, version, trx);
+      const row = await this.find(caller, visible, version, trx);
       if (row.state === 'published')
         throw new AppError(409, 'version_is_current', `Version ${version} of "${slug}" is already the current one.`, {
           layer: slug,
           version,
         });
+      if (UNPUBLISHED.includes(row.state))
+        throw new AppError(
+          409,
+          'version_not_published',
+          `Version ${version} of "${slug}" is a ${row.state} draft: it is published by walidata's approval, not restored.`,
+          { layer: slug, version, state: row.state },
+        );
       if (row.storage_id === null) throw dataRemoved(slug, version);
       await restoreStorage(trx, layer.id, row);
       await this.elements.refreshDerivedFor(trx, [layer.id]);
@@ -187,7 +217,7 @@ export class VersionsService {
       throw new AppError(403, 'forbidden', "Only an administrator may remove a version's data.", { role: who.role });
     return this.knex.transaction(async (trx) => {
       if (!(await tryLockUploads(trx, layer.id))) throw busy(slug);
-      const row = await this.row(layer, version, trx);
+      const row = await this.find(caller, layer, version, trx);
       if (row.state === 'published')
         throw new AppError(
           409,
@@ -210,14 +240,20 @@ export class VersionsService {
     });
   }
 
-  private async row(layer: LayerRecord, version: number, knex: Knex = this.knex): Promise<VersionRow> {
-    const row = await getVersion(knex, layer.id, version);
-    if (!row)
-      throw new AppError(404, 'version_not_found', `Layer "${layer.slug}" has no version ${version}.`, {
-        layer: layer.slug,
-        version,
-        versions: `/api/layers/${layer.slug}/versions`,
-      });
+  /**
+   * A version of a layer the caller sees, or 404: an unpublished one (a draft) exists only for
+   * who writes, reviews or oversees the layer, exactly like a missing one for everyone else.
+   */
+  async find(caller: Caller, layer: LayerRecord, ref: VersionRef, knex: Knex = this.knex): Promise<VersionRow> {
+    const version = ref === 'draft' ? ((await openDraft(knex, layer.id))?.version ?? null) : ref;
+    const row = version === null ? null : await getVersion(knex, layer.id, version);
+    if (!row || (UNPUBLISHED.includes(row.state) && !maySeeDrafts(caller, layer.agencyCode)))
+      throw new AppError(
+        404,
+        'version_not_found',
+        ref === 'draft' ? `Layer "${layer.slug}" has no open draft.` : `Layer "${layer.slug}" has no version ${ref}.`,
+        { layer: layer.slug, version: ref, versions: `/api/layers/${layer.slug}/versions` },
+      );
     return row;
   }
 }
@@ -240,7 +276,7 @@ function dataRemoved(slug: string, version: number): AppError {
   );
 }
 
-function versionJson(r: VersionRow, before: VersionRow | null): VersionJson {
+export function versionJson(r: VersionRow, before: VersionRow | null): VersionJson {
   const types = new Map((before?.fields ?? []).map((f) => [f.name, f.type]));
   const now = new Map(r.fields.map((f) => [f.name, f.type]));
   return {
@@ -266,5 +302,7 @@ function versionJson(r: VersionRow, before: VersionRow | null): VersionJson {
         }
       : null,
     dataRemoved: r.data_removed_at ? { at: r.data_removed_at, by: r.data_removed_by } : null,
+    submittedAt: r.submitted_at,
+    review: r.reviewed_by || r.review_note ? { by: r.reviewed_by, at: r.reviewed_at, note: r.review_note } : null,
   };
 }

@@ -7,7 +7,9 @@ import type { FieldDef } from '../catalog/layer-types.js';
  * the current version reads. Storages of versions that are not current are never written.
  */
 
-export type VersionState = 'published' | 'superseded';
+export type VersionState = 'draft' | 'submitted' | 'rejected' | 'published' | 'superseded';
+/** States of a version not yet published: seen only by who writes, reviews or oversees the layer. */
+export const UNPUBLISHED: readonly VersionState[] = ['draft', 'submitted', 'rejected'];
 export type VersionAction = 'created' | 'replace' | 'append' | 'restore';
 
 export interface VersionRow {
@@ -28,6 +30,10 @@ export interface VersionRow {
   ymax: number | null;
   data_removed_at: string | null;
   data_removed_by: string | null;
+  submitted_at: string | null;
+  reviewed_by: string | null;
+  reviewed_at: string | null;
+  review_note: string | null;
 }
 
 /** The layer's derived columns as they were for a version: what a restore puts back. */
@@ -107,20 +113,23 @@ const VERSION_COLUMNS = `version, storage_id, state, action, restored_from, crea
   to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as created_at,
   data_version, feature_count, fields, stats,
   ST_XMin(extent) as xmin, ST_YMin(extent) as ymin, ST_XMax(extent) as xmax, ST_YMax(extent) as ymax,
-  to_char(data_removed_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as data_removed_at, data_removed_by`;
+  to_char(data_removed_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as data_removed_at, data_removed_by,
+  to_char(submitted_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as submitted_at, reviewed_by,
+  to_char(reviewed_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as reviewed_at, review_note`;
 
-/** A layer's versions, newest first, paged by version number. */
+/** A layer's versions, newest first, paged by version number; unpublished ones only when asked. */
 export async function listVersions(
   knex: Knex,
   layerId: number,
   limit: number,
   before: number | null,
+  withUnpublished: boolean,
 ): Promise<VersionRow[]> {
   const { rows } = await knex.raw<{ rows: VersionRow[] }>(
     `select ${VERSION_COLUMNS} from layer_versions
-      where layer_id = ? and version < ?
+      where layer_id = ? and version < ? and (? or state in ('published', 'superseded'))
       order by version desc limit ?`,
-    [layerId, before ?? 2_147_483_647, limit],
+    [layerId, before ?? 2_147_483_647, withUnpublished, limit],
   );
   return rows;
 }

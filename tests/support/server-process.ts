@@ -28,6 +28,8 @@ export async function spawnServer(env: Record<string, string>): Promise<ServerPr
       PORT: '0',
       AUTO_SEED: 'false',
       LOG_LEVEL: 'info',
+      // As in test-server.ts: these suites upload and read back at once (no walidata review).
+      REVIEW_REQUIRED: 'off',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
