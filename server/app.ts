@@ -28,6 +28,7 @@ import { dcatRoutes } from './interop/dcat-routes.js';
 import { ogcRoutes } from './ogc/routes.js';
 import { ogcTileRoutes } from './ogc/tiles-routes.js';
 import { qualityRoutes } from './quality/routes.js';
+import { progressRoutes } from './quality/progress-routes.js';
 import { buildServices, type Services } from './services.js';
 import { tileFastPath } from './tiles/fast-path.js';
 import { tileRoutes } from './tiles/routes.js';
@@ -127,6 +128,7 @@ export function buildApp(deps: AppDeps, services: Services = buildServices(deps)
   api.use(elementValueRoutes(deps, s.elements, s.elementValues, s.metrics));
   api.use(elementRoutes(deps, s.elements));
   api.use(qualityRoutes(deps, s.quality, s.catalog));
+  api.use(progressRoutes(s.progress, s.catalog));
   api.use(authRoutes(s.tokens));
   api.use(renderRoutes(deps, s.render, s.print));
   const styles = styleRoutes(deps, s.styles, s.render, () => s.tiles.forgetLayers());

@@ -18,6 +18,7 @@ import { CswService } from './interop/csw-service.js';
 import { NodeStatusService } from './interop/node-status.js';
 import { OgcService } from './ogc/ogc-service.js';
 import { QualityService } from './quality/quality-service.js';
+import { ProgressService } from './quality/progress-service.js';
 import { RenderService } from './render/render-service.js';
 import { StyleService } from './render/style-service.js';
 import { PrintService } from './render/print-service.js';
@@ -37,6 +38,7 @@ export interface Services {
   ogc: OgcService;
   tiles: TilesService;
   quality: QualityService;
+  progress: ProgressService;
   ckan: CkanService;
   csw: CswService;
   nodeStatus: NodeStatusService;
@@ -83,6 +85,7 @@ export function buildServices(deps: AppDeps): Services {
   const elements = new ElementsService(knex, catalog, districts);
   const layerWrites = new LayerWriteService(knex, catalog);
   const versions = new VersionsService(knex, catalog, elements);
+  const quality = new QualityService(knex, catalog);
   const review = new ReviewService(knex, catalog, versions, elements, config.review);
   const metrics = new Metrics();
   const { reads } = deps.db;
@@ -125,7 +128,8 @@ export function buildServices(deps: AppDeps): Services {
       overMax: 'clamp',
     }),
     tiles,
-    quality: new QualityService(knex, catalog),
+    quality,
+    progress: new ProgressService(knex, catalog, quality),
     ckan: new CkanService(catalog, elements),
     csw: new CswService(catalog, elements),
     nodeStatus: new NodeStatusService(catalog, elements),

@@ -21,6 +21,7 @@ import { valuesUploadQuery } from '../elements/value-routes.js';
 import { packageSearchQuery } from '../interop/ckan-routes.js';
 import { dcatQuery } from '../interop/dcat-routes.js';
 import { qualityQuery } from '../quality/routes.js';
+import { progressQuery } from '../quality/progress-routes.js';
 import { printBody } from '../render/print-service.js';
 import { legendPngQuery, staticMapQuery } from '../render/routes.js';
 import { styleRuleBody } from '../render/style-rule.js';
@@ -361,6 +362,27 @@ export function openApiDocument(config: Config, base: string): Record<string, un
         queryParams(qualityQuery),
         ok('{ elements, agencies, total, items, links }'),
       ),
+      '/api/walidata/progress': {
+        get: {
+          summary: "The producers' progress per agency (walidata, pembina, admin)",
+          tags: ['quality'],
+          security: bearer,
+          parameters: queryParams(progressQuery),
+          responses: {
+            ...ok('{ generatedAt, sort, agencies }'),
+            ...{ 200: { description: 'JSON or CSV', content: { 'application/json': {}, 'text/csv': {} } } },
+          },
+        },
+      },
+      '/api/walidata/progress/weekly': {
+        get: {
+          summary: "One agency's week: its progress row and the audited actions of the last 7 days",
+          tags: ['quality'],
+          security: bearer,
+          parameters: [{ name: 'agency', in: 'query', required: true, schema: { type: 'string' } }],
+          responses: ok('{ agency, name, week, actions, progress }'),
+        },
+      },
       '/tiles/{layers}.json': get(
         'TileJSON 3.0.0 of one or more layers',
         ['tiles'],
