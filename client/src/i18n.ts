@@ -84,6 +84,10 @@ const id = {
   uploadNoLayers: 'Belum ada lapisan yang boleh Anda ubah.',
   uploaded: (n: number, total: number, from: number, to: number) =>
     `Berhasil: ${n.toLocaleString('id-ID')} fitur dimuat; kini ${total.toLocaleString('id-ID')} fitur, versi ${from} → ${to}.`,
+  uploadedDraft: (n: number, total: number, version: number) =>
+    `Tersimpan sebagai draf versi ${version}: ${n.toLocaleString('id-ID')} fitur dimuat, ${total.toLocaleString('id-ID')} fitur di draf. Publik belum melihatnya sampai walidata menyetujui.`,
+  submitForReview: 'Ajukan ke walidata',
+  submittedForReview: (version: number) => `Draf versi ${version} diajukan; menunggu verifikasi walidata.`,
   checkTitle: 'Cek wilayah (kecamatan/kelurahan)',
   checkHint: 'Klik peta atau ketik koordinat: -6.1256, 106.6559 atau 6°07\'32"S 106°39\'21"E',
   check: 'Cek',
@@ -234,6 +238,10 @@ const en: typeof id = {
   uploadNoLayers: 'There are no layers you may change yet.',
   uploaded: (n: number, total: number, from: number, to: number) =>
     `Done: ${n.toLocaleString('en-US')} features loaded; now ${total.toLocaleString('en-US')} features, version ${from} → ${to}.`,
+  uploadedDraft: (n: number, total: number, version: number) =>
+    `Saved as draft version ${version}: ${n.toLocaleString('en-US')} features loaded, ${total.toLocaleString('en-US')} features in the draft. The public does not see it until walidata approves.`,
+  submitForReview: "Submit for walidata's review",
+  submittedForReview: (version: number) => `Draft version ${version} submitted; waiting for walidata's review.`,
   checkTitle: 'Boundary check (kecamatan/kelurahan)',
   checkHint: 'Click the map or type coordinates: -6.1256, 106.6559 or 6°07\'32"S 106°39\'21"E',
   check: 'Check',

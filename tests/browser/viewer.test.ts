@@ -233,8 +233,9 @@ describe.skipIf(!run)('the viewer in Chromium', { timeout: 120_000 }, () => {
     await p.close();
   });
 
-  it("lets a signed-in editor upload a file into its agency's layer and see the problems of a bad one", async () => {
-    const own = await startTestServer({}, { writable: true });
+  it("lets a signed-in editor upload a draft into its agency's layer, submit it for review, and see the problems of a bad one", async () => {
+    // Walidata review on, as the product ships: the upload is a draft the public does not see.
+    const own = await startTestServer({ REVIEW_REQUIRED: 'on' }, { writable: true });
     try {
       const layer = await own.db
         .knex<{ slug: string; agency_code: string; classification: string; geometry_type: string }>('layers')
@@ -242,6 +243,7 @@ describe.skipIf(!run)('the viewer in Chromium', { timeout: 120_000 }, () => {
         .orderBy('slug')
         .first('slug', 'agency_code');
       if (!layer) throw new Error('no publik point layer');
+      const published = (await own.json<{ featureCount: number }>(`/api/layers/${layer.slug}`)).body.featureCount;
       const { token } = await new TokenStore(own.db.knex).create({
         name: 'browser editor',
         role: 'editor',
@@ -274,16 +276,24 @@ describe.skipIf(!run)('the viewer in Chromium', { timeout: 120_000 }, () => {
       await p.click('#upload-submit');
       await expect
         .poll(() => p.locator('#upload-result').textContent(), { timeout: 60_000 })
-        .toMatch(/Berhasil: 2 fitur dimuat/);
-      const { body } = await own.json<{ featureCount: number }>(`/api/layers/${layer.slug}`);
-      expect(body.featureCount).toBe(2);
+        .toMatch(/Tersimpan sebagai draf versi \d+: 2 fitur dimuat, 2 fitur di draf/);
+      expect((await own.json<{ featureCount: number }>(`/api/layers/${layer.slug}`)).body.featureCount).toBe(published);
+      await p.click('#upload-submit-review');
+      await expect
+        .poll(() => p.locator('#upload-result').textContent(), { timeout: 60_000 })
+        .toMatch(/Draf versi \d+ diajukan; menunggu verifikasi walidata/);
+      await shot(p, '09-upload-draft-submitted');
+      const draft = await own.get(`/api/layers/${layer.slug}/versions/draft`, {
+        headers: { Authorization: `Bearer ${token}` },
+      });
+      expect(((await draft.json()) as { state: string; featureCount: number }).state).toBe('submitted');
       await p.locator('#upload-file').setInputFiles(file([feature(-6.18, 106.64, 'Terbalik')]));
       await p.click('#upload-submit');
       await expect
         .poll(() => p.locator('#upload-result .problems li').first().textContent(), { timeout: 60_000 })
         .toMatch(/#0 geometry coordinates_swapped/);
       await shot(p, '09-upload-problems');
-      expect((await own.json<{ featureCount: number }>(`/api/layers/${layer.slug}`)).body.featureCount).toBe(2);
+      expect((await own.json<{ featureCount: number }>(`/api/layers/${layer.slug}`)).body.featureCount).toBe(published);
       await p.close();
     } finally {
       await own.close();

@@ -42,6 +42,26 @@ export function uploadSection(ctx: AppContext, me: Me): HTMLElement[] {
   const result = h('div', { id: 'upload-result', 'aria-live': 'polite' });
   const submit = h('button', { id: 'upload-submit' }, t.upload);
 
+  /** With walidata review on, an upload is a draft: this hands it to walidata. */
+  function submitButton(slug: string, version: number): HTMLElement {
+    const button = h('button', { id: 'upload-submit-review', type: 'button' }, t.submitForReview);
+    button.addEventListener('click', () => {
+      button.disabled = true;
+      const url = `/api/layers/${encodeURIComponent(slug)}/versions/${version}/submit`;
+      void fetch(url, { method: 'POST', headers: authHeaders(url) })
+        .then(async (res) => {
+          const answer = (await res.json()) as { error?: { code: string; message: string } };
+          result.replaceChildren(
+            res.ok
+              ? h('p', { class: 'ok' }, t.submittedForReview(version))
+              : h('p', { class: 'error' }, `${answer.error?.code ?? res.status}: ${answer.error?.message ?? ''}`),
+          );
+        })
+        .catch((err: unknown) => result.replaceChildren(h('p', { class: 'error' }, (err as Error).message)));
+    });
+    return button;
+  }
+
   async function send(e: Event): Promise<void> {
     e.preventDefault();
     const chosen = file.files?.[0];
@@ -57,13 +77,20 @@ export function uploadSection(ctx: AppContext, me: Me): HTMLElement[] {
         headers: { ...authHeaders(url), 'Content-Type': TYPES[ext] ?? 'application/geo+json' },
       });
       const body = (await res.json()) as {
+        state?: 'published' | 'draft';
+        version?: number;
         inserted?: number;
         featureCount?: number;
         previousVersion?: number;
         dataVersion?: number;
         error?: { code: string; message: string; details: { problems?: Problem[] } };
       };
-      if (res.ok) {
+      if (res.ok && body.state === 'draft') {
+        result.replaceChildren(
+          h('p', { class: 'ok' }, t.uploadedDraft(body.inserted ?? 0, body.featureCount ?? 0, body.version ?? 0)),
+          submitButton(layer.value, body.version ?? 0),
+        );
+      } else if (res.ok) {
         result.replaceChildren(
           h(
             'p',
