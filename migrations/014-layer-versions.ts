@@ -120,11 +120,12 @@ export async function down(knex: Knex): Promise<void> {
   await knex.raw('drop function layer_storage_default()');
   await knex.raw('drop table layer_versions');
   // Only the current versions' features can go back to the one-storage-per-layer shape.
+  // The storage key goes first: the features move to layer ids that may no longer be storages.
+  await knex.raw('alter table features drop constraint features_storage_fkey');
   await knex.raw('delete from features f where not exists (select 1 from layers l where l.storage_id = f.layer_id)');
   await knex.raw(
     'update features f set layer_id = l.id from layers l where l.storage_id = f.layer_id and l.id <> l.storage_id',
   );
-  await knex.raw('alter table features drop constraint features_storage_fkey');
   await knex.raw('drop index layers_storage_idx');
   await knex.raw('alter table layers drop column storage_id');
   await knex.raw('drop table layer_storages');

@@ -29,7 +29,8 @@ export async function up(knex: Knex): Promise<void> {
       add column review_note text,
       add column reviewed_by text,
       add column reviewed_at timestamptz,
-      add column submitted_at timestamptz`);
+      add column submitted_at timestamptz,
+      add column based_on integer`);
   // At most one open draft per layer: a new upload replaces it, approval publishes it.
   await knex.raw(
     `create unique index layer_versions_open_draft on layer_versions (layer_id) where state in ('draft', 'submitted', 'rejected')`,
@@ -38,12 +39,13 @@ export async function up(knex: Knex): Promise<void> {
 
 export async function down(knex: Knex): Promise<void> {
   await knex.raw(`delete from api_tokens where role in ('walidata', 'pembina')`);
-  await knex.raw(`delete from layer_storages s using layer_versions v
-                   where v.storage_id = s.id and v.state in ('draft', 'submitted', 'rejected')`);
-  await knex.raw(`delete from layer_versions where state in ('draft', 'submitted', 'rejected')`);
+  // Version rows first (they reference the storages), then the drafts' storages and features.
+  await knex.raw(`
+    with gone as (delete from layer_versions where state in ('draft', 'submitted', 'rejected') returning storage_id)
+    delete from layer_storages s using gone where s.id = gone.storage_id`);
   await knex.raw('drop index layer_versions_open_draft');
   await knex.raw(
-    'alter table layer_versions drop column review_note, drop column reviewed_by, drop column reviewed_at, drop column submitted_at',
+    'alter table layer_versions drop column review_note, drop column reviewed_by, drop column reviewed_at, drop column submitted_at, drop column based_on',
   );
   await knex.raw('alter table layer_versions drop constraint layer_versions_state_check');
   await knex.raw(

@@ -131,6 +131,15 @@ describe('walidata review', () => {
     expect(diff.body.summary).toEqual({ added: 1, removed: 0, changed: 2, unchanged: 0 });
     // Editors and every reading surface still serve the published version by default.
     expect(await names('editor')).toEqual(['P1', 'P2']);
+    // The audit trail keeps draft records (file, counts, notes) for who may see drafts.
+    const actions = async (who?: Who) =>
+      ((await call(`/api/layers/${LAYER}/history?limit=50`, who)).body.items ?? []).map((h) => h.action);
+    expect(await actions()).not.toContain('draft_features');
+    expect(await actions('viewer')).not.toContain('draft_features');
+    expect(await actions('pembina')).toContain('draft_features');
+    // A draft's features are replaced or rejected, never removed as a kept version's are.
+    const remove = await call(`/api/layers/${LAYER}/versions/3/features`, 'admin', { method: 'DELETE' });
+    expect([remove.status, remove.body.error?.code]).toEqual([409, 'version_not_published']);
   });
 
   it('moves only through submit → approve or reject, each by its role, with clear refusals', async () => {
@@ -214,6 +223,9 @@ describe('walidata review', () => {
     expect(approved.body.review).toMatchObject({ by: expect.stringMatching(/tinjau walidata/) as unknown });
 
     expect(await names()).toEqual(['D1', 'D2', 'D3', 'D4']);
+    expect(JSON.parse((await call(`/api/layers/${LAYER}`)).text)).toMatchObject({
+      lastUpdate: new Date().toISOString().slice(0, 10),
+    });
     const after = await publicView();
     expect(after.tile).not.toBe(before.tile);
     expect(JSON.parse(after.layer)).toMatchObject({ featureCount: 4 });
@@ -250,6 +262,25 @@ describe('walidata review', () => {
     }
     expect(await publicView()).toEqual(before);
     expect((await call(`/api/layers/${LAYER}/versions/draft`, 'walidata')).body.state).toBe('submitted');
+  });
+});
+
+describe('an append draft made before the layer moved on', () => {
+  it('is refused approval (409 draft_outdated) so the newer published data is not dropped', async () => {
+    const more = await upload(fc(feature(point(106.647, -6.187), { nama: 'F1', nilai: 8 })), 'append');
+    if (more.status === 409) {
+      // The lock test left a submitted draft: walidata sends it back first.
+      const back = await post(`/api/layers/${LAYER}/versions/draft/reject`, 'walidata', { note: 'Diganti.' });
+      expect(back.status, back.text).toBe(200);
+      expect((await upload(fc(feature(point(106.647, -6.187), { nama: 'F1', nilai: 8 })), 'append')).status).toBe(200);
+    } else expect(more.status, more.text).toBe(200);
+    // Meanwhile an admin publishes directly.
+    const direct = await upload(PUBLISHED, 'replace', 'admin');
+    expect(direct.body.state).toBe('published');
+    expect((await post(`/api/layers/${LAYER}/versions/draft/submit`, 'editor')).status).toBe(200);
+    const refused = await post(`/api/layers/${LAYER}/versions/draft/approve`, 'walidata');
+    expect([refused.status, refused.body.error?.code]).toEqual([409, 'draft_outdated']);
+    expect(await names()).toEqual(['P1', 'P2']);
   });
 });
 

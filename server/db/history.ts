@@ -20,6 +20,7 @@ export async function readHistory(
   ownerId: number,
   limit: number,
   before: number | null,
+  hiddenActions: readonly string[] = [],
 ): Promise<HistoryEntry[]> {
   const { rows } = await knex.raw<{
     rows: {
@@ -33,8 +34,9 @@ export async function readHistory(
     }[];
   }>(
     `select id, to_char(at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as at, actor, action, details, previous_version, new_version
-       from ${table} where ${TABLES[table]} = ? and (?::bigint is null or id < ?::bigint) order by id desc limit ?`,
-    [ownerId, before, before, limit],
+       from ${table} where ${TABLES[table]} = ? and (?::bigint is null or id < ?::bigint)
+        and not (action = any(?::text[])) order by id desc limit ?`,
+    [ownerId, before, before, [...hiddenActions], limit],
   );
   return rows.map((r) => ({
     id: Number(r.id),

@@ -93,6 +93,10 @@ export const ERROR_CODES = {
   version_data_removed: [410, "An administrator removed that version's features; only its record is left"],
   version_not_published: [409, 'A draft is published by approval, not restored'],
   draft_submitted: [409, 'The layer has a draft waiting for review: a new upload waits until walidata decides'],
+  draft_outdated: [
+    409,
+    'An append draft was made from a version that is no longer the published one: upload the additions again',
+  ],
   version_not_submitted: [
     409,
     'Only a submitted draft can be approved or rejected, only a draft or rejected one submitted',

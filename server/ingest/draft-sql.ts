@@ -23,8 +23,11 @@ const STATS = `with city as materialized (select ST_Buffer(geom, 0.001) as g fro
           from (select d.code, count(*)::int as n from features f join districts d on ST_Intersects(d.geom, f.geom)
                  where f.layer_id = ? group by d.code) x)`;
 
-const STATS_JSON = `jsonb_build_object('timeMin', s.lo, 'timeMax', s.hi, 'invalidGeometryCount', 0,
+/** Binding: the invalid geometries carried from the version an append copied (0 for a replace: all checked). */
+const STATS_JSON = `jsonb_build_object('timeMin', s.lo, 'timeMax', s.hi, 'invalidGeometryCount', ?::int,
                                        'outsideCityCount', o.n, 'districts', d.m)`;
+/** Binding: the layer id. */
+const PUBLISHED = `(select version from layer_versions where layer_id = ? and state = 'published')`;
 
 function statsBindings(storageId: number, fields: FieldDef[]): (string | number | null)[] {
   const dateField = fields.find((f) => f.type === 'date')?.name ?? null;
@@ -56,7 +59,9 @@ export async function saveDraft(
     action: VersionAction;
     actor: string;
     fields: FieldDef[];
-    replaces: { version: number; storageId: number | null } | null;
+    /** The open draft being replaced; keepBase: the new draft is a copy of it (an append), so it keeps its base. */
+    replaces: { version: number; storageId: number | null; keepBase: boolean } | null;
+    invalidBase: number;
   },
 ): Promise<number> {
   const fields = JSON.stringify(d.fields);
@@ -66,10 +71,22 @@ export async function saveDraft(
        update layer_versions v
           set storage_id = ?, state = 'draft', action = ?, created_by = ?, created_at = now(),
               data_version = nextval('layer_version_seq'), feature_count = s.n, extent = s.ext, fields = ?::jsonb,
-              stats = ${STATS_JSON}, review_note = null, reviewed_by = null, reviewed_at = null, submitted_at = null
+              stats = ${STATS_JSON}, review_note = null, reviewed_by = null, reviewed_at = null, submitted_at = null,
+              based_on = case when ?::boolean then v.based_on else ${PUBLISHED} end
          from s, o, d
         where v.layer_id = ? and v.version = ?`,
-      [...statsBindings(d.storageId, d.fields), d.storageId, d.action, d.actor, fields, layerId, d.replaces.version],
+      [
+        ...statsBindings(d.storageId, d.fields),
+        d.storageId,
+        d.action,
+        d.actor,
+        fields,
+        d.invalidBase,
+        d.replaces.keepBase,
+        layerId,
+        layerId,
+        d.replaces.version,
+      ],
     );
     if (d.replaces.storageId !== null && d.replaces.storageId !== d.storageId) {
       await trx.raw('delete from features where layer_id = ?', [d.replaces.storageId]);
@@ -82,12 +99,22 @@ export async function saveDraft(
   } = await trx.raw<{ rows: { version: number }[] }>(
     `${STATS}
      insert into layer_versions (layer_id, version, storage_id, state, action, created_by, data_version,
-                                 feature_count, extent, fields, stats)
+                                 feature_count, extent, fields, stats, based_on)
      select ?, (select coalesce(max(version), 0) + 1 from layer_versions where layer_id = ?), ?, 'draft', ?, ?,
-            nextval('layer_version_seq'), s.n, s.ext, ?::jsonb, ${STATS_JSON}
+            nextval('layer_version_seq'), s.n, s.ext, ?::jsonb, ${STATS_JSON}, ${PUBLISHED}
        from s, o, d
      returning version`,
-    [...statsBindings(d.storageId, d.fields), layerId, layerId, d.storageId, d.action, d.actor, fields],
+    [
+      ...statsBindings(d.storageId, d.fields),
+      layerId,
+      layerId,
+      d.storageId,
+      d.action,
+      d.actor,
+      fields,
+      d.invalidBase,
+      layerId,
+    ],
   );
   if (!row) throw new Error('no draft version returned');
   return row.version;
@@ -126,4 +153,26 @@ export async function markPublished(
       where l.id = v.layer_id and v.layer_id = ? and v.version = ?`,
     [by, layerId, version],
   );
+  // Published today: the catalogue's modified date and the update-frequency clock move on.
+  await trx.raw('update layers set last_update = current_date where id = ?', [layerId]);
+}
+
+/** The invalid geometries of what an append copies: the open draft's, else the published layer's. */
+export async function invalidCount(knex: Knex, layerId: number, draftVersion: number | null): Promise<number> {
+  const { rows } = await knex.raw<{ rows: { n: number | null }[] }>(
+    draftVersion === null
+      ? 'select invalid_geometry_count as n from layers where id = ?'
+      : `select (stats ->> 'invalidGeometryCount')::int as n from layer_versions where layer_id = ? and version = ?`,
+    draftVersion === null ? [layerId] : [layerId, draftVersion],
+  );
+  return rows[0]?.n ?? 0;
+}
+
+/** The number of the layer's published version. */
+export async function openPublished(knex: Knex, layerId: number): Promise<number | undefined> {
+  const { rows } = await knex.raw<{ rows: { version: number }[] }>(
+    `select version from layer_versions where layer_id = ? and state = 'published'`,
+    [layerId],
+  );
+  return rows[0]?.version;
 }

@@ -23,6 +23,9 @@ export interface NewHistoryEntry {
   newVersion: number | null;
 }
 
+/** Audit records about unpublished versions: shown only to who may see drafts (their notes, files, counts). */
+const DRAFT_ACTIONS = ['draft_features', 'submit_version', 'reject_version'] as const;
+
 /** Writes one audit record; call inside the transaction that made the change. */
 export async function recordHistory(trx: Knex, e: NewHistoryEntry): Promise<void> {
   await trx('layer_history').insert({
@@ -41,6 +44,7 @@ export function layerHistory(
   layerId: number,
   limit: number,
   before: number | null,
+  withDrafts: boolean,
 ): Promise<HistoryEntry[]> {
-  return readHistory(knex, 'layer_history', layerId, limit, before);
+  return readHistory(knex, 'layer_history', layerId, limit, before, withDrafts ? [] : DRAFT_ACTIONS);
 }

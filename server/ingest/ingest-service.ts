@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { spoolPrefix } from './spool-sweep.js';
 import type { Knex } from 'knex';
-import { actorName, requireWriter, type Caller } from '../auth/access.js';
+import { actorName, maySeeDrafts, requireWriter, type Caller } from '../auth/access.js';
 import type { CatalogService } from '../catalog/catalog-service.js';
 import type { FieldDef, GeometryType, LayerRecord } from '../catalog/layer-types.js';
 import type { Backend } from '../db/database.js';
@@ -113,7 +113,8 @@ export class IngestService {
     before: number | null,
   ): Promise<{ layer: LayerRecord; items: HistoryEntry[] }> {
     const layer = await this.catalog.getLayer(caller, slug);
-    return { layer, items: await layerHistory(this.knex, layer.id, limit, before) };
+    const drafts = maySeeDrafts(caller, layer.agencyCode);
+    return { layer, items: await layerHistory(this.knex, layer.id, limit, before, drafts) };
   }
 
   /**

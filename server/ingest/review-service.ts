@@ -5,7 +5,7 @@ import type { FieldDef, LayerRecord } from '../catalog/layer-types.js';
 import type { ElementsService } from '../elements/elements-service.js';
 import { AppError } from '../http/app-error.js';
 import { completeness } from '../quality/metadata-elements.js';
-import { markDraft, markPublished, openDraft, saveDraft } from './draft-sql.js';
+import { invalidCount, markDraft, markPublished, openDraft, openPublished, saveDraft } from './draft-sql.js';
 import { recordHistory } from './history-sql.js';
 import { lockLayerRow, tryLockUploads, type LockedLayer } from './ingest-sql.js';
 import { copyStorage, getVersion, newStorage, restoreStorage, type VersionAction } from './versions-sql.js';
@@ -23,7 +23,9 @@ export interface ReviewOptions {
 /** A draft being written by an upload: its new storage and the open draft it replaces. */
 export interface DraftWrite {
   storage: number;
-  replaces: { version: number; storageId: number | null } | null;
+  /** Invalid geometries an append carries over from what it copied (a replace's are all checked: 0). */
+  invalidBase: number;
+  replaces: { version: number; storageId: number | null; keepBase: boolean } | null;
   /** The schema the upload adds to: the open draft's on an append to it, else the layer's. */
   baseFields: FieldDef[];
 }
@@ -67,7 +69,8 @@ export class ReviewService {
     if (copy) await copyStorage(trx, open?.storage_id ?? layer.storage_id, storage);
     return {
       storage,
-      replaces: open ? { version: open.version, storageId: open.storage_id } : null,
+      invalidBase: copy ? await invalidCount(trx, layer.id, open?.version ?? null) : 0,
+      replaces: open ? { version: open.version, storageId: open.storage_id, keepBase: copy } : null,
       baseFields: copy && open ? open.fields : layer.fields,
     };
   }
@@ -87,6 +90,7 @@ export class ReviewService {
       actor,
       fields,
       replaces: d.replaces,
+      invalidBase: d.invalidBase,
     });
     return { version, featureCount: (await getVersion(trx, layerId, version))?.feature_count ?? 0 };
   }
@@ -119,6 +123,16 @@ export class ReviewService {
     return this.decide(caller, visible, ref, ['submitted'], 'approve_version', async (trx, version, layer) => {
       const row = await getVersion(trx, visible.id, version);
       if (!row) throw new Error('draft vanished inside its approval');
+      const published = (await openPublished(trx, visible.id)) ?? null;
+      // An append draft is a copy of the version published when it was made plus the new rows:
+      // approving it after the layer moved on (an admin's upload, a restore) would drop those changes.
+      if (row.action === 'append' && row.based_on !== published)
+        throw new AppError(
+          409,
+          'draft_outdated',
+          `Version ${version} of "${slug}" adds to version ${row.based_on ?? '?'}, but version ${published ?? '?'} is published now; upload the additions again onto it. Nothing was changed.`,
+          { layer: slug, version, basedOn: row.based_on, published },
+        );
       const reasons = this.refusals(visible, row);
       if (reasons.length)
         throw new AppError(

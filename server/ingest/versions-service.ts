@@ -92,7 +92,9 @@ export class VersionsService {
     const layer = await this.catalog.getLayer(caller, slug);
     const drafts = maySeeDrafts(caller, layer.agencyCode);
     const rows = await listVersions(this.knex, layer.id, limit + 1, before, drafts);
-    const items = rows.slice(0, limit).map((r, i) => versionJson(r, rows[i + 1] ?? null));
+    const page = rows.slice(0, limit);
+    const items: VersionJson[] = [];
+    for (const r of page) items.push(versionJson(r, await this.previous(layer, r)));
     return { layer, items, next: rows.length > limit ? (items.at(-1)?.version ?? null) : null };
   }
 
@@ -103,17 +105,20 @@ export class VersionsService {
     return { layer, item: versionJson(row, await this.previous(layer, row)) };
   }
 
-  /** What a version is compared with: the published one for an unpublished version, else the one before. */
+  /**
+   * What a version is compared with: the published one for an unpublished version; else the
+   * latest version before it that was ever published (never a draft, whose number may be lower).
+   */
   private async previous(layer: LayerRecord, row: VersionRow, knex: Knex = this.knex): Promise<VersionRow | null> {
-    if (UNPUBLISHED.includes(row.state)) {
-      const { rows } = await knex.raw<{ rows: { version: number }[] }>(
-        `select version from layer_versions where layer_id = ? and state = 'published'`,
-        [layer.id],
-      );
-      const published = rows[0]?.version;
-      return published === undefined ? null : getVersion(knex, layer.id, published);
-    }
-    return row.version > 1 ? getVersion(knex, layer.id, row.version - 1) : null;
+    const { rows } = await knex.raw<{ rows: { version: number | null }[] }>(
+      UNPUBLISHED.includes(row.state)
+        ? `select max(version) as version from layer_versions where layer_id = ? and state = 'published' and ? > 0`
+        : `select max(version) as version from layer_versions
+            where layer_id = ? and version < ? and state in ('published', 'superseded')`,
+      [layer.id, row.version],
+    );
+    const version = rows[0]?.version ?? null;
+    return version === null ? null : getVersion(knex, layer.id, version);
   }
 
   /**
@@ -202,7 +207,7 @@ export class VersionsService {
         previousVersion: layer.data_version,
         newVersion: made.data_version,
       });
-      return versionJson(made, await getVersion(trx, layer.id, n - 1));
+      return versionJson(made, await this.previous(visible, made, trx));
     });
   }
 
@@ -224,6 +229,13 @@ export class VersionsService {
           'version_is_current',
           `Version ${version} of "${slug}" is the current one; restore another version first.`,
           { layer: slug, version },
+        );
+      if (UNPUBLISHED.includes(row.state))
+        throw new AppError(
+          409,
+          'version_not_published',
+          `Version ${version} of "${slug}" is a ${row.state} draft: a new upload replaces it, walidata rejects it.`,
+          { layer: slug, version, state: row.state },
         );
       if (row.storage_id === null) throw dataRemoved(slug, version);
       const actor = actorName(caller);

@@ -34,6 +34,8 @@ export interface VersionRow {
   reviewed_by: string | null;
   reviewed_at: string | null;
   review_note: string | null;
+  /** For a draft: the published version it was made from (an append's copy is of that version). */
+  based_on: number | null;
 }
 
 /** The layer's derived columns as they were for a version: what a restore puts back. */
@@ -80,6 +82,27 @@ export async function switchStorage(trx: Knex.Transaction, layerId: number, stor
   );
 }
 
+/** The stats a version row keeps, read from the layer row `l` (and its district coverage). */
+const LAYER_STATS = `jsonb_build_object('timeMin', l.time_min, 'timeMax', l.time_max,
+  'invalidGeometryCount', l.invalid_geometry_count, 'outsideCityCount', l.outside_city_count,
+  'districts', coalesce((select jsonb_object_agg(d.district_code, d.feature_count)
+                           from layer_districts d where d.layer_id = l.id), '{}'::jsonb))`;
+
+/**
+ * Brings the published version rows of the given layers in step with their layer rows: for
+ * features written straight into a layer's storage (the seed), not through an upload.
+ */
+export async function snapshotPublished(knex: Knex, layerIds: number[]): Promise<void> {
+  await knex.raw(
+    `update layer_versions v
+        set data_version = l.data_version, feature_count = l.feature_count, extent = l.extent, fields = l.fields,
+            stats = ${LAYER_STATS}
+       from layers l
+      where l.id = v.layer_id and v.state = 'published' and l.id in (select (jsonb_array_elements_text(?::jsonb))::int)`,
+    [JSON.stringify(layerIds)],
+  );
+}
+
 /**
  * Writes the version the layer now is (its storage and the derived columns just refreshed) as
  * the published one, the previous published one becoming superseded. Returns its number.
@@ -96,11 +119,7 @@ export async function recordVersion(
     `insert into layer_versions (layer_id, version, storage_id, state, action, restored_from, created_by, data_version,
                                  feature_count, extent, fields, stats)
      select l.id, (select coalesce(max(version), 0) + 1 from layer_versions where layer_id = l.id), l.storage_id,
-            'published', ?, ?, ?, l.data_version, l.feature_count, l.extent, l.fields,
-            jsonb_build_object('timeMin', l.time_min, 'timeMax', l.time_max,
-                               'invalidGeometryCount', l.invalid_geometry_count, 'outsideCityCount', l.outside_city_count,
-                               'districts', coalesce((select jsonb_object_agg(d.district_code, d.feature_count)
-                                                        from layer_districts d where d.layer_id = l.id), '{}'::jsonb))
+            'published', ?, ?, ?, l.data_version, l.feature_count, l.extent, l.fields, ${LAYER_STATS}
        from layers l where l.id = ?
      returning version`,
     [v.action, v.restoredFrom ?? null, v.actor, layerId],
@@ -115,7 +134,7 @@ const VERSION_COLUMNS = `version, storage_id, state, action, restored_from, crea
   ST_XMin(extent) as xmin, ST_YMin(extent) as ymin, ST_XMax(extent) as xmax, ST_YMax(extent) as ymax,
   to_char(data_removed_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as data_removed_at, data_removed_by,
   to_char(submitted_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as submitted_at, reviewed_by,
-  to_char(reviewed_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as reviewed_at, review_note`;
+  to_char(reviewed_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as reviewed_at, review_note, based_on`;
 
 /** A layer's versions, newest first, paged by version number; unpublished ones only when asked. */
 export async function listVersions(
