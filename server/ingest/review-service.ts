@@ -9,7 +9,7 @@ import { invalidCount, markDraft, markPublished, openDraft, openPublished, saveD
 import { recordHistory } from './history-sql.js';
 import { lockLayerRow, tryLockUploads, type LockedLayer } from './ingest-sql.js';
 import { copyStorage, getVersion, newStorage, restoreStorage, type VersionAction } from './versions-sql.js';
-import { versionJson, type VersionJson, type VersionRef, type VersionsService } from './versions-service.js';
+import { busy, versionJson, type VersionJson, type VersionRef, type VersionsService } from './versions-service.js';
 
 export interface ReviewOptions {
   /** A produsen's (editor's) upload waits for walidata's approval. */
@@ -195,13 +195,7 @@ export class ReviewService {
     act: (trx: Knex.Transaction, version: number, layer: LockedLayer) => Promise<Record<string, unknown>>,
   ): Promise<VersionJson> {
     return this.knex.transaction(async (trx) => {
-      if (!(await tryLockUploads(trx, visible.id)))
-        throw new AppError(
-          409,
-          'upload_in_progress',
-          `An upload or another version change of "${visible.slug}" is running; try again when it has finished. Nothing was changed.`,
-          { layer: visible.slug },
-        );
+      if (!(await tryLockUploads(trx, visible.id))) throw busy(visible.slug);
       const layer = await lockLayerRow(trx, visible.id);
       if (!layer) throw new Error('layer vanished inside its review');
       const row = await this.versions.find(caller, visible, ref, trx);

@@ -130,10 +130,7 @@ export class VersionsService {
     const row = await this.find(caller, layer, ref);
     if (row.state === 'published') return layer;
     if (row.storage_id === null) throw dataRemoved(slug, row.version);
-    const bbox: LayerRecord['bbox'] =
-      row.xmin === null || row.ymin === null || row.xmax === null || row.ymax === null
-        ? null
-        : [row.xmin, row.ymin, row.xmax, row.ymax];
+    const bbox = bboxOf(row);
     return {
       ...layer,
       storageId: row.storage_id,
@@ -270,7 +267,8 @@ export class VersionsService {
   }
 }
 
-function busy(slug: string): AppError {
+/** 409 while another upload, restore or review step holds the layer's upload lock. */
+export function busy(slug: string): AppError {
   return new AppError(
     409,
     'upload_in_progress',
@@ -288,6 +286,12 @@ function dataRemoved(slug: string, version: number): AppError {
   );
 }
 
+function bboxOf(r: VersionRow): LayerRecord['bbox'] {
+  return r.xmin === null || r.ymin === null || r.xmax === null || r.ymax === null
+    ? null
+    : [r.xmin, r.ymin, r.xmax, r.ymax];
+}
+
 export function versionJson(r: VersionRow, before: VersionRow | null): VersionJson {
   const types = new Map((before?.fields ?? []).map((f) => [f.name, f.type]));
   const now = new Map(r.fields.map((f) => [f.name, f.type]));
@@ -300,10 +304,7 @@ export function versionJson(r: VersionRow, before: VersionRow | null): VersionJs
     createdAt: r.created_at,
     dataVersion: r.data_version,
     featureCount: r.feature_count,
-    bbox:
-      r.xmin === null || r.ymin === null || r.xmax === null || r.ymax === null
-        ? null
-        : [r.xmin, r.ymin, r.xmax, r.ymax],
+    bbox: bboxOf(r),
     fields: r.fields,
     changes: before
       ? {
