@@ -14,6 +14,7 @@ import * as rateWindows from './012-rate-windows.js';
 import * as layerSearch from './013-layer-search.js';
 import * as layerVersions from './014-layer-versions.js';
 import * as review from './015-review.js';
+import * as webhooks from './016-webhooks.js';
 
 export interface Migration {
   name: string;
@@ -38,4 +39,5 @@ export const migrations: Migration[] = [
   layerSearch,
   layerVersions,
   review,
+  webhooks,
 ];

@@ -29,6 +29,7 @@ import { ogcRoutes } from './ogc/routes.js';
 import { ogcTileRoutes } from './ogc/tiles-routes.js';
 import { qualityRoutes } from './quality/routes.js';
 import { progressRoutes } from './quality/progress-routes.js';
+import { webhookRoutes } from './notify/routes.js';
 import { buildServices, type Services } from './services.js';
 import { tileFastPath } from './tiles/fast-path.js';
 import { tileRoutes } from './tiles/routes.js';
@@ -130,6 +131,7 @@ export function buildApp(deps: AppDeps, services: Services = buildServices(deps)
   api.use(qualityRoutes(deps, s.quality, s.catalog));
   api.use(progressRoutes(s.progress, s.catalog));
   api.use(authRoutes(s.tokens));
+  api.use(webhookRoutes(s.webhooks));
   api.use(renderRoutes(deps, s.render, s.print));
   const styles = styleRoutes(deps, s.styles, s.render, () => s.tiles.forgetLayers());
   api.use(styles.api);

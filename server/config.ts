@@ -59,6 +59,9 @@ const schema = z.object({
     .regex(/^[a-z0-9, -]*$/, 'must be agency codes separated by commas')
     .default(''),
   REVIEW_MIN_COMPLETENESS: z.coerce.number().int().min(0).max(100).default(50),
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   AUTH_FAILURE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(20),
   EMBED_FRAME_ANCESTORS: z
     .string()
@@ -149,6 +152,8 @@ export interface Config {
    * agencies trusted to publish without it, and the metadata completeness (0–100) approval needs.
    */
   review: { required: boolean; trustedAgencies: string[]; minCompleteness: number };
+  /** Review notifications: attempts per delivery, the first retry's wait (doubling after), one POST's time limit. */
+  webhooks: { maxAttempts: number; retryBaseMs: number; timeoutMs: number };
   /** Requests with a wrong token per client address per 15 minutes before 429. */
   authFailureLimit: number;
   /** Origins allowed to frame /embed (['*'] = any). */
@@ -235,6 +240,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       required: e.REVIEW_REQUIRED === 'on',
       trustedAgencies: e.REVIEW_TRUSTED_AGENCIES.split(/[ ,]+/).filter(Boolean),
       minCompleteness: e.REVIEW_MIN_COMPLETENESS,
+    },
+    webhooks: {
+      maxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
+      retryBaseMs: e.WEBHOOK_RETRY_BASE_MS,
+      timeoutMs: e.WEBHOOK_TIMEOUT_MS,
     },
     authFailureLimit: e.AUTH_FAILURE_LIMIT,
     embedFrameAncestors: e.EMBED_FRAME_ANCESTORS.split(/[ ,]+/).filter(Boolean),

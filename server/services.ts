@@ -26,6 +26,7 @@ import { WmsService } from './render/wms-service.js';
 import { TileCache } from './tiles/tile-cache.js';
 import { TilesService } from './tiles/tiles-service.js';
 import { WfsService } from './wfs/wfs-service.js';
+import { WebhooksService } from './notify/webhooks-service.js';
 
 /** Each capability's public face, built once. Route factories receive these; nothing else builds a service. */
 export interface Services {
@@ -45,6 +46,7 @@ export interface Services {
   ingest: IngestService;
   versions: VersionsService;
   review: ReviewService;
+  webhooks: WebhooksService;
   layerWrites: LayerWriteService;
   glyphs: GlyphsService;
   wfs: WfsService;
@@ -86,7 +88,13 @@ export function buildServices(deps: AppDeps): Services {
   const layerWrites = new LayerWriteService(knex, catalog);
   const versions = new VersionsService(knex, catalog, elements);
   const quality = new QualityService(knex, catalog);
-  const review = new ReviewService(knex, catalog, versions, elements, config.review);
+  const webhooks = new WebhooksService(deps.db.primary, catalog, deps.log, {
+    ...config.webhooks,
+    publicUrl: config.publicUrl,
+  });
+  deps.db.onClose(() => webhooks.stop());
+  webhooks.start();
+  const review = new ReviewService(knex, catalog, versions, elements, webhooks, config.review);
   const metrics = new Metrics();
   const { reads } = deps.db;
   metrics.pools(() => [{ name: 'primary', knex: deps.db.primary }, ...(reads?.replicaPools() ?? [])]);
@@ -118,6 +126,7 @@ export function buildServices(deps: AppDeps): Services {
     metrics,
     tokens: new TokenStore(knex, deps.log),
     catalog,
+    webhooks,
     districts,
     features,
     elements,

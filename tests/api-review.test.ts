@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { TokenStore } from '../server/auth/token-store.js';
 import type { Role } from '../server/auth/access.js';
 import { tileOf } from './support/mvt.js';
-import { fc, feature, point, pointLayerBody } from './support/upload-corpus.js';
+import { completeMetadata, fc, feature, point, pointLayerBody } from './support/upload-corpus.js';
 import { useTestServer } from './support/use-test-server.js';
 import { loadAgencies } from '../fixtures/catalog/reference.js';
 import { serverUrl } from './support/postgres-admin.js';
@@ -206,15 +206,7 @@ describe('walidata review', () => {
     const patched = await call(`/api/layers/${LAYER}`, 'editor', {
       method: 'PATCH',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({
-        description: 'Titik uji untuk alur verifikasi walidata Satu Data.',
-        producer: 'Dinas uji',
-        custodian: 'Diskominfo Kota Tangerang',
-        contactEmail: 'data@tangerangkota.go.id',
-        license: 'CC-BY-4.0',
-        keywords: ['uji'],
-        updateFrequency: 'tahunan',
-      }),
+      body: JSON.stringify(completeMetadata('Titik uji untuk alur verifikasi walidata Satu Data.')),
     });
     expect(patched.status, patched.text).toBe(200);
     const approved = await post(`/api/layers/${LAYER}/versions/3/approve`, 'walidata');

@@ -32,6 +32,7 @@ const ALL_MIGRATIONS = [
   '013-layer-search',
   '014-layer-versions',
   '015-review',
+  '016-webhooks',
 ];
 
 describe('fixtures', () => {
@@ -134,6 +135,7 @@ describe('migrations', () => {
     try {
       if (server) expect(await migrateLatest(fresh.knex)).toEqual(ALL_MIGRATIONS);
       expect(await migrateDownAll(fresh.knex)).toEqual([
+        '016-webhooks',
         '015-review',
         '014-layer-versions',
         '013-layer-search',

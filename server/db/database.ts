@@ -20,6 +20,8 @@ export interface Database {
   primary: Knex;
   /** Whether the primary answers, on a connection of its own (never queued behind the pool). */
   ping(): Promise<void>;
+  /** Runs before the pools close (a background sender stops using them). */
+  onClose(hook: () => Promise<void>): void;
   close(): Promise<void>;
 }
 
@@ -56,7 +58,9 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     if (pinger) await pinger.ping();
     else await knex.raw('select 1');
   };
+  const closeHooks: (() => Promise<void>)[] = [];
   const close = async () => {
+    await Promise.all(closeHooks.splice(0).map((hook) => hook()));
     reads?.stop();
     await pinger?.close();
     await changes.close();
@@ -76,6 +80,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       changes,
       reads,
       ping,
+      onClose: (hook: () => Promise<void>) => void closeHooks.push(hook),
       close,
     };
   } catch (err) {

@@ -17,6 +17,7 @@ import { downloadQuery, featuresQuery } from '../features/routes.js';
 import { layerCreateBody, layerPatchBody } from '../ingest/layer-write.js';
 import { uploadQuery } from '../ingest/routes.js';
 import { versionsOpenApiPaths } from '../ingest/versions-openapi.js';
+import { webhooksOpenApiPaths } from '../notify/webhooks-openapi.js';
 import { valuesUploadQuery } from '../elements/value-routes.js';
 import { packageSearchQuery } from '../interop/ckan-routes.js';
 import { dcatQuery } from '../interop/dcat-routes.js';
@@ -498,6 +499,7 @@ export function openApiDocument(config: Config, base: string): Record<string, un
       ),
       '/catalog/themes': get('Our themes as a SKOS concept scheme', ['catalog'], [], rdfAnswer),
       ...versionsOpenApiPaths(),
+      ...webhooksOpenApiPaths(),
       ...arcgisOpenApiPaths(),
     },
   };

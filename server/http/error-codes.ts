@@ -48,6 +48,7 @@ export const ERROR_CODES = {
   district_not_found: [404, 'No kota, kecamatan or kelurahan with that code'],
   organization_not_found: [404, 'CKAN: no organization with that id'],
   group_not_found: [404, 'CKAN: no group with that id'],
+  webhook_not_found: [404, 'No webhook with that id (GET /api/webhooks lists them)'],
   resource_not_found: [404, 'CKAN: no resource with that id'],
   tile_matrix_set_not_found: [404, 'OGC API Tiles: only WebMercatorQuad is offered'],
   token_not_found: [404, 'No token with that id'],
@@ -72,6 +73,7 @@ export const ERROR_CODES = {
   forbidden: [403, 'A token without the role or agency scope for this'],
   cors_write_forbidden: [403, 'A write from a page on another site'],
   invalid_token_request: [400, 'A token request with a wrong name, role or agency scope'],
+  invalid_webhook: [400, 'A webhook with a URL that is not http(s), an unknown event or a wrong field'],
   too_many_auth_failures: [
     429,
     'Too many requests with a wrong token from one address; see Retry-After (a valid token is still accepted)',

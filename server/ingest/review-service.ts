@@ -4,6 +4,8 @@ import type { CatalogService } from '../catalog/catalog-service.js';
 import type { FieldDef, LayerRecord } from '../catalog/layer-types.js';
 import type { ElementsService } from '../elements/elements-service.js';
 import { AppError } from '../http/app-error.js';
+import type { WebhookEvent, WebhooksService } from '../notify/webhooks-service.js';
+
 import { completeness } from '../quality/metadata-elements.js';
 import { invalidCount, markDraft, markPublished, openDraft, openPublished, saveDraft } from './draft-sql.js';
 import { recordHistory } from './history-sql.js';
@@ -19,6 +21,12 @@ export interface ReviewOptions {
   /** The metadata completeness (0–100, as /api/quality scores it) approval needs. */
   minCompleteness: number;
 }
+
+const EVENTS: Record<'submit_version' | 'reject_version' | 'approve_version', WebhookEvent> = {
+  submit_version: 'version.submitted',
+  reject_version: 'version.rejected',
+  approve_version: 'version.approved',
+};
 
 /** A draft being written by an upload: its new storage and the open draft it replaces. */
 export interface DraftWrite {
@@ -43,6 +51,7 @@ export class ReviewService {
     private readonly catalog: CatalogService,
     private readonly versions: VersionsService,
     private readonly elements: ElementsService,
+    private readonly webhooks: WebhooksService,
     private readonly options: ReviewOptions,
   ) {}
 
@@ -185,8 +194,11 @@ export class ReviewService {
     return layer;
   }
 
-  /** One review step in one transaction: lock, check the state, act, audit, answer the version. */
-  private decide(
+  /**
+   * One review step in one transaction: lock, check the state, act, audit, queue its webhook
+   * notices; once committed, send them and answer the version.
+   */
+  private async decide(
     caller: Caller,
     visible: LayerRecord,
     ref: VersionRef,
@@ -194,7 +206,7 @@ export class ReviewService {
     action: 'submit_version' | 'reject_version' | 'approve_version',
     act: (trx: Knex.Transaction, version: number, layer: LockedLayer) => Promise<Record<string, unknown>>,
   ): Promise<VersionJson> {
-    return this.knex.transaction(async (trx) => {
+    const answer = await this.knex.transaction(async (trx) => {
       if (!(await tryLockUploads(trx, visible.id))) throw busy(visible.slug);
       const layer = await lockLayerRow(trx, visible.id);
       if (!layer) throw new Error('layer vanished inside its review');
@@ -218,7 +230,21 @@ export class ReviewService {
       });
       const now = await getVersion(trx, visible.id, row.version);
       if (!now) throw new Error('version vanished inside its review');
+      await this.webhooks.queue(trx, EVENTS[action], {
+        layer: { id: visible.slug, title: visible.title, agency: visible.agencyCode },
+        version: {
+          number: now.version,
+          state: now.state,
+          action: now.action,
+          featureCount: now.feature_count,
+          createdBy: now.created_by,
+        },
+        actor: actorName(caller),
+        ...(typeof details.note === 'string' ? { note: details.note } : {}),
+      });
       return versionJson(now, null);
     });
+    this.webhooks.flush();
+    return answer;
   }
 }

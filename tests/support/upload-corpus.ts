@@ -593,6 +593,19 @@ export function bigCollection(n: number): string {
 }
 
 /** The body that creates the point layer (fields nama, nilai) the big-upload tests write into. */
+/** Metadata that passes walidata's completeness check (PATCH /api/layers/{id}): a layer ready to be approved. */
+export function completeMetadata(description: string) {
+  return {
+    description,
+    producer: 'Dinas uji',
+    custodian: 'Diskominfo Kota Tangerang',
+    contactEmail: 'data@tangerangkota.go.id',
+    license: 'CC-BY-4.0',
+    keywords: ['uji'],
+    updateFrequency: 'tahunan',
+  };
+}
+
 export function pointLayerBody(slug: string, title: string, agency: string): string {
   return JSON.stringify({
     slug,
