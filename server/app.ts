@@ -30,6 +30,7 @@ import { ogcTileRoutes } from './ogc/tiles-routes.js';
 import { qualityRoutes } from './quality/routes.js';
 import { progressRoutes } from './quality/progress-routes.js';
 import { webhookRoutes } from './notify/routes.js';
+import { retentionRoutes } from './ingest/retention-routes.js';
 import { buildServices, type Services } from './services.js';
 import { tileFastPath } from './tiles/fast-path.js';
 import { tileRoutes } from './tiles/routes.js';
@@ -132,6 +133,7 @@ export function buildApp(deps: AppDeps, services: Services = buildServices(deps)
   api.use(progressRoutes(s.progress, s.catalog));
   api.use(authRoutes(s.tokens));
   api.use(webhookRoutes(s.webhooks));
+  api.use(retentionRoutes(s.retention));
   api.use(renderRoutes(deps, s.render, s.print));
   const styles = styleRoutes(deps, s.styles, s.render, () => s.tiles.forgetLayers());
   api.use(styles.api);

@@ -13,6 +13,7 @@ import { IngestService } from './ingest/ingest-service.js';
 import { LayerWriteService } from './ingest/layer-write.js';
 import { VersionsService } from './ingest/versions-service.js';
 import { ReviewService } from './ingest/review-service.js';
+import { RetentionService } from './ingest/retention-service.js';
 import { CkanService } from './interop/ckan-service.js';
 import { CswService } from './interop/csw-service.js';
 import { NodeStatusService } from './interop/node-status.js';
@@ -46,6 +47,7 @@ export interface Services {
   ingest: IngestService;
   versions: VersionsService;
   review: ReviewService;
+  retention: RetentionService;
   webhooks: WebhooksService;
   layerWrites: LayerWriteService;
   glyphs: GlyphsService;
@@ -94,6 +96,9 @@ export function buildServices(deps: AppDeps): Services {
   });
   deps.db.onClose(() => webhooks.stop());
   webhooks.start();
+  const retention = new RetentionService(deps.db.primary, deps.log, config.retention);
+  deps.db.onClose(() => retention.stop());
+  retention.start();
   const review = new ReviewService(knex, catalog, versions, elements, webhooks, config.review);
   const metrics = new Metrics();
   const { reads } = deps.db;
@@ -155,6 +160,7 @@ export function buildServices(deps: AppDeps): Services {
     ),
     versions,
     review,
+    retention,
     layerWrites,
     styles: new StyleService(knex, catalog, layerWrites),
     print: new PrintService(render, districts, elements, {

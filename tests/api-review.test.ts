@@ -4,6 +4,7 @@ import type { Role } from '../server/auth/access.js';
 import { tileOf } from './support/mvt.js';
 import { completeMetadata, fc, feature, point, pointLayerBody } from './support/upload-corpus.js';
 import { useTestServer } from './support/use-test-server.js';
+import { tokenCalls } from './support/token-calls.js';
 import { loadAgencies } from '../fixtures/catalog/reference.js';
 import { serverUrl } from './support/postgres-admin.js';
 
@@ -30,18 +31,8 @@ interface Answer extends Record<string, unknown> {
   features?: { properties: Record<string, unknown> }[];
 }
 
-async function call(path: string, who?: Who, init: RequestInit = {}) {
-  const headers: Record<string, string> = { ...(init.headers as Record<string, string> | undefined) };
-  if (who) headers.Authorization = `Bearer ${tokens[who]}`;
-  const res = await s.get(path, { ...init, headers });
-  const text = await res.text();
-  return { status: res.status, text, body: (text ? JSON.parse(text) : {}) as Answer };
-}
-const post = (path: string, who: Who, body?: unknown) =>
-  call(path, who, {
-    method: 'POST',
-    ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } }),
-  });
+const { call, send } = tokenCalls<Who, Answer>(s, tokens);
+const post = (path: string, who: Who, body?: unknown) => send(path, who, body);
 const upload = (body: string, mode: 'replace' | 'append', who: Who = 'editor') =>
   call(`/api/layers/${LAYER}/features?mode=${mode}`, who, {
     method: 'POST',

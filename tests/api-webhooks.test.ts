@@ -7,6 +7,7 @@ import { verify } from '../server/notify/signature.js';
 import { loadAgencies } from '../fixtures/catalog/reference.js';
 import { completeMetadata, fc, feature, point, pointLayerBody } from './support/upload-corpus.js';
 import { useTestServer } from './support/use-test-server.js';
+import { tokenCalls } from './support/token-calls.js';
 
 // Issue 15: walidata's review steps reach the agencies' own systems as signed webhook POSTs, sent
 // from an outbox written in the step's transaction, retried with backoff, received here by a
@@ -47,25 +48,12 @@ const LAYER = `${AGENCY}-uji-webhook`;
 const secrets = new Map<string, string>();
 const hookIds = new Map<string, number>();
 
-async function call(path: string, who?: Who, init: RequestInit = {}) {
-  const headers: Record<string, string> = { ...(init.headers as Record<string, string> | undefined) };
-  if (who) headers.Authorization = `Bearer ${tokens[who]}`;
-  const res = await s.get(path, { ...init, headers });
-  const text = await res.text();
-  return {
-    status: res.status,
-    text,
-    body: (text ? JSON.parse(text) : {}) as Record<string, unknown> & {
-      error?: { code: string; message: string };
-      items?: Record<string, unknown>[];
-    },
-  };
+interface Answer extends Record<string, unknown> {
+  error?: { code: string; message: string };
+  items?: Record<string, unknown>[];
 }
-const send = (method: string, path: string, who: Who | undefined, body?: unknown) =>
-  call(path, who, {
-    method,
-    ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } }),
-  });
+const { call, send: post } = tokenCalls<Who, Answer>(s, tokens);
+const send = (method: string, path: string, who: Who | undefined, body?: unknown) => post(path, who, body, method);
 
 /** Waits (generously: a busy machine) until `done` finds what it looks for; `look` refreshes first. */
 async function until<T>(what: string, done: () => T | undefined | false, look?: () => Promise<void>): Promise<T> {

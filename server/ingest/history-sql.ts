@@ -17,6 +17,7 @@ export interface NewHistoryEntry {
     | 'draft_features'
     | 'submit_version'
     | 'reject_version'
+    | 'discard_draft'
     | 'approve_version';
   details: Record<string, unknown>;
   previousVersion: number | null;
@@ -24,7 +25,7 @@ export interface NewHistoryEntry {
 }
 
 /** Audit records about unpublished versions: shown only to who may see drafts (their notes, files, counts). */
-const DRAFT_ACTIONS = ['draft_features', 'submit_version', 'reject_version'] as const;
+const DRAFT_ACTIONS = ['draft_features', 'submit_version', 'reject_version', 'discard_draft'] as const;
 
 /** Writes one audit record; call inside the transaction that made the change. */
 export async function recordHistory(trx: Knex, e: NewHistoryEntry): Promise<void> {

@@ -1,3 +1,6 @@
+import { z } from 'zod';
+import { retentionBody } from './retention-routes.js';
+
 /**
  * Layer versions in the OpenAPI document (/api/openapi.json): list, one version, restore, and an
  * administrator's removal of a kept version's features. Reading a version's features is the
@@ -119,6 +122,29 @@ export function versionsOpenApiPaths(): Record<string, unknown> {
         security: bearer,
         parameters: [LAYER, VERSION],
         responses: answers('{ layer, version, deleted }'),
+      },
+    },
+    '/api/versions/retention': {
+      get: {
+        summary:
+          'What the retention policy would remove now: stale drafts, expired published versions (administrators)',
+        tags: ['versions'],
+        security: bearer,
+        responses: answers('{ policy, drafts, versions }'),
+      },
+      post: {
+        summary:
+          "Apply the retention policy: discard stale drafts; with versions: true, remove expired versions' data (administrators; audited)",
+        tags: ['versions'],
+        security: bearer,
+        requestBody: {
+          content: {
+            'application/json': {
+              schema: z.toJSONSchema(retentionBody, { io: 'input', unrepresentable: 'any', target: 'openapi-3.0' }),
+            },
+          },
+        },
+        responses: answers('{ discardedDrafts, removedVersions, skipped }'),
       },
     },
   };

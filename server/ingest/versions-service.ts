@@ -182,6 +182,7 @@ export class VersionsService {
           layer: slug,
           version,
         });
+      if (row.storage_id === null) throw dataRemoved(slug, version);
       if (UNPUBLISHED.includes(row.state))
         throw new AppError(
           409,
@@ -189,7 +190,6 @@ export class VersionsService {
           `Version ${version} of "${slug}" is a ${row.state} draft: it is published by walidata's approval, not restored.`,
           { layer: slug, version, state: row.state },
         );
-      if (row.storage_id === null) throw dataRemoved(slug, version);
       await restoreStorage(trx, layer.id, row);
       await this.elements.refreshDerivedFor(trx, [layer.id]);
       const actor = actorName(caller);
@@ -227,6 +227,7 @@ export class VersionsService {
           `Version ${version} of "${slug}" is the current one; restore another version first.`,
           { layer: slug, version },
         );
+      if (row.storage_id === null) throw dataRemoved(slug, version);
       if (UNPUBLISHED.includes(row.state))
         throw new AppError(
           409,
@@ -234,7 +235,6 @@ export class VersionsService {
           `Version ${version} of "${slug}" is a ${row.state} draft: a new upload replaces it, walidata rejects it.`,
           { layer: slug, version, state: row.state },
         );
-      if (row.storage_id === null) throw dataRemoved(slug, version);
       const actor = actorName(caller);
       const deleted = await removeVersionData(trx, layer.id, version, actor);
       await recordHistory(trx, {
@@ -281,7 +281,7 @@ function dataRemoved(slug: string, version: number): AppError {
   return new AppError(
     410,
     'version_data_removed',
-    `The features of version ${version} of "${slug}" were removed by an administrator; its record is all that is left.`,
+    `The features of version ${version} of "${slug}" were removed (by an administrator, or as a draft untouched too long); its record is all that is left.`,
     { layer: slug, version },
   );
 }

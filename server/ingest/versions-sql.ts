@@ -7,9 +7,12 @@ import type { FieldDef } from '../catalog/layer-types.js';
  * the current version reads. Storages of versions that are not current are never written.
  */
 
-export type VersionState = 'draft' | 'submitted' | 'rejected' | 'published' | 'superseded';
-/** States of a version not yet published: seen only by who writes, reviews or oversees the layer. */
-export const UNPUBLISHED: readonly VersionState[] = ['draft', 'submitted', 'rejected'];
+export type VersionState = 'draft' | 'submitted' | 'rejected' | 'published' | 'superseded' | 'discarded';
+/**
+ * States of a version never published: seen only by who writes, reviews or oversees the layer
+ * (`discarded`: a draft retention removed, kept as a record).
+ */
+export const UNPUBLISHED: readonly VersionState[] = ['draft', 'submitted', 'rejected', 'discarded'];
 export type VersionAction = 'created' | 'replace' | 'append' | 'restore';
 
 export interface VersionRow {
