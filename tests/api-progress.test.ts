@@ -18,6 +18,7 @@ interface Row {
   code: string;
   layers: number;
   drafts: { draft: number; submitted: number; rejected: number };
+  openDrafts: { id: string; version: number; state: string; submittedAt: string | null }[];
   averageScore: number;
   overdue: number;
   overdueLayers: { id: string; dueSince: string | null }[];
@@ -75,6 +76,17 @@ describe('the producers’ progress board', () => {
     expect(rows.map((r) => [r.code, r.layers])).toEqual(db.map((r) => [r.code, r.n]));
     const a = rows.find((r) => r.code === A);
     expect(a?.drafts).toEqual({ draft: 0, submitted: 1, rejected: 0 });
+    // walidata's queue: the layer, its draft's number and when it was submitted.
+    expect(a?.openDrafts).toEqual([
+      {
+        id: `${A}-uji-papan-titik`,
+        title: 'Uji papan',
+        version: 2,
+        state: 'submitted',
+        submittedAt: expect.any(String) as unknown,
+      },
+    ]);
+    expect(rows.filter((r) => r.code !== A).every((r) => r.openDrafts.length === 0)).toBe(true);
     expect(rows.filter((r) => r.code !== A).every((r) => r.drafts.submitted === 0)).toBe(true);
     expect((await board('walidata', '?sort=waiting'))[0]?.code).toBe(A);
     // A walidata scoped to one agency sees only that one.

@@ -3,7 +3,7 @@ import { requireToken, type Caller } from '../auth/access.js';
 import type { CatalogService } from '../catalog/catalog-service.js';
 import type { LayerRecord } from '../catalog/layer-types.js';
 import { AppError } from '../http/app-error.js';
-import { openDraftStates, recentActions } from './progress-sql.js';
+import { openDrafts, recentActions } from './progress-sql.js';
 import type { QualityService } from './quality-service.js';
 
 /** Days between updates an `update_frequency` promises, for the words producers write; null = not judged. */
@@ -34,6 +34,8 @@ export interface AgencyProgress {
   layers: number;
   emptyLayers: number;
   drafts: { draft: number; submitted: number; rejected: number };
+  /** The layers with an open draft: walidata's queue (submitted first, oldest submission first). */
+  openDrafts: { id: string; title: string; version: number; state: string; submittedAt: string | null }[];
   averageScore: number;
   layersWithGaps: number;
   invalidGeometries: number;
@@ -63,7 +65,7 @@ export class ProgressService {
     const [report, layers, drafts] = await Promise.all([
       this.quality.report(caller, null),
       this.catalog.visibleLayers(caller, null),
-      openDraftStates(this.knex),
+      openDrafts(this.knex),
     ]);
     const byCode = new Map<string, AgencyProgress>();
     for (const a of report.agencies) {
@@ -74,6 +76,7 @@ export class ProgressService {
         layers: a.layers,
         emptyLayers: a.emptyLayers,
         drafts: { draft: 0, submitted: 0, rejected: 0 },
+        openDrafts: [],
         averageScore: a.averageScore,
         layersWithGaps: a.layersWithGaps,
         invalidGeometries: a.invalidGeometries,
@@ -85,8 +88,17 @@ export class ProgressService {
     for (const l of layers) {
       const a = byCode.get(l.agencyCode);
       if (!a) continue;
-      const state = drafts.get(l.slug);
-      if (state) a.drafts[state]++;
+      const draft = drafts.get(l.slug);
+      if (draft) {
+        a.drafts[draft.state]++;
+        a.openDrafts.push({
+          id: l.slug,
+          title: l.title,
+          version: draft.version,
+          state: draft.state,
+          submittedAt: draft.submitted_at?.toISOString() ?? null,
+        });
+      }
       const late = overdue(l, today);
       if (late) {
         a.overdue++;
@@ -94,7 +106,15 @@ export class ProgressService {
       }
     }
     const rows = [...byCode.values()];
-    for (const a of rows) a.overdueLayers.sort((x, y) => (x.dueSince ?? '').localeCompare(y.dueSince ?? ''));
+    for (const a of rows) {
+      a.overdueLayers.sort((x, y) => (x.dueSince ?? '').localeCompare(y.dueSince ?? ''));
+      a.openDrafts.sort(
+        (x, y) =>
+          Number(y.state === 'submitted') - Number(x.state === 'submitted') ||
+          (x.submittedAt ?? '').localeCompare(y.submittedAt ?? '') ||
+          x.id.localeCompare(y.id),
+      );
+    }
     const order: Record<ProgressSort, (x: AgencyProgress, y: AgencyProgress) => number> = {
       agency: (x, y) => x.code.localeCompare(y.code),
       score: (x, y) => x.averageScore - y.averageScore || x.code.localeCompare(y.code),

@@ -1,12 +1,19 @@
 import type { Knex } from 'knex';
 
+export interface OpenDraftRow {
+  slug: string;
+  state: 'draft' | 'submitted' | 'rejected';
+  version: number;
+  submitted_at: Date | null;
+}
+
 /** The open drafts of every layer, by layer slug: what walidata has waiting, per state. */
-export async function openDraftStates(knex: Knex): Promise<Map<string, 'draft' | 'submitted' | 'rejected'>> {
-  const { rows } = await knex.raw<{ rows: { slug: string; state: 'draft' | 'submitted' | 'rejected' }[] }>(
-    `select l.slug, v.state from layer_versions v join layers l on l.id = v.layer_id
+export async function openDrafts(knex: Knex): Promise<Map<string, OpenDraftRow>> {
+  const { rows } = await knex.raw<{ rows: OpenDraftRow[] }>(
+    `select l.slug, v.state, v.version, v.submitted_at from layer_versions v join layers l on l.id = v.layer_id
       where v.state in ('draft', 'submitted', 'rejected')`,
   );
-  return new Map(rows.map((r) => [r.slug, r.state]));
+  return new Map(rows.map((r) => [r.slug, r]));
 }
 
 /** Audit records of the last `days` days per agency and action (uploads, drafts, reviews, restores). */

@@ -233,7 +233,7 @@ describe.skipIf(!run)('the viewer in Chromium', { timeout: 120_000 }, () => {
     await p.close();
   });
 
-  it("lets a signed-in editor upload a draft into its agency's layer, submit it for review, and see the problems of a bad one", async () => {
+  it('lets an editor upload a draft and submit it, shows the problems of a bad one, and walidata reviews the changes on the map and publishes', async () => {
     // Walidata review on, as the product ships: the upload is a draft the public does not see.
     const own = await startTestServer({ REVIEW_REQUIRED: 'on' }, { writable: true });
     try {
@@ -295,6 +295,52 @@ describe.skipIf(!run)('the viewer in Chromium', { timeout: 120_000 }, () => {
       await shot(p, '09-upload-problems');
       expect((await own.json<{ featureCount: number }>(`/api/layers/${layer.slug}`)).body.featureCount).toBe(published);
       await p.close();
+
+      // Walidata, in a tab of its own: the board, the queue, the draft's changes on the map, approve.
+      const walidata = await new TokenStore(own.db.knex).create({
+        name: 'browser walidata',
+        role: 'walidata',
+        agencies: [],
+        createdBy: 'test',
+      });
+      const w = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      await w.goto(`${own.url}/`);
+      await mapIdle(w);
+      await w.click('#tab-tools');
+      await w.fill('#token-input', walidata.token);
+      await Promise.all([w.waitForEvent('load'), w.click('#sign-in')]);
+      await mapIdle(w);
+      await w.click('#tab-tools');
+      const board = w.locator('#progress-table tbody tr');
+      await expect.poll(() => board.count(), { timeout: 60_000 }).toBeGreaterThan(10);
+      // Sorted by what waits: the agency with the submitted draft comes first.
+      expect(await board.first().locator('td').nth(1).textContent()).toBe('1');
+      const open = w.locator(`#review-queue button[data-layer="${layer.slug}"]`);
+      await expect.poll(() => open.count(), { timeout: 60_000 }).toBe(1);
+      await open.click();
+      await expect
+        .poll(() => w.locator('#review-summary').textContent(), { timeout: 60_000 })
+        .toMatch(new RegExp(`Dibanding versi terbit: 0 ditambah, ${Math.max(published - 2, 0)} dihapus, 2 diubah`));
+      await w.waitForTimeout(800);
+      await mapIdle(w);
+      const changes = await w.evaluate(() =>
+        (window as unknown as Win).satupeta.map
+          .queryRenderedFeatures({ layers: ['review-diff-point'] })
+          .map((f) => String(f.properties._change)),
+      );
+      expect(new Set(changes).has('changed')).toBe(true);
+      await shot(w, '10-walidata-review-diff');
+      // Rejecting needs a note: the button says so and nothing is sent.
+      await w.click('#review-reject');
+      await expect.poll(() => w.locator('#review-outcome').textContent()).toMatch(/Tulis catatan/);
+      await w.click('#review-approve');
+      await expect
+        .poll(() => w.locator('#review-outcome').textContent(), { timeout: 60_000 })
+        .toMatch(/diterbitkan: publik kini melihatnya/);
+      await shot(w, '10-walidata-approved');
+      expect((await own.json<{ featureCount: number }>(`/api/layers/${layer.slug}`)).body.featureCount).toBe(2);
+      await expect.poll(() => w.locator(`#review-queue button[data-layer="${layer.slug}"]`).count()).toBe(0);
+      await w.close();
     } finally {
       await own.close();
     }

@@ -2,6 +2,7 @@ import { api } from '../api.js';
 import type { AppContext } from '../app-context.js';
 import { currentToken, setToken } from '../auth/session.js';
 import { h } from './dom.js';
+import { reviewSection } from './review-section.js';
 import { uploadSection } from './upload-section.js';
 
 /**
@@ -17,7 +18,7 @@ export function accessSection(ctx: AppContext): HTMLElement[] {
     api.me(token).then(
       (me) => {
         status.textContent = t.signedInAs(me.role, me.agencies.join(', '));
-        upload.replaceChildren(...uploadSection(ctx, me));
+        upload.replaceChildren(...uploadSection(ctx, me), ...reviewSection(ctx, me));
       },
       () => {
         status.textContent = t.tokenRejected;
