@@ -126,8 +126,8 @@ async function main(): Promise<void> {
 
     // 2. Recompute a layer-derived count.
     const layer = (
-      await db.knex.raw<{ rows: { id: number; slug: string; feature_count: number }[] }>(
-        `select id, slug, feature_count from layers where classification = 'publik' order by feature_count desc, slug limit 1`,
+      await db.knex.raw<{ rows: { id: number; storage_id: number; slug: string; feature_count: number }[] }>(
+        `select id, storage_id, slug, feature_count from layers where classification = 'publik' order by feature_count desc, slug limit 1`,
       )
     ).rows[0];
     if (!layer) throw new Error('no layer');
@@ -159,7 +159,7 @@ async function main(): Promise<void> {
         } else {
           await db.knex.raw(
             `select d.code, count(f.fid) from districts d join features f on f.layer_id = ? and ST_Intersects(f.geom, d.geom) group by d.code`,
-            [layer.id],
+            [layer.storage_id],
           );
         }
         (which === 0 ? recompute : direct).push((performance.now() - t0) / 1000);

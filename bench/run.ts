@@ -234,9 +234,10 @@ async function elementSample(db: Database): Promise<{ values: string[]; keluraha
   return { values: values.map((r) => r.slug), kelurahan: kel.map((r) => r.code), total: n?.n ?? 0 };
 }
 
+/** The largest public layer; `id` is its current storage, what the replayed feature statements read. */
 async function biggestLayer(db: Database): Promise<{ id: number; slug: string; count: number; catalog: number }> {
   const { rows } = await db.knex.raw<{ rows: { id: number; slug: string; feature_count: number; catalog: number }[] }>(
-    `select id, slug, feature_count, (select count(*)::int from layers) as catalog
+    `select storage_id as id, slug, feature_count, (select count(*)::int from layers) as catalog
        from layers where classification = 'publik' order by feature_count desc, slug limit 1`,
   );
   const row = rows[0];

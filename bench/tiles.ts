@@ -76,8 +76,9 @@ function cover(box: [number, number, number, number]): Coord[] {
 }
 const center = (l: LayerRecord): [number, number] =>
   l.bbox ? [(l.bbox[0] + l.bbox[2]) / 2, (l.bbox[1] + l.bbox[3]) / 2] : [106.64, -6.18];
+// Features are read from the layer's current storage (issue 15), as the server's tile path does.
 const spec = (l: LayerRecord): TileLayerSpec => ({
-  id: l.id,
+  id: l.storageId,
   name: l.slug,
   geometryType: l.geometryType,
   minZoom: l.minZoom,
@@ -118,7 +119,7 @@ async function main(): Promise<void> {
       `with w as (select 20037508.342789244 as o, 40075016.68557849 / 16384 as s)
        select floor((ST_X(ST_Centroid(geom_3857)) + w.o) / w.s)::int as x, floor((w.o - ST_Y(ST_Centroid(geom_3857))) / w.s)::int as y
          from features, w where layer_id = ? group by 1, 2 order by count(*) desc limit 1`,
-      [layer.id],
+      [layer.storageId],
     );
     const t = rows[0] as { x: number; y: number };
     const n = 2 ** 14;
@@ -161,7 +162,7 @@ async function main(): Promise<void> {
       const numeric = new Set(l.fields.filter((f) => f.type === 'integer' || f.type === 'number').map((f) => f.name));
       return {
         name: l.slug,
-        layerId: l.id,
+        layerId: l.storageId,
         type: l.geometryType === 'Polygon' ? 'POLYGON' : l.geometryType === 'LineString' ? 'LINE' : 'POINT',
         columns: (l.tileFields ?? l.fields.map((f) => f.name)).map((name) => ({
           name,
@@ -238,7 +239,7 @@ async function main(): Promise<void> {
            from features f
           where f.layer_id = ? and f.geom_3857 && ST_Expand(ST_TileEnvelope(?, ?, ?), ?)
           limit ?) q`,
-      [j.layer.slug, j.c.z, j.c.x, j.c.y, j.layer.id, j.c.z, j.c.x, j.c.y, unit * 64, CAP],
+      [j.layer.slug, j.c.z, j.c.x, j.c.y, j.layer.storageId, j.c.z, j.c.x, j.c.y, unit * 64, CAP],
     );
   };
 
