@@ -110,7 +110,7 @@ export function buildApp(deps: AppDeps, services: Services = buildServices(deps)
   app.use(privateForTokens());
   app.use(writeRateLimit(new WindowCounter(deps.db.knex, 'write', config.writeRateLimit, 60_000)));
   // Tiles first: the hot path skips the per-request log line (errors are still logged).
-  app.use(tileRoutes(deps, s.tiles));
+  app.use(tileRoutes(deps, s.tiles, s.versions));
   app.use(requestLog(deps.log));
   // After the tile routes: tiles carry their own cached gzip. Level 4: on GeoJSON pages it packs
   // as tightly as the default 6 (7.7 % vs 7.6 % of the text) for about 60 % of the CPU; bodies

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TokenStore } from '../server/auth/token-store.js';
 import type { Role } from '../server/auth/access.js';
-import { tileOf } from './support/mvt.js';
+import { decodeTile, tileOf } from './support/mvt.js';
 import { completeMetadata, fc, feature, point, pointLayerBody } from './support/upload-corpus.js';
 import { useTestServer } from './support/use-test-server.js';
 import { tokenCalls } from './support/token-calls.js';
@@ -131,6 +131,53 @@ describe('walidata review', () => {
     // A draft's features are replaced or rejected, never removed as a kept version's are.
     const remove = await call(`/api/layers/${LAYER}/versions/3/features`, 'admin', { method: 'DELETE' });
     expect([remove.status, remove.body.error?.code]).toEqual([409, 'version_not_published']);
+  });
+
+  it('draws the draft as tiles for who may see it, when asked (TileJSON and tile URLs with version=draft)', async () => {
+    const tilePath = `/tiles/${LAYER}/${TILE.z}/${TILE.x}/${TILE.y}.mvt`;
+    const tileAs = async (who: Who | undefined, query: string) => {
+      const res = await s.get(
+        `${tilePath}${query}`,
+        who ? { headers: { Authorization: `Bearer ${tokens[who]}` } } : {},
+      );
+      const bytes = new Uint8Array(await res.arrayBuffer());
+      return {
+        res,
+        names: res.status === 200 ? (decodeTile(bytes).get(LAYER) ?? []).map((f) => f.properties.nama).sort() : [],
+      };
+    };
+    for (const who of ['walidata', 'editor', 'pembina'] as const) {
+      const tj = await call(`/tiles/${LAYER}.json?version=draft`, who);
+      expect(tj.status, tj.text).toBe(200);
+      const url = new URL((tj.body.tiles as string[])[0] ?? '');
+      expect(url.search).toBe('?version=draft');
+      const { res, names } = await tileAs(who, '?version=draft');
+      expect([who, res.status, names]).toEqual([who, 200, ['D1', 'D2', 'D3']]);
+      expect(res.headers.get('cache-control')).toBe('private, no-cache');
+      // A revalidation by its ETag costs no drawing.
+      const again = await s.get(`${tilePath}?version=draft`, {
+        headers: { Authorization: `Bearer ${tokens[who]}`, 'If-None-Match': res.headers.get('etag') ?? '' },
+      });
+      expect(again.status).toBe(304);
+    }
+    // Without asking, the same token gets the published tile; a kept version is drawn by number.
+    expect((await tileAs('walidata', '')).names).toEqual(['P1', 'P2']);
+    expect((await tileAs('walidata', '?version=2')).names).toEqual(['P1', 'P2']);
+    for (const who of [undefined, 'viewer'] as const) {
+      const r = await call(`${tilePath}?version=draft`, who);
+      expect([who, r.status, r.body.error?.code]).toEqual([who, 404, 'version_not_found']);
+      expect((await call(`/tiles/${LAYER}.json?version=draft`, who)).status).toBe(404);
+    }
+    for (const [query, code] of [
+      ['?version=latest', 'invalid_parameter'],
+      ['?version=0', 'invalid_parameter'],
+      ['?versi=draft', 'unknown_parameter'],
+    ] as const) {
+      const r = await call(`${tilePath}${query}`, 'walidata');
+      expect([query, r.status, r.body.error?.code]).toEqual([query, 400, code]);
+    }
+    const composite = await call(`/tiles/${LAYER},${LAYER}.json?version=draft`, 'walidata');
+    expect([composite.status, composite.body.error?.code]).toEqual([400, 'invalid_parameter']);
   });
 
   it('moves only through submit → approve or reject, each by its role, with clear refusals', async () => {

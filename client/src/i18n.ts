@@ -96,7 +96,10 @@ const id = {
   reviewSummary: (added: number, removed: number, changed: number, unchanged: number) =>
     `Dibanding versi terbit: ${added} ditambah, ${removed} dihapus, ${changed} diubah, ${unchanged} tetap.`,
   reviewShown: (n: number, total: number) => `Peta menampilkan ${n} dari ${total} perubahan.`,
-  reviewLegend: { added: 'ditambah', removed: 'dihapus', changed: 'diubah' } as Record<string, string>,
+  reviewLegend: { draft: 'seluruh draf', added: 'ditambah', removed: 'dihapus', changed: 'diubah' } as Record<
+    string,
+    string
+  >,
   reviewNote: 'Catatan untuk produsen (wajib bila ditolak)',
   reviewApprove: 'Setujui dan terbitkan',
   reviewReject: 'Tolak',
@@ -271,7 +274,7 @@ const en: typeof id = {
   reviewSummary: (added: number, removed: number, changed: number, unchanged: number) =>
     `Against the published version: ${added} added, ${removed} removed, ${changed} changed, ${unchanged} unchanged.`,
   reviewShown: (n: number, total: number) => `The map shows ${n} of ${total} changes.`,
-  reviewLegend: { added: 'added', removed: 'removed', changed: 'changed' },
+  reviewLegend: { draft: 'whole draft', added: 'added', removed: 'removed', changed: 'changed' },
   reviewNote: 'Note for the producer (needed to reject)',
   reviewApprove: 'Approve and publish',
   reviewReject: 'Reject',

@@ -51,6 +51,14 @@ const ok = (description: string, type = 'application/json') => ({
   '4XX': { $ref: '#/components/responses/Error' },
 });
 const bearer = [{ bearer: [] }];
+/** One layer's tiles at a kept version, or its draft (for who may see drafts); never cached. */
+const TILE_VERSION = {
+  name: 'version',
+  in: 'query',
+  required: false,
+  description: 'A kept version number of one layer, or "draft" (its open draft, for who may see it)',
+  schema: { type: 'string', pattern: '^(draft|[1-9][0-9]{0,8})$' },
+};
 /** An RDF answer: JSON-LD, Turtle, RDF/XML or N-Triples by extension or Accept. */
 const rdfAnswer = {
   200: {
@@ -387,7 +395,7 @@ export function openApiDocument(config: Config, base: string): Record<string, un
       '/tiles/{layers}.json': get(
         'TileJSON 3.0.0 of one or more layers',
         ['tiles'],
-        [path('layers', 'Layer ids, comma-separated')],
+        [path('layers', 'Layer ids, comma-separated'), TILE_VERSION],
         ok('TileJSON'),
       ),
       '/tiles/{layers}/{z}/{x}/{y}.mvt': get(
@@ -405,6 +413,7 @@ export function openApiDocument(config: Config, base: string): Record<string, un
             description: 'Version token from the TileJSON',
             schema: { type: 'string', pattern: '^\\d+(-\\d+)*$' },
           },
+          TILE_VERSION,
         ],
         ok('MVT', 'application/vnd.mapbox-vector-tile'),
       ),

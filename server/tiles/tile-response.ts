@@ -17,8 +17,10 @@ export function writeTile(
   answer: TileAnswer | 'not-modified',
   askedVersion: string | undefined,
   shared = true,
+  /** Replaces the Cache-Control the answer would get (a draft's tiles: private, no-cache). */
+  cacheControl?: string,
 ): void {
-  const scope = (v: string) => (shared ? v : v.replace('public', 'private'));
+  const scope = (v: string) => cacheControl ?? (shared ? v : v.replace('public', 'private'));
   if (answer === 'not-modified') {
     res
       .writeHead(304, {

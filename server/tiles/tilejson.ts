@@ -12,8 +12,11 @@ const FIELD_TYPES: Record<FieldDef['type'], string> = {
 /** Kota Tangerang, for a composite whose layers are all empty. */
 const CITY_BOUNDS: [number, number, number, number] = [106.551454, -6.256101, 106.748623, -6.097069];
 
-/** TileJSON 3.0.0 for a composite of layers; tile URLs carry the current data versions. */
-export function tileJson(layers: LayerRecord[], base: string): Record<string, unknown> {
+/**
+ * TileJSON 3.0.0 for a composite of layers; tile URLs carry the current data versions, or for
+ * one layer at a kept version or its draft, that `version` (never cached, so no token).
+ */
+export function tileJson(layers: LayerRecord[], base: string, version?: string): Record<string, unknown> {
   const list = layers.map((l) => l.slug).join(',');
   const boxes = layers.map((l) => l.bbox).filter((b): b is [number, number, number, number] => b !== null);
   const bounds: [number, number, number, number] =
@@ -36,7 +39,7 @@ export function tileJson(layers: LayerRecord[], base: string): Record<string, un
     version: '1.0.0',
     attribution: `${producers.join(', ')} · Satu Data Satu Peta Kota Tangerang${layers.some((l) => l.isSample) ? ' · data sampel' : ''}`,
     scheme: 'xyz',
-    tiles: [`${base}/tiles/${list}/{z}/{x}/{y}.mvt?v=${versionToken(layers)}`],
+    tiles: [`${base}/tiles/${list}/{z}/{x}/{y}.mvt?${version ? `version=${version}` : `v=${versionToken(layers)}`}`],
     minzoom,
     maxzoom,
     bounds,

@@ -186,6 +186,18 @@ export class TilesService {
   }
 
   /**
+   * One layer's tile at a kept version or its draft (`layer` as VersionsService.layerAt gives it):
+   * drawn each time, never cached (a draft changes with every upload), ETag from its storage.
+   */
+  async versionTile(layer: LayerRecord, coord: TileCoord, acceptGzip: boolean, ifNoneMatch: string | undefined) {
+    const etag = `"s${layer.storageId}.${layer.dataVersion}.${tileShape(layer)}/${coord.z}/${coord.x}/${coord.y}"`;
+    if (etagMatches(ifNoneMatch, etag)) return 'not-modified' as const;
+    const { raw, trimmedCap } = await this.render([layer], coord);
+    const gzipped = acceptGzip && raw.byteLength > 0;
+    return { body: gzipped ? await gzip(raw) : raw, gzipped, etag, immutable: false, trimmedCap };
+  }
+
+  /**
    * The tile within the byte budget: drawn with the configured per-layer cap, and again with a
    * lower one while it is over budget (at most three more times; see tile-budget.ts).
    */

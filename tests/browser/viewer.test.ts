@@ -329,6 +329,11 @@ describe.skipIf(!run)('the viewer in Chromium', { timeout: 120_000 }, () => {
           .map((f) => String(f.properties._change)),
       );
       expect(new Set(changes).has('changed')).toBe(true);
+      // The whole draft beneath, from its own tiles read with walidata's token.
+      const draftPoints = await w.evaluate(
+        () => (window as unknown as Win).satupeta.map.queryRenderedFeatures({ layers: ['review-draft-point'] }).length,
+      );
+      expect(draftPoints).toBeGreaterThan(0);
       await shot(w, '10-walidata-review-diff');
       // Rejecting needs a note: the button says so and nothing is sent.
       await w.click('#review-reject');

@@ -2,7 +2,7 @@ import type { FeatureCollection } from 'geojson';
 import type { Me } from '../api.js';
 import type { AppContext } from '../app-context.js';
 import { authHeaders } from '../auth/session.js';
-import { CHANGE_COLORS, clearReviewDiff, showReviewDiff } from '../map/review-overlay.js';
+import { CHANGE_COLORS, clearReviewDiff, DRAFT_COLOR, showReviewDiff } from '../map/review-overlay.js';
 import { h } from './dom.js';
 import { progressBoard, type AgencyRow } from './progress-board.js';
 
@@ -107,7 +107,7 @@ export function reviewSection(ctx: AppContext, me: Me): HTMLElement[] {
       ...f,
       properties: { ...f.properties, _change: (f as unknown as { change: string }).change },
     }));
-    showReviewDiff(ctx.map, { type: 'FeatureCollection', features });
+    showReviewDiff(ctx.map, slug, { type: 'FeatureCollection', features });
     // Where the changes are, removed features included; else where the draft is.
     const bbox = extentOf(features) ?? (draft.body.bbox as [number, number, number, number] | null);
     if (bbox) ctx.fitBbox(bbox);
@@ -167,7 +167,7 @@ export function reviewSection(ctx: AppContext, me: Me): HTMLElement[] {
       h(
         'ul',
         { class: 'legend review-legend' },
-        ...Object.entries(CHANGE_COLORS).map(([k, color]) =>
+        ...Object.entries({ draft: DRAFT_COLOR, ...CHANGE_COLORS }).map(([k, color]) =>
           h('li', {}, h('span', { class: 'swatch', style: `background:${color}` }), ` ${t.reviewLegend[k] ?? k}`),
         ),
       ),
