@@ -113,10 +113,20 @@ const id = {
   boardColumns: ['PD', 'Lapisan', 'Diajukan', 'Draf', 'Ditolak', 'Skor', 'Telat'],
   boardCsv: 'Unduh CSV',
   checkTitle: 'Cek wilayah (kecamatan/kelurahan)',
-  checkHint: 'Klik peta atau ketik koordinat: -6.1256, 106.6559 atau 6°07\'32"S 106°39\'21"E',
+  checkHint:
+    'Klik peta, ketik koordinat (-6,1781 106,63 · 6°10\'41" LS 106°37\'48" BT · 48S 676000 9318000) atau tempel tautan peta',
   check: 'Cek',
   outside: 'Di luar Kota Tangerang',
-  badCoordinates: 'Koordinat tidak terbaca.',
+  badCoordinates:
+    'Koordinat tidak terbaca. Contoh: -6,1781 106,6300 · 6°10\'41" LS 106°37\'48" BT · 48S 676000 9318000 · tautan Google Maps.',
+  coordsAmbiguous: (a: string, b: string) =>
+    `Bisa dibaca dua cara: ${a} atau ${b}. Tambahkan LU/LS/BT/BB atau tanda minus.`,
+  coordsReadAs: (where: string, how: string) => `Dibaca sebagai ${where}${how}.`,
+  coordsUtm: (zone: string, assumed: boolean) =>
+    ` (UTM zona ${zone}${assumed ? ', zona Kota Tangerang karena tidak disebut' : ''})`,
+  coordsLink: ' (dari tautan peta)',
+  hemispheres: { N: 'LU', S: 'LS', E: 'BT', W: 'BB' } as Record<string, string>,
+  decimalSeparator: ',',
   kecamatan: 'Kecamatan',
   kelurahan: 'Kelurahan',
   code: 'Kode',
@@ -288,10 +298,20 @@ const en: typeof id = {
   boardColumns: ['Agency', 'Layers', 'Submitted', 'Drafts', 'Rejected', 'Score', 'Overdue'],
   boardCsv: 'Download CSV',
   checkTitle: 'Boundary check (kecamatan/kelurahan)',
-  checkHint: 'Click the map or type coordinates: -6.1256, 106.6559 or 6°07\'32"S 106°39\'21"E',
+  checkHint:
+    'Click the map, type coordinates (-6.1781 106.63 · 6°10\'41" S 106°37\'48" E · 48S 676000 9318000) or paste a map link',
   check: 'Check',
   outside: 'Outside Kota Tangerang',
-  badCoordinates: 'Could not read those coordinates.',
+  badCoordinates:
+    'Could not read those coordinates. Examples: -6.1781 106.6300 · 6°10\'41" S 106°37\'48" E · 48S 676000 9318000 · a Google Maps link.',
+  coordsAmbiguous: (a: string, b: string) =>
+    `This reads two ways: ${a} or ${b}. Add N/S/E/W (LU/LS/BT/BB) or a minus sign.`,
+  coordsReadAs: (where: string, how: string) => `Read as ${where}${how}.`,
+  coordsUtm: (zone: string, assumed: boolean) =>
+    ` (UTM zone ${zone}${assumed ? ", Kota Tangerang's zone, as none was given" : ''})`,
+  coordsLink: ' (from a map link)',
+  hemispheres: { N: 'N', S: 'S', E: 'E', W: 'W' },
+  decimalSeparator: '.',
   kecamatan: 'Kecamatan',
   kelurahan: 'Kelurahan',
   code: 'Code',

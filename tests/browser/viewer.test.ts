@@ -3,6 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import proj4 from 'proj4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium, launch, mapIdle, OUTPUT, shot } from '../support/browser.js';
 import { TokenStore } from '../../server/auth/token-store.js';
@@ -104,6 +105,37 @@ describe.skipIf(!run)('the viewer in Chromium', { timeout: 120_000 }, () => {
       .toMatch(/Pajang.*36\.71\.04\.1004[\s\S]*Benda/);
     await mapIdle(page);
     await shot(page, '04-boundary-check');
+  });
+
+  it('reads the coordinates a clerk types the Indonesian way: decimal comma, LS/BT, UTM 48S metres, a map link', async () => {
+    await page.click('#tab-tools');
+    const [e, n] = proj4(
+      'EPSG:4326',
+      '+proj=utm +zone=48 +south +datum=WGS84 +units=m +no_defs',
+      [106.65583, -6.12556],
+    );
+    const metres = (v = 0) => v.toFixed(1).replace('.', ',');
+    for (const [typed, read] of [
+      ['-6,12556 106,65583', /^Dibaca sebagai 6,12556° LS, 106,65583° BT\.$/],
+      [`6°7'32" LS 106°39'21" BT`, /^Dibaca sebagai 6,1255\d° LS, 106,6558\d° BT\.$/],
+      [`48S ${metres(e)} ${metres(n)}`, /^Dibaca sebagai 6,1255\d° LS, 106,6558\d° BT \(UTM zona 48S\)\.$/],
+      ['https://www.google.com/maps/@-6.12556,106.65583,16z', /dari tautan peta/],
+    ] as const) {
+      await page.fill('#check-input', typed);
+      await page.click('#check-button');
+      await expect.poll(() => page.locator('#check-read').textContent(), { timeout: 60_000 }).toMatch(read);
+      await expect
+        .poll(() => page.locator('#check-result').textContent(), { timeout: 60_000 })
+        .toMatch(/Pajang[\s\S]*Benda/);
+    }
+    await page.fill('#check-input', '45 60');
+    await page.click('#check-button');
+    await expect
+      .poll(() => page.locator('#check-result').textContent())
+      .toMatch(/Bisa dibaca dua cara: 45,00000° LU, 60,00000° BT atau 60,00000° LU, 45,00000° BT/);
+    await page.fill('#check-input', 'Jl. Daan Mogot');
+    await page.click('#check-button');
+    await expect.poll(() => page.locator('#check-result').textContent()).toMatch(/^Koordinat tidak terbaca\. Contoh/);
   });
 
   it('restores the same state from a shared link', async () => {

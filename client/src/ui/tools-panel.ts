@@ -1,6 +1,7 @@
 import { composePng, type LegendSpec } from '../map/export-png.js';
 import type { AppContext } from '../app-context.js';
-import { parseCoordinates } from '../geo/coords.js';
+import { readCoordinates } from '../geo/coords.js';
+import type { Strings } from '../i18n.js';
 import type { Measure } from '../map/measure.js';
 import { toQuery } from '../state/view-state.js';
 import { accessSection } from './access-section.js';
@@ -15,6 +16,7 @@ export function toolsPanel(
   legend: () => LegendSpec | null,
 ): { render(): void } {
   const coords = h('input', { id: 'check-input', type: 'text', autocomplete: 'off' });
+  const checkRead = h('p', { id: 'check-read', class: 'hint', 'aria-live': 'polite' });
   const checkResult = h('div', { id: 'check-result', 'aria-live': 'polite' });
   const measureResult = h('div', { class: 'measure-result', 'aria-live': 'polite' });
 
@@ -29,17 +31,25 @@ export function toolsPanel(
           class: 'row',
           onsubmit: (e: Event) => {
             e.preventDefault();
-            const p = parseCoordinates(coords.value);
-            if (!p) {
-              checkResult.textContent = t.badCoordinates;
+            const r = readCoordinates(coords.value);
+            if (!r.ok) {
+              checkRead.textContent = '';
+              checkResult.textContent =
+                r.why === 'ambiguous'
+                  ? t.coordsAmbiguous(...(r.options.map(([lon, lat]) => place(t, lon, lat)) as [string, string]))
+                  : t.badCoordinates;
               return;
             }
-            void ctx.checkPoint(p[0], p[1]);
+            const how =
+              r.from === 'utm' ? t.coordsUtm(r.zone ?? '', Boolean(r.assumed)) : r.from === 'link' ? t.coordsLink : '';
+            checkRead.textContent = t.coordsReadAs(place(t, r.lon, r.lat), how);
+            void ctx.checkPoint(r.lon, r.lat);
           },
         },
         coords,
         h('button', { id: 'check-button' }, t.check),
       ),
+      checkRead,
       checkResult,
       h('h3', {}, t.measure),
       h(
@@ -82,6 +92,12 @@ export function toolsPanel(
     if (s.lang !== prev.lang) render();
   });
   return { render };
+}
+
+/** A point as a person reads it: "6,17810° LS, 106,63000° BT" (in English "6.17810° S, 106.63000° E"). */
+function place(t: Strings, lon: number, lat: number): string {
+  const deg = (v: number) => `${Math.abs(v).toFixed(5).replace('.', t.decimalSeparator)}°`;
+  return `${deg(lat)} ${t.hemispheres[lat < 0 ? 'S' : 'N'] ?? ''}, ${deg(lon)} ${t.hemispheres[lon < 0 ? 'W' : 'E'] ?? ''}`;
 }
 
 export function setMeasureText(host: HTMLElement, text: string): void {
