@@ -15,7 +15,8 @@ export interface AppContext {
   districts: District[];
   toggleLayer(id: string): void;
   fitBbox(bbox: [number, number, number, number]): void;
-  checkPoint(lon: number, lat: number): Promise<void>;
+  /** Which kelurahan/kecamatan a point lies in; `fly` false keeps the view (a shared link's point). */
+  checkPoint(lon: number, lat: number, fly?: boolean): Promise<void>;
   /** Reads the active layers' tiles and styles again (after an upload or a style change). */
   reloadLayers(): void;
   /** An active layer's legend, once its style has loaded. */

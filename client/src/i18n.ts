@@ -50,7 +50,7 @@ const id = {
   remove: 'Hapus',
   added: 'Aktif',
   noActive: 'Belum ada lapisan aktif. Tambahkan dari Katalog.',
-  opacity: 'Transparansi',
+  opacity: 'Opasitas',
   show: 'Tampilkan',
   zoomTo: 'Perbesar ke lapisan',
   metadata: 'Metadata',

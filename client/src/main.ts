@@ -74,9 +74,9 @@ async function main(): Promise<void> {
     legendOf: (id) => active.legendOf(id),
     openTable: (id) => views.table?.open(id),
     me: null,
-    async checkPoint(lon, lat) {
+    async checkPoint(lon, lat, fly = true) {
       store.update({ point: [lon, lat] });
-      map.flyTo({ center: [lon, lat], zoom: Math.max(map.getZoom(), 14) });
+      if (fly) map.flyTo({ center: [lon, lat], zoom: Math.max(map.getZoom(), 14) });
       const r = await api.lookup(lon, lat);
       $('check-result').replaceChildren(lookupHtml(ctx, r));
     },
@@ -145,7 +145,8 @@ async function main(): Promise<void> {
   chrome();
   drawPoint();
   await active.apply(store.state.layers);
-  if (store.state.point) void ctx.checkPoint(...store.state.point);
+  // A shared link opens on the sender's view; its checked point is shown there, not flown to.
+  if (store.state.point) void ctx.checkPoint(...store.state.point, false);
   // Exposed for the browser tests and for people poking at the map from the console.
   Object.assign(window, { satupeta: { map, store, lastSearchMs: () => catalog.lastSearchMs() } });
   document.body.dataset.ready = 'true';

@@ -26,6 +26,7 @@ interface MapHandle {
   ): { sourceLayer?: string; geometry: { type: string; coordinates: unknown }; properties: Record<string, unknown> }[];
   project(ll: [number, number]): { x: number; y: number };
   getStyle(): { layers: { id: string }[] };
+  jumpTo(options: { zoom: number }): void;
 }
 
 let s: TestServer;
@@ -141,6 +142,11 @@ describe.skipIf(!run)('the viewer in Chromium', { timeout: 120_000 }, () => {
   it('restores the same state from a shared link', async () => {
     await page.click('#tab-active');
     await page.locator('.active-row input[type=range]').first().fill('0.5');
+    // The sender checked a point and then looked at the wider area: the link keeps both.
+    await page.evaluate(() => (window as unknown as Win).satupeta.map.jumpTo({ zoom: 11.5 }));
+    await mapIdle(page);
+    await expect.poll(() => page.url()).toMatch(/[?&]p=/);
+    await expect.poll(() => page.url()).toMatch(/[?&]z=11\.5/);
     const url = page.url();
     expect(url).toContain(`l=${added}:0.5`);
     const before = await page.evaluate(() => (window as unknown as Win).satupeta.store.state);
@@ -149,6 +155,7 @@ describe.skipIf(!run)('the viewer in Chromium', { timeout: 120_000 }, () => {
     await mapIdle(other);
     const after = await other.evaluate(() => (window as unknown as Win).satupeta.store.state);
     expect(after.layers).toEqual(before.layers);
+    expect(before.zoom).toBeCloseTo(11.5, 1);
     expect(after.zoom).toBeCloseTo(before.zoom, 1);
     expect(after.center[0]).toBeCloseTo(before.center[0] ?? 0, 3);
     await other.click('#tab-active');

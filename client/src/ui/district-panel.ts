@@ -15,6 +15,9 @@ export function districtPanel(ctx: AppContext, host: HTMLElement): { render(): v
     const t = ctx.t();
     const code = ctx.store.state.district;
     const kecCode = code ? code.split('.').slice(0, 3).join('.') : '';
+    // Named for screen readers in the current language (the first option is not a name).
+    kec.setAttribute('aria-label', t.chooseKecamatan);
+    kel.setAttribute('aria-label', t.chooseKelurahan);
     kec.replaceChildren(
       h('option', { value: '' }, t.chooseKecamatan),
       ...ctx.districts.filter((d) => d.level === 'kecamatan').map((d) => h('option', { value: d.code }, d.name)),

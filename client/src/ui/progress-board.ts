@@ -38,7 +38,8 @@ export function progressBoard(ctx: AppContext, agencies: AgencyRow[]): HTMLEleme
     h('h4', {}, t.boardTitle),
     h(
       'div',
-      { class: 'board-scroll' },
+      // Scrolls: reachable by keyboard, named for screen readers.
+      { class: 'board-scroll', tabindex: 0, role: 'region', 'aria-label': t.boardTitle },
       h(
         'table',
         { id: 'progress-table' },

@@ -122,7 +122,7 @@ function embedDialog(ctx: AppContext): void {
   const t = ctx.t();
   const src = `${location.origin}/embed?${toQuery({ ...ctx.store.state, point: null })}`;
   const code = `<iframe src="${src}" width="800" height="500" style="border:0" loading="lazy" title="Satu Peta Kota Tangerang"></iframe>`;
-  const area = h('textarea', { id: 'embed-snippet', readonly: true, rows: 5 }, code);
+  const area = h('textarea', { id: 'embed-snippet', readonly: true, rows: 5, 'aria-label': t.embedHint }, code);
   const dialog = h(
     'dialog',
     { class: 'embed' },
