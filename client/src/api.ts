@@ -217,6 +217,7 @@ export const api = {
       r.ok ? ((await r.json()) as Me) : Promise.reject(new ApiError(r.status, 'invalid_token', `HTTP ${r.status}`)),
     ),
   layer: (id: string) => getJson<LayerDetail>(`/api/layers/${encodeURIComponent(id)}`),
+  clientConfig: () => getJson<{ basemapStyleUrl: string | null; tilesMaxLayers: number }>('/api/client-config'),
   mapStyle: (ids: string[], signal?: AbortSignal, reload = false) =>
     getJson<MapStyle>(`/styles/${ids.map(encodeURIComponent).join(',')}.json`, signal, reload),
   tileJson: (ids: string[], signal?: AbortSignal, reload = false) =>

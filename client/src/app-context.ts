@@ -13,7 +13,10 @@ export interface AppContext {
   agencies: Map<string, { name: string; shortName: string }>;
   themes: Map<string, { name: string }>;
   districts: District[];
+  /** Adds or removes an active layer; adding past maxLayers does nothing (the Add buttons say why). */
   toggleLayer(id: string): void;
+  /** The most layers one map draws (the server's composite limit, TILES_MAX_LAYERS). */
+  maxLayers: number;
   fitBbox(bbox: [number, number, number, number]): void;
   /** Which kelurahan/kecamatan a point lies in; `fly` false keeps the view (a shared link's point). */
   checkPoint(lon: number, lat: number, fly?: boolean): Promise<void>;

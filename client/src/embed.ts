@@ -29,6 +29,7 @@ async function embed(): Promise<void> {
     agencies: new Map(),
     themes: new Map(),
     toggleLayer: () => undefined,
+    maxLayers: Infinity,
     fitBbox: () => undefined,
     checkPoint: () => Promise.resolve(),
     reloadLayers: () => undefined,

@@ -50,6 +50,8 @@ const id = {
   remove: 'Hapus',
   added: 'Aktif',
   noActive: 'Belum ada lapisan aktif. Tambahkan dari Katalog.',
+  layerLimit: (n: number) =>
+    `Sudah ${n} lapisan aktif, batas satu peta. Hapus satu di tab Aktif untuk menambah yang lain.`,
   opacity: 'Opasitas',
   show: 'Tampilkan',
   zoomTo: 'Perbesar ke lapisan',
@@ -238,6 +240,8 @@ const en: typeof id = {
   remove: 'Remove',
   added: 'Active',
   noActive: 'No active layers yet. Add some from the Catalog.',
+  layerLimit: (n: number) =>
+    `${n} layers are active, the most one map draws. Remove one in the Active tab to add another.`,
   opacity: 'Opacity',
   show: 'Show',
   zoomTo: 'Zoom to layer',

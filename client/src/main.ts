@@ -26,7 +26,8 @@ async function main(): Promise<void> {
   const $ = (id: string) => document.getElementById(id) as HTMLElement;
   document.documentElement.lang = store.state.lang;
 
-  const [index, agencies, themes, districts, map] = await Promise.all([
+  const [config, index, agencies, themes, districts, map] = await Promise.all([
+    api.clientConfig(),
     api.layerIndex(),
     api.agencies(),
     api.themes(),
@@ -51,8 +52,10 @@ async function main(): Promise<void> {
     districts,
     agencies: new Map(agencies.map((a) => [a.code, { name: a.name, shortName: a.shortName }])),
     themes: new Map(themes.map((th) => [th.code, { name: th.name }])),
+    maxLayers: config.tilesMaxLayers,
     toggleLayer(id) {
       const layers = store.state.layers;
+      if (!layers.some((l) => l.id === id) && layers.length >= config.tilesMaxLayers) return;
       store.update({
         layers: layers.some((l) => l.id === id)
           ? layers.filter((l) => l.id !== id)
@@ -142,6 +145,9 @@ async function main(): Promise<void> {
   }
   $('menu-toggle').addEventListener('click', () => document.body.classList.toggle('panel-open'));
 
+  // A link naming more layers than one map draws keeps the first ones (the catalog says why).
+  if (store.state.layers.length > config.tilesMaxLayers)
+    store.update({ layers: store.state.layers.slice(0, config.tilesMaxLayers) });
   chrome();
   drawPoint();
   await active.apply(store.state.layers);

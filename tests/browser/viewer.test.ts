@@ -191,6 +191,35 @@ describe.skipIf(!run)('the viewer in Chromium', { timeout: 120_000 }, () => {
     await fresh.close();
   });
 
+  it('says when the map holds as many layers as it draws, before Add is pressed, and trims a longer link', async () => {
+    const { body } = await s.json<{ items: { id: string; title: string }[] }>('/api/layers?limit=22');
+    const ids = body.items.map((l) => l.id);
+    expect(ids).toHaveLength(22);
+    const p = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    // A link naming 21 layers: the map keeps the first 20 (the composite limit) and draws them.
+    await p.goto(`${s.url}/?l=${ids.slice(0, 21).join(',')}`);
+    await mapIdle(p);
+    const state = await p.evaluate(() => (window as unknown as Win).satupeta.store.state.layers.map((l) => l.id));
+    expect(state).toEqual(ids.slice(0, 20));
+    await expect.poll(() => p.locator('#layer-limit').textContent()).toMatch(/Sudah 20 lapisan aktif, batas satu peta/);
+    const extra = body.items[21] as { id: string; title: string };
+    await p.fill('#catalog-search', extra.title);
+    const add = p.locator(`.catalog-row[data-layer="${extra.id}"] button`);
+    await expect.poll(() => add.count()).toBe(1);
+    expect(await add.isDisabled()).toBe(true);
+    expect(await add.getAttribute('title')).toMatch(/Hapus satu di tab Aktif/);
+    // Removing one makes room: Add works again and the message goes.
+    await p.click('#tab-active');
+    await p.locator('.active-row').first().locator('button[aria-label^="Hapus:"]').click();
+    await p.click('#tab-catalog');
+    await expect.poll(() => add.isDisabled()).toBe(false);
+    expect(await p.locator('#layer-limit').textContent()).toBe('');
+    await add.click();
+    await expect.poll(() => p.evaluate(() => (window as unknown as Win).satupeta.store.state.layers.length)).toBe(20);
+    expect(await p.locator('#layer-status.error').count()).toBe(0);
+    await p.close();
+  });
+
   it('shows the embed page inside an iframe on another origin', async () => {
     const embedUrl = `${s.url}/embed?c=106.675,-6.135&z=13&l=batas-kelurahan-kota-tangerang`;
     const host = http

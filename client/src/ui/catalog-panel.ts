@@ -17,8 +17,13 @@ export function catalogPanel(ctx: AppContext, host: HTMLElement): { refresh(): v
   const theme = h('select', { id: 'catalog-theme', 'aria-label': 'theme' });
   const district = h('select', { id: 'catalog-district', 'aria-label': 'district' });
   const count = h('div', { class: 'count', 'aria-live': 'polite' });
+  const limit = h('p', { id: 'layer-limit', class: 'hint', role: 'status' });
   const listHost = h('div', { class: 'catalog-list', role: 'list' });
-  host.append(input, h('div', { class: 'filters' }, agency, theme, district), count, listHost);
+  host.append(input, h('div', { class: 'filters' }, agency, theme, district), count, limit, listHost);
+  const full = () => ctx.store.state.layers.length >= ctx.maxLayers;
+  const showLimit = () => {
+    limit.textContent = full() ? ctx.t().layerLimit(ctx.maxLayers) : '';
+  };
 
   let inDistrict: Set<string> | null = null;
   let districtAbort: AbortController | null = null;
@@ -63,6 +68,10 @@ export function catalogPanel(ctx: AppContext, host: HTMLElement): { refresh(): v
         {
           class: active ? 'toggle on' : 'toggle',
           'aria-pressed': String(active),
+          // At the limit Add is off and says why; removing stays possible.
+          disabled: !active && full(),
+          title: !active && full() ? t.layerLimit(ctx.maxLayers) : null,
+          'aria-label': `${active ? t.added : t.add}: ${e.title}`,
           onclick: () => ctx.toggleLayer(e.id),
         },
         active ? t.added : t.add,
@@ -147,13 +156,23 @@ export function catalogPanel(ctx: AppContext, host: HTMLElement): { refresh(): v
   });
 
   const refresh = () => {
-    input.placeholder = ctx.t().searchPlaceholder;
+    const t = ctx.t();
+    input.placeholder = t.searchPlaceholder;
+    // Names for screen readers in the current language.
+    input.setAttribute('aria-label', t.searchPlaceholder);
+    agency.setAttribute('aria-label', t.allAgencies);
+    theme.setAttribute('aria-label', t.allThemes);
+    district.setAttribute('aria-label', t.allDistricts);
     districtOptions();
     run();
+    showLimit();
   };
   refresh();
   ctx.store.subscribe((s, prev) => {
-    if (s.layers !== prev.layers) list.redraw();
+    if (s.layers !== prev.layers) {
+      list.redraw();
+      showLimit();
+    }
     if (s.lang !== prev.lang) refresh();
   });
   return { refresh, lastSearchMs: () => searchMs };
