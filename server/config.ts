@@ -62,6 +62,7 @@ const schema = z.object({
   VERSIONS_KEEP: z.coerce.number().int().min(1).max(10_000).default(10),
   VERSIONS_KEEP_DAYS: z.coerce.number().int().min(0).max(36_500).default(365),
   DRAFTS_MAX_AGE_DAYS: z.coerce.number().int().min(0).max(36_500).default(90),
+  RETENTION_JOB: z.enum(['on', 'off']).default('on'),
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
@@ -156,7 +157,7 @@ export interface Config {
    */
   review: { required: boolean; trustedAgencies: string[]; minCompleteness: number };
   /** Version retention: newest versions always kept, days a published one is kept, days before a stale draft goes. */
-  retention: { keep: number; keepDays: number; draftDays: number };
+  retention: { keep: number; keepDays: number; draftDays: number; job: boolean };
   /** Review notifications: attempts per delivery, the first retry's wait (doubling after), one POST's time limit. */
   webhooks: { maxAttempts: number; retryBaseMs: number; timeoutMs: number };
   /** Requests with a wrong token per client address per 15 minutes before 429. */
@@ -246,7 +247,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       trustedAgencies: e.REVIEW_TRUSTED_AGENCIES.split(/[ ,]+/).filter(Boolean),
       minCompleteness: e.REVIEW_MIN_COMPLETENESS,
     },
-    retention: { keep: e.VERSIONS_KEEP, keepDays: e.VERSIONS_KEEP_DAYS, draftDays: e.DRAFTS_MAX_AGE_DAYS },
+    retention: {
+      keep: e.VERSIONS_KEEP,
+      keepDays: e.VERSIONS_KEEP_DAYS,
+      draftDays: e.DRAFTS_MAX_AGE_DAYS,
+      job: e.RETENTION_JOB === 'on',
+    },
     webhooks: {
       maxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
       retryBaseMs: e.WEBHOOK_RETRY_BASE_MS,

@@ -96,9 +96,10 @@ export function buildServices(deps: AppDeps): Services {
   });
   deps.db.onClose(() => webhooks.stop());
   webhooks.start();
-  const retention = new RetentionService(deps.db.primary, deps.log, config.retention);
+  const { job, ...policy } = config.retention;
+  const retention = new RetentionService(deps.db.primary, deps.log, policy);
   deps.db.onClose(() => retention.stop());
-  retention.start();
+  if (job) retention.start();
   const review = new ReviewService(knex, catalog, versions, elements, webhooks, config.review);
   const metrics = new Metrics();
   const { reads } = deps.db;

@@ -22,7 +22,8 @@ export async function startTestServer(
   const db = await openTestDatabase(options);
   // Suites that exercise the upload pipeline publish directly, as a deployment that trusts its
   // producers does; tests/api-review.test.ts runs the walidata review (the product's default, on).
-  const config = loadConfig({ LOG_LEVEL: 'silent', REVIEW_REQUIRED: 'off', ...env });
+  // The hourly retention job is off: a suite that ages drafts on purpose runs it itself (runJob).
+  const config = loadConfig({ LOG_LEVEL: 'silent', REVIEW_REQUIRED: 'off', RETENTION_JOB: 'off', ...env });
   const server = createServer(buildHandler({ db, config, log: pino({ level: 'silent' }) }));
   // The server shares this process with the test: while a test parses a big answer the event
   // loop is busy for both, and a keep-alive timer that comes due during that time closes the
