@@ -4,6 +4,7 @@ import { inject } from 'vitest';
 import { TokenStore } from '../server/auth/token-store.js';
 import { openDatabase, type Database } from '../server/db/database.js';
 import { createTestDatabase, dropTestDatabase, serverUrl } from './support/postgres-admin.js';
+import { eventually, othersIdle, uploadCopying } from './support/faults.js';
 import { spawnServer, type ServerProcess } from './support/server-process.js';
 import { bigCollection, completeMetadata, fc, feature, point, pointLayerBody } from './support/upload-corpus.js';
 
@@ -15,15 +16,6 @@ import { bigCollection, completeMetadata, fc, feature, point, pointLayerBody } f
 // process: killing it is the same as stopping the database, tested in the fault suite.
 const server = serverUrl();
 const ENDS_WITHIN_MS = 60_000;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-async function eventually(ms: number, check: () => Promise<boolean>): Promise<void> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (await check()) return;
-    await sleep(100);
-  }
-  throw new Error(`not within ${ms} ms`);
-}
 
 describe.skipIf(!server)('the server killed during a draft load and during an approval', { timeout: 300_000 }, () => {
   let url = '';
@@ -62,13 +54,7 @@ describe.skipIf(!server)('the server killed during a draft load and during an ap
   };
   const restart = async () => {
     // PostgreSQL ends the killed process's sessions, which rolls their transactions back.
-    await eventually(ENDS_WITHIN_MS, async () => {
-      const { rows } = await admin.query(
-        `select 1 from pg_stat_activity where datname = $1 and pid <> pg_backend_pid() and state <> 'idle'`,
-        [database],
-      );
-      return rows.length === 0;
-    });
+    await eventually(ENDS_WITHIN_MS, () => othersIdle(admin, database));
     p = await spawnServer(env());
     await eventually(ENDS_WITHIN_MS, async () => (await fetch(`${p?.url}/api/health/ready`)).status === 200);
   };
@@ -125,14 +111,7 @@ describe.skipIf(!server)('the server killed during a draft load and during an ap
       (res) => `answered ${res.status}`,
       (err: Error) => `failed: ${err.message}`,
     );
-    await eventually(ENDS_WITHIN_MS * 2, async () => {
-      const { rows } = await admin.query(
-        `select 1 from pg_stat_activity a join pg_stat_progress_copy c on c.pid = a.pid
-          where a.datname = $1 and a.query ilike 'copy ingest_rows%' and c.tuples_processed > 0`,
-        [database],
-      );
-      return rows.length > 0;
-    });
+    await eventually(ENDS_WITHIN_MS * 2, () => uploadCopying(admin, database));
     expect(await p?.stop('SIGKILL')).toBeNull();
     expect(await answer).toMatch(/^failed/);
     await restart();

@@ -8,6 +8,7 @@ import { TokenStore } from '../server/auth/token-store.js';
 import { openDatabase, type Database } from '../server/db/database.js';
 import { tileOf } from './support/mvt.js';
 import { createTestDatabase, dropTestDatabase, serverUrl } from './support/postgres-admin.js';
+import { eventually, othersIdle, uploadCopying } from './support/faults.js';
 import { spawnServer, type ServerProcess } from './support/server-process.js';
 import { Relay } from './support/tcp-relay.js';
 import { bigCollection, fc, feature, point, pointLayerBody } from './support/upload-corpus.js';
@@ -47,16 +48,6 @@ async function ended(url: string, init: RequestInit = {}): Promise<Ended> {
   } catch (err) {
     return { status: 0, code: (err as Error).name, retryAfter: null, ms: performance.now() - started };
   }
-}
-
-/** Polls until `check` holds; throws after `ms`. */
-async function eventually(ms: number, check: () => Promise<boolean>): Promise<void> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (await check()) return;
-    await sleep(100);
-  }
-  throw new Error(`not within ${ms} ms`);
 }
 
 /** The process's pool gauges from /metrics: connections checked out and queries waiting for one. */
@@ -335,27 +326,14 @@ describe.skipIf(!server)('the server killed in the middle of an upload and start
       (err: Error) => `failed: ${err.message}`,
     );
     // Killed once its rows are flowing into PostgreSQL: the upload's transaction is open.
-    await eventually(ENDS_WITHIN_MS * 2, async () => {
-      const { rows } = await admin.query(
-        `select 1 from pg_stat_activity a join pg_stat_progress_copy c on c.pid = a.pid
-          where a.datname = $1 and a.query ilike 'copy ingest_rows%' and c.tuples_processed > 0`,
-        [database],
-      );
-      return rows.length > 0;
-    });
+    await eventually(ENDS_WITHIN_MS * 2, () => uploadCopying(admin, database));
     expect(await spoolEntries(), 'the upload was spooled to UPLOAD_DIR').not.toEqual([]);
     expect(await first.stop('SIGKILL')).toBeNull();
     // The client's request ends (its connection is gone), it does not hang.
     expect(await answer).toMatch(/^failed/);
 
     // PostgreSQL ends the killed process's session, which rolls its transaction back.
-    await eventually(ENDS_WITHIN_MS, async () => {
-      const { rows } = await admin.query(
-        `select 1 from pg_stat_activity where datname = $1 and pid <> pg_backend_pid() and state <> 'idle'`,
-        [database],
-      );
-      return rows.length === 0;
-    });
+    await eventually(ENDS_WITHIN_MS, () => othersIdle(admin, database));
 
     // Started again on the same folders: its spool is swept at start and it is ready in bound.
     const second = await spawnServer(env());
