@@ -144,6 +144,7 @@ describe('webhooks: administration and bad requests', () => {
 
   it.each([
     ['no token', undefined, { url: 'http://x.test/' }, 401, 'authentication_required'],
+    ['no token, whatever the body', undefined, { url: 'ftp://x.test/' }, 401, 'authentication_required'],
     ['a walidata token', 'walidata', { url: 'http://x.test/' }, 403, 'forbidden'],
     ['an editor token', 'editor', { url: 'http://x.test/' }, 403, 'forbidden'],
     ['an ftp URL', 'admin', { url: 'ftp://x.test/' }, 400, 'invalid_webhook'],

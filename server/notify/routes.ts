@@ -1,5 +1,6 @@
 import express, { Router, type Request } from 'express';
 import { z } from 'zod';
+import { requireAdmin } from '../auth/access.js';
 import { badRequest } from '../http/app-error.js';
 import { parseBody } from '../http/body.js';
 import { intParam, parseQuery } from '../http/query.js';
@@ -44,6 +45,8 @@ export function webhookRoutes(service: WebhooksService): Router {
 
   router.post('/webhooks', express.json({ limit: '16kb' }), async (req, res) => {
     parseQuery(req, z.object({}));
+    // The role first: who may not register webhooks learns nothing about the body.
+    requireAdmin(req.caller);
     const body = parseBody(webhookBody, req.body, HINT, 'invalid_webhook');
     const created = await service.create(req.caller, body);
     res
